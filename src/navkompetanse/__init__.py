@@ -1,0 +1,57 @@
+"""navkompetanse: use an office's competence where its brukere need it most.
+
+Map each veileder's competence in four dimensions, set it against what the brukere need,
+propose complementary veileder-pairs and portfolio allocations, and explain every
+recommendation in plain Norwegian.
+"""
+
+from __future__ import annotations
+
+from .exceptions import (
+    CapacityWarning,
+    InfeasibleError,
+    InvalidInputError,
+    NavkompetanseError,
+    NavkompetanseWarning,
+    PersonalDataError,
+    Problem,
+)
+from .models import (
+    DIMENSIONS,
+    Assessment,
+    Bruker,
+    CompetenceProfile,
+    Dimension,
+    Hovedmal,
+    Innsatsgruppe,
+    LearningRelation,
+    Malgruppe,
+    Office,
+    Veileder,
+)
+from .policy import Policy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DIMENSIONS",
+    "Assessment",
+    "Bruker",
+    "CapacityWarning",
+    "CompetenceProfile",
+    "Dimension",
+    "Hovedmal",
+    "InfeasibleError",
+    "Innsatsgruppe",
+    "InvalidInputError",
+    "LearningRelation",
+    "Malgruppe",
+    "NavkompetanseError",
+    "NavkompetanseWarning",
+    "Office",
+    "PersonalDataError",
+    "Policy",
+    "Problem",
+    "Veileder",
+    "__version__",
+]

@@ -1,0 +1,96 @@
+"""Errors and warnings raised by navkompetanse.
+
+The hierarchy::
+
+    NavkompetanseError(Exception)
+    ├── InvalidInputError(NavkompetanseError, ValueError)   bad office data; carries .problems
+    │   └── PersonalDataError(InvalidInputError)            a fødselsnummer where an id belongs
+    └── InfeasibleError(NavkompetanseError, RuntimeError)   no plan satisfies the constraints
+
+    NavkompetanseWarning(UserWarning)
+    └── CapacityWarning(NavkompetanseWarning)               load close to or over capacity
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "CapacityWarning",
+    "InfeasibleError",
+    "InvalidInputError",
+    "NavkompetanseError",
+    "NavkompetanseWarning",
+    "PersonalDataError",
+    "Problem",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One fault in the input: where it is, what is wrong and how to fix it.
+
+    ``location`` is a JSON path (``brukere[12].veileder``) or ``file.csv:row 14``;
+    ``source`` names the file when there is one.
+    """
+
+    location: str
+    field: str
+    message: str
+    value: Any = None
+    hint: str = ""
+    source: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.location}" if self.source else self.location
+        text = f"{where} [{self.field}]: {self.message}" if self.field else f"{where}: {self.message}"
+        if self.value is not None:
+            shown = repr(self.value)
+            text += f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
+        if self.hint:
+            text += f" — fix: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "location": self.location,
+            "field": self.field,
+            "message": self.message,
+            "value": self.value,
+            "hint": self.hint,
+        }
+
+
+class NavkompetanseError(Exception):
+    """Base class of every error raised by navkompetanse."""
+
+
+class InvalidInputError(NavkompetanseError, ValueError):
+    """The input is wrong; ``problems`` lists every fault found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem] | str, *, source: str = "") -> None:
+        if isinstance(problems, str):
+            problems = [Problem(location=source or "input", field="", message=problems)]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in {source or 'the input'}"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class PersonalDataError(InvalidInputError):
+    """A Norwegian national identity number (fødselsnummer / D-nummer) was found in an id."""
+
+
+class InfeasibleError(NavkompetanseError, RuntimeError):
+    """No plan satisfies the hard constraints; the message names the binding one."""
+
+
+class NavkompetanseWarning(UserWarning):
+    """Base class of navkompetanse's warnings."""
+
+
+class CapacityWarning(NavkompetanseWarning):
+    """Load is close to or above the capacity it is measured against."""

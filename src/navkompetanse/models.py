@@ -1,0 +1,452 @@
+"""The domain model: veiledere, brukere and the office they meet in (pydantic v2, frozen)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .exceptions import Problem
+from .privacy import contains_fodselsnummer
+
+__all__ = [
+    "DIMENSIONS",
+    "Assessment",
+    "Bruker",
+    "CompetenceProfile",
+    "Dimension",
+    "Hovedmal",
+    "Innsatsgruppe",
+    "LearningRelation",
+    "Level",
+    "Malgruppe",
+    "Office",
+    "Veileder",
+    "office_problems",
+]
+
+IDENT_PATTERN = re.compile(r"^[A-Z][0-9]{6}$")
+ENHET_PATTERN = re.compile(r"^[0-9]{4}$")
+BRUKER_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")
+
+Level = Annotated[int, Field(ge=1, le=5, strict=False)]
+
+
+class Dimension(StrEnum):
+    """The four competence dimensions leaders and veiledere agree a veileder needs."""
+
+    relasjonell = "relasjonell"
+    struktur = "struktur"
+    forvaltning = "forvaltning"
+    digital = "digital"
+
+
+DIMENSIONS: tuple[Dimension, ...] = tuple(Dimension)
+
+
+class Innsatsgruppe(StrEnum):
+    """Follow-up level from the §14a decision (NAV's own codes)."""
+
+    STANDARD_INNSATS = "STANDARD_INNSATS"
+    SITUASJONSBESTEMT_INNSATS = "SITUASJONSBESTEMT_INNSATS"
+    SPESIELT_TILPASSET_INNSATS = "SPESIELT_TILPASSET_INNSATS"
+    GRADERT_VARIG_TILPASSET_INNSATS = "GRADERT_VARIG_TILPASSET_INNSATS"
+    VARIG_TILPASSET_INNSATS = "VARIG_TILPASSET_INNSATS"
+
+
+#: Arena's older codes mapped to the innsatsgruppe that replaced them.
+ARENA_CODES: Mapping[str, Innsatsgruppe] = {
+    "IKVAL": Innsatsgruppe.STANDARD_INNSATS,
+    "BFORM": Innsatsgruppe.SITUASJONSBESTEMT_INNSATS,
+    "BATT": Innsatsgruppe.SPESIELT_TILPASSET_INNSATS,
+    "VARIG": Innsatsgruppe.VARIG_TILPASSET_INNSATS,
+}
+
+
+class Hovedmal(StrEnum):
+    """Main goal of the §14a decision."""
+
+    SKAFFE_ARBEID = "SKAFFE_ARBEID"
+    BEHOLDE_ARBEID = "BEHOLDE_ARBEID"
+    OKE_DELTAKELSE = "OKE_DELTAKELSE"
+
+
+class Malgruppe(StrEnum):
+    """Priority groups a bruker can belong to (and a veileder can specialise in)."""
+
+    ung = "ung"
+    flyktning = "flyktning"
+    aap = "aap"
+    sykefravaer = "sykefravaer"
+    sosialhjelp = "sosialhjelp"
+
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+def _unique_sorted(values: Iterable[Any], what: str) -> tuple[Any, ...]:
+    values = tuple(values)
+    dupes = sorted({str(v) for v, n in Counter(values).items() if n > 1})
+    if dupes:
+        raise ValueError(f"{what} listed more than once: {', '.join(dupes)}")
+    return tuple(sorted(values, key=str))
+
+
+class CompetenceProfile(BaseModel):
+    """A level 1–5 in each dimension (1 new to it, 3 works independently, 5 can teach others).
+
+    ``other`` holds further named competences on the same scale (``arbeidsmarked``,
+    ``utdanning``, ``inkludering``, ``barneperspektiv`` ...); scoring uses the four dimensions.
+
+    Examples
+    --------
+    >>> p = CompetenceProfile(relasjonell=4, struktur=2, forvaltning=3, digital=5)
+    >>> p[Dimension.digital], p.as_array().tolist()
+    (5, [4, 2, 3, 5])
+    """
+
+    model_config = _FROZEN
+
+    relasjonell: Level
+    struktur: Level
+    forvaltning: Level
+    digital: Level
+    other: dict[str, Level] = Field(default_factory=dict)
+
+    @field_validator("other")
+    @classmethod
+    def _other_names(cls, value: dict[str, int]) -> dict[str, int]:
+        for name in value:
+            if name in Dimension.__members__:
+                raise ValueError(f"{name!r} is one of the four dimensions; set it directly")
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
+                raise ValueError(f"competence name {name!r} must be lower-case ascii")
+        return dict(sorted(value.items()))
+
+    def __getitem__(self, dimension: Dimension | str) -> int:
+        return int(getattr(self, Dimension(dimension).value))
+
+    def as_array(self) -> np.ndarray:
+        """The four levels as an int array in :data:`DIMENSIONS` order."""
+        return np.array([self[d] for d in DIMENSIONS], dtype=np.int64)
+
+    @classmethod
+    def from_array(cls, levels: Iterable[int]) -> CompetenceProfile:
+        return cls(**{d.value: int(v) for d, v in zip(DIMENSIONS, levels, strict=True)})
+
+    def __str__(self) -> str:
+        return " ".join(f"{d.value[:3]}={self[d]}" for d in DIMENSIONS)
+
+
+class Assessment(BaseModel):
+    """A dated competence assessment of one veileder by herself, her leader or a peer."""
+
+    model_config = _FROZEN
+
+    date: dt.date
+    source: Literal["self", "leader", "peer"]
+    profile: CompetenceProfile
+
+
+#: Weights of the assessment sources in the effective profile (see Veileder.effective_profile).
+ASSESSMENT_WEIGHTS: Mapping[str, float] = {"leader": 2.0, "peer": 1.0, "self": 1.0}
+
+
+class Veileder(BaseModel):
+    """A counsellor who follows up a portfolio of brukere."""
+
+    model_config = _FROZEN
+
+    ident: str
+    name: str | None = None
+    avdeling: str | None = None
+    stillingsprosent: float = Field(default=100, gt=0, le=100)
+    ansettelse: Literal["statlig", "kommunal"] = "statlig"
+    profile: CompetenceProfile | None = None
+    assessments: tuple[Assessment, ...] = ()
+    spesialfelt: tuple[Malgruppe, ...] = ()
+    pairable: bool = True
+    max_tunge_saker: int | None = Field(default=None, ge=0)
+
+    @field_validator("ident")
+    @classmethod
+    def _ident(cls, value: str) -> str:
+        if not IDENT_PATTERN.fullmatch(value):
+            raise ValueError(
+                "an ident is one capital letter and six digits, like Z123456"
+            )
+        return value
+
+    @field_validator("spesialfelt")
+    @classmethod
+    def _spesialfelt(cls, value: tuple[Malgruppe, ...]) -> tuple[Malgruppe, ...]:
+        return _unique_sorted(value, "spesialfelt")
+
+    @field_validator("assessments")
+    @classmethod
+    def _assessments(cls, value: tuple[Assessment, ...]) -> tuple[Assessment, ...]:
+        return tuple(sorted(value, key=lambda a: (a.date, a.source)))
+
+    @model_validator(mode="after")
+    def _has_profile(self) -> Veileder:
+        if self.profile is None and not self.assessments:
+            raise ValueError(
+                "a veileder needs a profile or at least one assessment; add 'profile' with "
+                "the four levels"
+            )
+        return self
+
+    @cached_property
+    def effective_profile(self) -> CompetenceProfile:
+        """The profile scoring uses.
+
+        The rule: an explicit ``profile`` is the office's agreed profile and wins. Without one,
+        take the latest assessment from each source and, per dimension, the weighted mean
+        (leader 2, peer 1, self 1), rounded half up. The leader counts double because she has
+        seen the veileder's work across many brukere; self-assessment is kept because it
+        differs in useful ways (see DOMAIN.md: "self-assessment and a leader's assessment can
+        differ").
+        """
+        if self.profile is not None:
+            return self.profile
+        latest: dict[str, Assessment] = {}
+        for a in self.assessments:  # sorted by date, so later ones overwrite
+            latest[a.source] = a
+        weights = np.array([ASSESSMENT_WEIGHTS[s] for s in latest])
+        levels = np.array([a.profile.as_array() for a in latest.values()], dtype=float)
+        mean = weights @ levels / weights.sum()
+        return CompetenceProfile.from_array(np.floor(mean + 0.5).astype(int))
+
+    @property
+    def position(self) -> float:
+        """Share of a full position, 0–1."""
+        return self.stillingsprosent / 100.0
+
+
+class Bruker(BaseModel):
+    """A citizen followed up by the office, under a pseudonymous id."""
+
+    model_config = _FROZEN
+
+    id: str
+    innsatsgruppe: Innsatsgruppe | None = None
+    hovedmal: Hovedmal | None = None
+    malgrupper: tuple[Malgruppe, ...] = ()
+    digital: bool = True
+    tung_sak: bool = False
+    veileder: str | None = None
+    needs: CompetenceProfile | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if contains_fodselsnummer(value):
+            raise ValueError(
+                "this id contains a national identity number (fødselsnummer or D-nummer); "
+                "use a pseudonymous id such as b-0001 and keep the key elsewhere"
+            )
+        if not BRUKER_ID_PATTERN.fullmatch(value):
+            raise ValueError(
+                "an id is 1-64 characters of letters, digits, '.', '_', ':' or '-', "
+                "starting with a letter or digit"
+            )
+        return value
+
+    @field_validator("innsatsgruppe", mode="before")
+    @classmethod
+    def _arena(cls, value: Any) -> Any:
+        if isinstance(value, str) and value in ARENA_CODES:
+            return ARENA_CODES[value]
+        return value
+
+    @field_validator("malgrupper")
+    @classmethod
+    def _malgrupper(cls, value: tuple[Malgruppe, ...]) -> tuple[Malgruppe, ...]:
+        return _unique_sorted(value, "malgruppe")
+
+    @field_validator("veileder")
+    @classmethod
+    def _veileder(cls, value: str | None) -> str | None:
+        if value is not None and not IDENT_PATTERN.fullmatch(value):
+            raise ValueError("a veileder ident is one capital letter and six digits")
+        return value
+
+
+class LearningRelation(BaseModel):
+    """An informal or formal learning relation: the mentor helps the learner grow."""
+
+    model_config = _FROZEN
+
+    mentor: str
+    learner: str
+    dimension: Dimension | None = None
+
+    @model_validator(mode="after")
+    def _two_people(self) -> LearningRelation:
+        if self.mentor == self.learner:
+            raise ValueError("mentor and learner must be two different veiledere")
+        return self
+
+
+def office_problems(office: Office | Mapping[str, Any]) -> list[Problem]:
+    """Cross-reference faults in an office, each with its JSON path.
+
+    Works on a validated :class:`Office` or on its plain-data form, so loaders can report
+    them together with field errors.
+    """
+    def get(obj: Any, key: str, default: Any = None) -> Any:
+        if isinstance(obj, Mapping):
+            return obj.get(key, default)
+        return getattr(obj, key, default)
+
+    data = office
+    problems: list[Problem] = []
+    veiledere = get(data, "veiledere") or ()
+    idents: dict[str, int] = {}
+    pairable: dict[str, bool] = {}
+    for i, v in enumerate(veiledere):
+        ident = get(v, "ident")
+        if ident in idents:
+            problems.append(Problem(
+                f"veiledere[{i}]", "ident", f"duplicate ident, also at veiledere[{idents[ident]}]",
+                ident, "give every veileder a unique ident",
+            ))
+        else:
+            idents[ident] = i
+        pairable[ident] = bool(get(v, "pairable", True))
+    seen_ids: dict[str, int] = {}
+    for i, b in enumerate(get(data, "brukere") or ()):
+        bid = get(b, "id")
+        if bid in seen_ids:
+            problems.append(Problem(
+                f"brukere[{i}]", "id", f"duplicate id, also at brukere[{seen_ids[bid]}]", bid,
+                "give every bruker a unique pseudonymous id",
+            ))
+        else:
+            seen_ids[bid] = i
+        vid = get(b, "veileder")
+        if vid is not None and vid not in idents:
+            problems.append(Problem(
+                f"brukere[{i}]", "veileder", "names a veileder who is not in the office", vid,
+                "add the veileder to 'veiledere' or set veileder to null (ufordelt)",
+            ))
+    for i, r in enumerate(get(data, "learning_relations") or ()):
+        for role in ("mentor", "learner"):
+            if get(r, role) not in idents:
+                problems.append(Problem(
+                    f"learning_relations[{i}]", role, "names a veileder who is not in the office",
+                    get(r, role), "use the ident of a veileder in 'veiledere'",
+                ))
+    in_pair: dict[str, int] = {}
+    for i, pair in enumerate(get(data, "pairs") or ()):
+        members = list(pair)
+        if len(members) != 2 or members[0] == members[1]:
+            problems.append(Problem(
+                f"pairs[{i}]", "pairs", "a pair is two different veiledere", members,
+                'write it as ["Z123456", "Z654321"]',
+            ))
+            continue
+        for ident in members:
+            if ident not in idents:
+                problems.append(Problem(
+                    f"pairs[{i}]", "pairs", "names a veileder who is not in the office", ident,
+                    "use the ident of a veileder in 'veiledere'",
+                ))
+            elif ident in in_pair:
+                problems.append(Problem(
+                    f"pairs[{i}]", "pairs", f"veileder is already in pairs[{in_pair[ident]}]",
+                    ident, "a veileder can be in one pair at a time; remove one of the pairs",
+                ))
+            elif not pairable[ident]:
+                problems.append(Problem(
+                    f"pairs[{i}]", "pairs", "veileder has pairable=false", ident,
+                    "set pairable to true or remove the pair",
+                ))
+            in_pair.setdefault(ident, i)
+    return problems
+
+
+class Office(BaseModel):
+    """A NAV office: its veiledere, the brukere they follow up, and how they learn together.
+
+    Validation covers the whole office: unknown or duplicate idents, pairs and learning
+    relations naming someone who is not there, a veileder in two pairs. Every fault is
+    reported at once, each with its JSON path.
+    """
+
+    model_config = _FROZEN
+
+    enhet: str
+    name: str
+    veiledere: tuple[Veileder, ...] = ()
+    brukere: tuple[Bruker, ...] = ()
+    learning_relations: tuple[LearningRelation, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    @field_validator("enhet")
+    @classmethod
+    def _enhet(cls, value: str) -> str:
+        if not ENHET_PATTERN.fullmatch(value):
+            raise ValueError("enhet is the office's 4-digit id, like 0315 (keep leading zeros)")
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> Office:
+        problems = office_problems(self)
+        if problems:
+            raise ValueError("; ".join(str(p) for p in problems))
+        return self
+
+    # Derived views; cached because models are frozen.
+    @cached_property
+    def veileder_by_ident(self) -> dict[str, Veileder]:
+        return {v.ident: v for v in self.veiledere}
+
+    @cached_property
+    def bruker_by_id(self) -> dict[str, Bruker]:
+        return {b.id: b for b in self.brukere}
+
+    @cached_property
+    def idents(self) -> tuple[str, ...]:
+        return tuple(v.ident for v in self.veiledere)
+
+    @property
+    def n_veiledere(self) -> int:
+        return len(self.veiledere)
+
+    @property
+    def n_brukere(self) -> int:
+        return len(self.brukere)
+
+    def profiles(self) -> np.ndarray:
+        """Effective profiles as an int array ``levels[veileder, dimension]``."""
+        if not self.veiledere:
+            return np.zeros((0, len(DIMENSIONS)), dtype=np.int64)
+        return np.stack([v.effective_profile.as_array() for v in self.veiledere])
+
+    def summary(self) -> dict[str, Any]:
+        """Counts a leader reads first: staff, positions, brukere by innsatsgruppe, ufordelte."""
+        by_group = Counter(
+            b.innsatsgruppe.value if b.innsatsgruppe else "TRENGER_VURDERING" for b in self.brukere
+        )
+        return {
+            "enhet": self.enhet,
+            "name": self.name,
+            "n_veiledere": self.n_veiledere,
+            "full_positions": round(sum(v.position for v in self.veiledere), 2),
+            "avdelinger": sorted({v.avdeling for v in self.veiledere if v.avdeling}),
+            "n_brukere": self.n_brukere,
+            "brukere_by_innsatsgruppe": dict(sorted(by_group.items())),
+            "tunge_saker": sum(b.tung_sak for b in self.brukere),
+            "ikke_digitale": sum(not b.digital for b in self.brukere),
+            "ufordelte": sum(b.veileder is None for b in self.brukere),
+            "pairs": len(self.pairs),
+            "learning_relations": len(self.learning_relations),
+        }

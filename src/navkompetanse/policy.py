@@ -1,0 +1,154 @@
+"""Policy: every number the scoring, pairing and allocation use, with its reason.
+
+The defaults are a documented starting point, not truth: ``docs/policy.md`` explains each in
+terms of DOMAIN.md, and an office changes them with ``Policy(...)`` or
+``Policy().model_copy(update=...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .models import DIMENSIONS, Dimension, Innsatsgruppe, Malgruppe
+
+__all__ = ["NO_DECISION", "Policy"]
+
+#: Key used in per-innsatsgruppe tables for brukere without a §14a decision (trenger vurdering).
+NO_DECISION = "TRENGER_VURDERING"
+
+_GROUP_KEYS = frozenset([*(g.value for g in Innsatsgruppe), NO_DECISION])
+
+NeedLevels = dict[Dimension, int]
+
+
+def _levels(rel: int, stru: int, forv: int, dig: int) -> NeedLevels:
+    return dict(zip(DIMENSIONS, (rel, stru, forv, dig), strict=True))
+
+
+class Policy(BaseModel):
+    """Every number the scoring uses. Frozen; change with ``model_copy(update=...)``.
+
+    Levels are on the 1–5 competence scale; workload and capacity are in points, where one
+    point is roughly the follow-up a situasjonsbestemt bruker takes.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # --- workload -----------------------------------------------------------------------
+    workload_points: dict[str, float] = Field(
+        default_factory=lambda: {
+            Innsatsgruppe.STANDARD_INNSATS.value: 0.4,
+            Innsatsgruppe.SITUASJONSBESTEMT_INNSATS.value: 1.0,
+            Innsatsgruppe.SPESIELT_TILPASSET_INNSATS.value: 2.0,
+            Innsatsgruppe.GRADERT_VARIG_TILPASSET_INNSATS.value: 1.6,
+            Innsatsgruppe.VARIG_TILPASSET_INNSATS.value: 1.3,
+            NO_DECISION: 1.0,
+        },
+        description="Workload points per bruker by innsatsgruppe.",
+    )
+    tung_sak_points: float = Field(
+        1.5, ge=0, description="Extra workload points for a heavy case (tung sak)."
+    )
+    capacity_points_per_position: float = Field(
+        100.0, gt=0, description="Workload points one full position (100 %) can carry."
+    )
+
+    # --- needs --------------------------------------------------------------------------
+    need_profile: dict[str, NeedLevels] = Field(
+        default_factory=lambda: {
+            Innsatsgruppe.STANDARD_INNSATS.value: _levels(2, 2, 2, 3),
+            Innsatsgruppe.SITUASJONSBESTEMT_INNSATS.value: _levels(3, 3, 2, 3),
+            Innsatsgruppe.SPESIELT_TILPASSET_INNSATS.value: _levels(4, 3, 3, 2),
+            Innsatsgruppe.GRADERT_VARIG_TILPASSET_INNSATS.value: _levels(3, 3, 4, 2),
+            Innsatsgruppe.VARIG_TILPASSET_INNSATS.value: _levels(3, 2, 4, 2),
+            NO_DECISION: _levels(3, 3, 3, 2),
+        },
+        description="Need level per dimension by innsatsgruppe, before adjustments.",
+    )
+    malgruppe_adjustment: dict[Malgruppe, NeedLevels] = Field(
+        default_factory=lambda: {
+            Malgruppe.ung: _levels(1, 0, 0, 0),
+            Malgruppe.flyktning: _levels(1, 1, 1, 0),
+            Malgruppe.aap: _levels(0, 1, 1, 0),
+            Malgruppe.sykefravaer: _levels(0, 0, 1, 0),
+            Malgruppe.sosialhjelp: _levels(0, 1, 1, 0),
+        },
+        description="Levels added to the need for each malgruppe a bruker belongs to.",
+    )
+    tung_sak_adjustment: NeedLevels = Field(
+        default_factory=lambda: _levels(1, 1, 0, 0),
+        description="Levels added to the need of a heavy case.",
+    )
+    non_digital_relasjonell: int = Field(
+        1, ge=0, le=4, description="Extra relasjonell need for a bruker who is not digital."
+    )
+    non_digital_digital_level: int = Field(
+        1, ge=1, le=5, description="Digital need of a bruker who is not digital."
+    )
+
+    # --- fit ----------------------------------------------------------------------------
+    dimension_weights: NeedLevels = Field(
+        default_factory=lambda: dict(
+            zip(DIMENSIONS, (1.0, 1.0, 1.0, 0.6), strict=True)
+        ),
+        description="Weight of a shortfall in each dimension.",
+    )
+    shortfall_exponent: float = Field(
+        2.0, ge=1.0, le=4.0, description="Penalty grows as shortfall ** exponent."
+    )
+
+    # --- allocation ---------------------------------------------------------------------
+    heavy_cases_per_position: float = Field(
+        14.0, ge=0, description="Most heavy cases (tung_sak) one full position should carry."
+    )
+    continuity_bonus: float = Field(
+        0.05, ge=0, description="Fit bonus for keeping a bruker with her current veileder."
+    )
+    specialty_bonus: float = Field(
+        0.03, ge=0, description="Fit bonus for a unit with a spesialfelt in the bruker's malgruppe."
+    )
+    balance_slack: float = Field(
+        0.15, ge=0, description="A unit may carry its fair share of the load plus this share."
+    )
+
+    # --- pairs --------------------------------------------------------------------------
+    pair_overhead: float = Field(
+        0.10, ge=0, lt=1, description="Share of a pair's joint capacity lost to coordination."
+    )
+    pair_learning_bonus: float = Field(
+        0.5, ge=0,
+        description="Bonus (in fit units) for a pair who already share a learning relation.",
+    )
+    pair_continuity_threshold: float = Field(
+        1.0, ge=0,
+        description="Gain (fit units) a new pairing must add before an existing pair is split.",
+    )
+
+    @field_validator("workload_points", "need_profile")
+    @classmethod
+    def _all_groups(cls, value: Mapping[str, object]) -> Mapping[str, object]:
+        missing = sorted(_GROUP_KEYS - set(value))
+        unknown = sorted(set(value) - _GROUP_KEYS)
+        if missing or unknown:
+            raise ValueError(
+                f"needs one entry per innsatsgruppe and {NO_DECISION}; "
+                f"missing {missing or 'none'}, unknown {unknown or 'none'}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _levels_in_range(self) -> Policy:
+        for group, levels in self.need_profile.items():
+            if set(levels) != set(DIMENSIONS):
+                raise ValueError(f"need_profile[{group}] must give all four dimensions")
+            if any(not 1 <= v <= 5 for v in levels.values()):
+                raise ValueError(f"need_profile[{group}] levels must be 1-5")
+        if any(w < 0 for w in self.workload_points.values()):
+            raise ValueError("workload_points must be non-negative")
+        if set(self.dimension_weights) != set(DIMENSIONS):
+            raise ValueError("dimension_weights must give all four dimensions")
+        if any(w < 0 for w in self.dimension_weights.values()):
+            raise ValueError("dimension_weights must be non-negative")
+        return self

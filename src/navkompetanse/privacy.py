@@ -1,0 +1,51 @@
+"""Refusing national identity numbers where a pseudonymous id belongs.
+
+A fødselsnummer has 11 digits: a birth date (DDMMYY), a 3-digit individual number and two
+mod-11 check digits. A D-nummer adds 4 to the first digit; H-numbers and synthetic test
+numbers add 40 or 80 to the month. They all use the same check digits, which is what this
+module tests: an 11-digit run whose check digits are valid is treated as personal data, while
+a near miss with a wrong check digit is not (it cannot be a real number).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["contains_fodselsnummer", "is_fodselsnummer"]
+
+_K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+_K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+_ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
+
+
+def _check_digit(digits: list[int], weights: tuple[int, ...]) -> int | None:
+    k = 11 - sum(d * w for d, w in zip(digits, weights, strict=False)) % 11
+    if k == 11:
+        return 0
+    return None if k == 10 else k
+
+
+def is_fodselsnummer(text: str) -> bool:
+    """True when ``text`` is 11 digits with both mod-11 check digits valid.
+
+    Examples
+    --------
+    >>> is_fodselsnummer("01010112345")
+    False
+    >>> is_fodselsnummer("15076500565")
+    True
+    """
+    if len(text) != 11 or not text.isdigit():
+        return False
+    digits = [int(c) for c in text]
+    k1 = _check_digit(digits[:9], _K1)
+    if k1 is None or k1 != digits[9]:
+        return False
+    k2 = _check_digit(digits[:10], _K2)
+    return k2 is not None and k2 == digits[10]
+
+
+def contains_fodselsnummer(text: str) -> bool:
+    """True when any standalone 11-digit run in ``text`` (spaces and dots ignored) is one."""
+    compact = re.sub(r"[\s.]", "", text)
+    return any(is_fodselsnummer(m.group()) for m in _ELEVEN_DIGITS.finditer(compact))
