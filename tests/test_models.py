@@ -1,0 +1,181 @@
+"""Validation rules of the domain model, one test per rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from navkompetanse import (
+    Assessment,
+    Bruker,
+    CompetenceProfile,
+    Dimension,
+    Innsatsgruppe,
+    Office,
+    Veileder,
+)
+from navkompetanse.models import office_problems
+
+P3 = {"relasjonell": 3, "struktur": 3, "forvaltning": 3, "digital": 3}
+
+
+def veileder(ident: str = "Z100001", **kw) -> dict:
+    return {"ident": ident, "profile": P3, **kw}
+
+
+def office(**kw) -> dict:
+    data = {
+        "enhet": "0315",
+        "name": "NAV Test",
+        "veiledere": [veileder("Z100001"), veileder("Z100002"), veileder("Z100003")],
+        "brukere": [{"id": "b-1", "veileder": "Z100001"}, {"id": "b-2"}],
+    }
+    data.update(kw)
+    return data
+
+
+def messages(exc: ValidationError) -> str:
+    return " | ".join(f"{e['loc']} {e['msg']}" for e in exc.errors())
+
+
+def test_good_office_validates():
+    o = Office.model_validate(office())
+    assert o.n_veiledere == 3 and o.n_brukere == 2
+    assert o.summary()["ufordelte"] == 1
+
+
+@pytest.mark.parametrize("ident", ["z100001", "Z10001", "Z1000011", "ZZ00001", "100001", ""])
+def test_ident_format(ident):
+    with pytest.raises(ValidationError, match="one capital letter and six digits"):
+        Veileder.model_validate(veileder(ident))
+
+
+@pytest.mark.parametrize("enhet", ["315", "03150", "A315", ""])
+def test_enhet_format(enhet):
+    with pytest.raises(ValidationError, match="4-digit"):
+        Office.model_validate(office(enhet=enhet))
+
+
+@pytest.mark.parametrize("level", [0, 6, -1])
+def test_levels_are_1_to_5(level):
+    with pytest.raises(ValidationError) as err:
+        CompetenceProfile(**{**P3, "digital": level})
+    assert err.value.errors()[0]["loc"] == ("digital",)
+
+
+def test_duplicate_veileder_ident():
+    data = office(veiledere=[veileder("Z100001"), veileder("Z100001")])
+    with pytest.raises(ValidationError, match=r"veiledere\[1\] \[ident\]: duplicate ident"):
+        Office.model_validate(data)
+
+
+def test_duplicate_bruker_id():
+    data = office(brukere=[{"id": "b-1"}, {"id": "b-1"}])
+    with pytest.raises(ValidationError, match=r"brukere\[1\] \[id\]: duplicate id"):
+        Office.model_validate(data)
+
+
+def test_bruker_names_unknown_veileder():
+    data = office(brukere=[{"id": "b-1", "veileder": "Z999999"}])
+    with pytest.raises(ValidationError, match=r"brukere\[0\] \[veileder\].*not in the office"):
+        Office.model_validate(data)
+
+
+def test_learning_relation_names_unknown_veileder():
+    data = office(learning_relations=[{"mentor": "Z100001", "learner": "Z999999"}])
+    with pytest.raises(ValidationError, match=r"learning_relations\[0\] \[learner\]"):
+        Office.model_validate(data)
+
+
+def test_pair_names_unknown_veileder():
+    with pytest.raises(ValidationError, match=r"pairs\[0\].*not in the office"):
+        Office.model_validate(office(pairs=[["Z100001", "Z999999"]]))
+
+
+def test_veileder_in_two_pairs():
+    data = office(pairs=[["Z100001", "Z100002"], ["Z100003", "Z100001"]])
+    with pytest.raises(ValidationError, match=r"pairs\[1\].*already in pairs\[0\]"):
+        Office.model_validate(data)
+
+
+def test_non_pairable_veileder_in_pair():
+    data = office(
+        veiledere=[veileder("Z100001", pairable=False), veileder("Z100002")],
+        brukere=[],
+        pairs=[["Z100001", "Z100002"]],
+    )
+    with pytest.raises(ValidationError, match="pairable=false"):
+        Office.model_validate(data)
+
+
+def test_all_cross_reference_problems_reported_at_once():
+    data = office(
+        veiledere=[veileder("Z100001"), veileder("Z100001")],
+        brukere=[{"id": "b-1", "veileder": "Z999999"}, {"id": "b-1"}],
+        pairs=[["Z100001", "Z888888"]],
+    )
+    locations = {(p.location, p.field) for p in office_problems(data)}
+    assert locations == {
+        ("veiledere[1]", "ident"),
+        ("brukere[0]", "veileder"),
+        ("brukere[1]", "id"),
+        ("pairs[0]", "pairs"),
+    }
+
+
+def test_unknown_field_is_refused():
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        Bruker.model_validate({"id": "b-1", "fodselsdato": "1990-01-01"})
+
+
+def test_models_are_frozen():
+    b = Bruker(id="b-1")
+    with pytest.raises(ValidationError):
+        b.tung_sak = True  # type: ignore[misc]
+    assert b.model_copy(update={"tung_sak": True}).tung_sak
+
+
+def test_arena_codes_map_to_innsatsgruppe():
+    assert Bruker(id="b-1", innsatsgruppe="BATT").innsatsgruppe is (
+        Innsatsgruppe.SPESIELT_TILPASSET_INNSATS
+    )
+    assert Bruker(id="b-1", innsatsgruppe="IKVAL").innsatsgruppe is Innsatsgruppe.STANDARD_INNSATS
+
+
+def test_veileder_needs_profile_or_assessment():
+    with pytest.raises(ValidationError, match="needs a profile or at least one assessment"):
+        Veileder(ident="Z100001")
+
+
+def test_effective_profile_rule():
+    def at(day: int, source: str, level: int) -> Assessment:
+        return Assessment(
+            date=dt.date(2026, 1, day), source=source,
+            profile=CompetenceProfile(relasjonell=level, struktur=level, forvaltning=level,
+                                      digital=level),
+        )
+
+    # Latest per source: self 5 (day 3, the day-1 self 1 is superseded), leader 2.
+    v = Veileder(ident="Z100001", assessments=[at(3, "self", 5), at(1, "self", 1), at(2, "leader", 2)])
+    # (5*1 + 2*2) / 3 = 3.0
+    assert v.effective_profile[Dimension.relasjonell] == 3
+    # Half rounds up: self 4, leader 3, peer 3 -> (4 + 6 + 3) / 4 = 3.25 -> 3; self 5 -> 3.5 -> 4
+    v = Veileder(ident="Z100001", assessments=[at(1, "self", 5), at(1, "leader", 3), at(1, "peer", 3)])
+    assert v.effective_profile[Dimension.digital] == 4
+    # An explicit profile wins over assessments.
+    v = Veileder(ident="Z100001", profile=P3, assessments=[at(1, "leader", 5)])
+    assert v.effective_profile == CompetenceProfile(**P3)
+
+
+def test_other_competences_named_and_sorted():
+    p = CompetenceProfile(**P3, other={"utdanning": 2, "arbeidsmarked": 4})
+    assert list(p.other) == ["arbeidsmarked", "utdanning"]
+    with pytest.raises(ValidationError, match="one of the four dimensions"):
+        CompetenceProfile(**P3, other={"digital": 2})
+
+
+def test_lists_are_deduplicated_strictly():
+    with pytest.raises(ValidationError, match="listed more than once"):
+        Bruker(id="b-1", malgrupper=["ung", "ung"])
