@@ -1,0 +1,997 @@
+"""Reading and writing offices: a JSON file, a folder of CSV files, or an Excel workbook.
+
+This is the boundary where input is validated, once. Every record is validated on its own, so
+one bad bruker does not hide the others, and then the cross-references are checked; every fault
+is reported at once in one :class:`~navkompetanse.exceptions.InvalidInputError` whose
+``problems`` name the file, the place (a JSON path such as ``brukere[12].veileder`` or a
+spreadsheet row such as ``brukere.csv:row 14``), the field, the bad value and a fix.
+
+A national identity number (fødselsnummer, D-nummer, H-nummer) anywhere in the input makes the
+error a :class:`~navkompetanse.exceptions.PersonalDataError`, and its digits are masked in the
+report, so the report itself can be shared. Nothing here logs.
+
+The formats are described in ``docs/office-format.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import errno
+import json
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .exceptions import InvalidInputError, PersonalDataError, Problem
+from .models import (
+    DIMENSIONS,
+    Bruker,
+    Hovedmal,
+    Innsatsgruppe,
+    LearningRelation,
+    Malgruppe,
+    Office,
+    Veileder,
+    office_problems,
+)
+from .privacy import contains_fodselsnummer
+
+__all__ = [
+    "load_office",
+    "office_from_dict",
+    "office_json_schema",
+    "office_to_dict",
+    "save_office",
+]
+
+_DIMS: tuple[str, ...] = tuple(d.value for d in DIMENSIONS)
+_NEED_COLUMNS: tuple[str, ...] = tuple(f"need_{d}" for d in _DIMS)
+_COLLECTIONS: tuple[str, ...] = ("veiledere", "brukere", "learning_relations", "pairs")
+_RECORD_MODELS: Mapping[str, type[BaseModel]] = {
+    "veiledere": Veileder,
+    "brukere": Bruker,
+    "learning_relations": LearningRelation,
+}
+_PAIR = TypeAdapter(tuple[str, str])
+#: A model-level error (pydantic loc ``()``) is about this field of the record.
+_MODEL_ERROR_FIELD: Mapping[str, str] = {"veiledere": "profile", "learning_relations": "learner"}
+
+Path_ = tuple[str | int, ...]  # a JSON path as a tuple: ("brukere", 12, "veileder")
+
+
+# --------------------------------------------------------------------------------------------
+# Collecting problems
+# --------------------------------------------------------------------------------------------
+
+def _mask(value: Any) -> Any:
+    """``value`` with every digit starred when it holds a fødselsnummer (so reports are safe)."""
+    if isinstance(value, str):
+        return re.sub(r"\d", "*", value) if contains_fodselsnummer(value) else value
+    if isinstance(value, list | tuple):
+        return type(value)(_mask(v) for v in value)
+    return value
+
+
+def _has_fodselsnummer(value: Any) -> bool:
+    if isinstance(value, str):
+        return contains_fodselsnummer(value)
+    if isinstance(value, list | tuple):
+        return any(_has_fodselsnummer(v) for v in value)
+    return False
+
+
+@dataclass
+class _Report:
+    """Problems found so far; ``personal`` when any of them is a national identity number."""
+
+    problems: list[Problem] = field(default_factory=list)
+    personal: bool = False
+    #: JSON paths already reported by field validation (so the privacy scan does not repeat).
+    paths: set[Path_] = field(default_factory=set)
+
+    def add(
+        self, location: str, field_: str, message: str, value: Any = None, hint: str = "",
+        source: str = "", *, personal: bool = False,
+    ) -> None:
+        if _has_fodselsnummer(value):
+            personal, value = True, _mask(value)
+        self.personal |= personal
+        self.problems.append(Problem(location, field_, message, value, hint, source))
+
+    def raise_if_any(self, source: str) -> None:
+        if self.problems:
+            error = PersonalDataError if self.personal else InvalidInputError
+            raise error(self.problems, source=source)
+
+
+_PERSONAL_MESSAGE = (
+    "contains a national identity number (fødselsnummer or D-nummer); personal data must not "
+    "be in an office file"
+)
+_PERSONAL_HINT = (
+    "use a pseudonymous id such as b-0001 and keep the key that links it to the person "
+    "elsewhere, in NAV's own systems"
+)
+
+
+@dataclass(frozen=True)
+class _Place:
+    source: str
+    location: str
+    field: str
+
+
+#: Turns a JSON path into the place a user can find it (a JSON path or a spreadsheet row).
+Locator = Callable[[Path_], _Place]
+
+
+def _json_path(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _json_locator(source: str) -> Locator:
+    def locate(path: Path_) -> _Place:
+        if path and path[0] in _COLLECTIONS:
+            if path[0] == "pairs":
+                return _Place(source, _json_path(path), "pairs")
+            inner = path[2:]
+        else:
+            inner = path
+        field_ = ".".join(str(p) for p in inner if not isinstance(p, int))
+        return _Place(source, _json_path(path) or "(top level)", field_)
+
+    return locate
+
+
+# --------------------------------------------------------------------------------------------
+# Validation: plain data -> Office, every problem at once
+# --------------------------------------------------------------------------------------------
+
+def _choices(values: Any) -> str:
+    return ", ".join(str(v.value if hasattr(v, "value") else v) for v in values)
+
+
+def _hint(path: Path_, error_type: str) -> str:
+    """A fix for a field error, from the field's name and where it sits."""
+    names = [p for p in path if isinstance(p, str)]
+    name = names[-1] if names else ""
+    parent = names[-2] if len(names) > 1 else ""
+    if error_type == "missing":
+        return f"add '{name}'"
+    if parent in ("profile", "needs", "other") or (name in _DIMS and path[0] != "brukere"):
+        return "a level is a whole number from 1 (new to it) to 5 (expert who can teach others)"
+    if name == "other":
+        return "name further competences in lower-case ascii, like arbeidsmarked"
+    if name in ("ident", "veileder", "mentor", "learner") or path[0] == "pairs":
+        return "write the NAV ident: one capital letter and six digits, like Z123456"
+    return {
+        "enhet": "write the office's 4-digit enhet number as text, keeping leading zeros: "
+                 '"0315"',
+        "id": "use a pseudonymous id such as b-0001",
+        "innsatsgruppe": f"one of {_choices(Innsatsgruppe)}, or empty (null) when there is no "
+                         "§14a decision yet",
+        "hovedmal": f"one of {_choices(Hovedmal)}, or empty (null)",
+        "malgrupper": f"a list of {_choices(Malgruppe)}, each once",
+        "spesialfelt": f"a list of {_choices(Malgruppe)}, each once",
+        "ansettelse": "statlig or kommunal",
+        "stillingsprosent": "a number above 0 and at most 100, like 80",
+        "max_tunge_saker": "a whole number, 0 or more, or empty for no limit",
+        "digital": "true or false (ja/nei and 1/0 work too)",
+        "tung_sak": "true or false (ja/nei and 1/0 work too)",
+        "pairable": "true or false (ja/nei and 1/0 work too)",
+        "date": "a date written YYYY-MM-DD, like 2024-03-01",
+        "source": "self, leader or peer",
+        "dimension": f"one of {_choices(_DIMS)}, or empty (null) for general mentoring",
+    }.get(name, "")
+
+
+def _known_keys(path: Path_) -> list[str]:
+    """The keys allowed where an unknown key ``path[-1]`` was found."""
+    model: type[BaseModel] | None = Office
+    for part in path[:-1]:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        if model is Office and part in _RECORD_MODELS:
+            model = _RECORD_MODELS[part]
+            continue
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        model = next(
+            (a for a in getattr(annotation, "__args__", (annotation,))
+             if isinstance(a, type) and issubclass(a, BaseModel)),
+            None,
+        )
+    return list(model.model_fields) if model is not None else []
+
+
+def _field_problems(
+    report: _Report, locate: Locator, record_path: Path_, error: ValidationError,
+) -> None:
+    """One problem per pydantic error of the record at ``record_path``."""
+    collection = str(record_path[0]) if record_path else ""
+    for err in error.errors():
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        value = err.get("input")
+        if not loc and kind == "value_error" and collection in _MODEL_ERROR_FIELD:
+            loc = (_MODEL_ERROR_FIELD[collection],)
+            value = None
+        path = record_path + loc
+        place = locate(path)
+        report.paths.add(path)
+        message = err["msg"].removeprefix("Value error, ")
+        hint = _hint(path, kind)
+        if kind == "missing":
+            message, value = "required, but missing", None
+        elif kind == "extra_forbidden":
+            known = _known_keys(path)
+            close = difflib.get_close_matches(str(path[-1]), known, n=1)
+            message = f"unknown key {path[-1]!r}"
+            hint = (f"did you mean {close[0]!r}? " if close else "") + (
+                f"remove it; the known keys here are {', '.join(known)}" if known else "remove it"
+            )
+        elif isinstance(value, Mapping):
+            value = None  # the whole record: too much to echo
+        if _has_fodselsnummer(value):
+            message, hint = _PERSONAL_MESSAGE, _PERSONAL_HINT
+        report.add(place.location, place.field, message, value, hint, place.source)
+
+
+def _strings(obj: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(obj, str):
+        yield path, obj
+    elif isinstance(obj, Mapping):
+        for k, v in obj.items():
+            yield from _strings(v, (*path, str(k)))
+    elif isinstance(obj, list | tuple):
+        for i, v in enumerate(obj):
+            yield from _strings(v, (*path, i))
+
+
+def _cross_view(data: Mapping[str, Any], valid: dict[str, dict[int, Any]]) -> dict[str, list]:
+    """The office as :func:`office_problems` reads it: valid records as models, the others as
+    dicts of their string-valued keys, so the cross-check can run despite field errors."""
+    def raw(item: Any) -> dict[str, Any]:
+        if not isinstance(item, Mapping):
+            return {}
+        view = {k: v for k, v in item.items() if isinstance(v, str)}
+        try:
+            view["pairable"] = TypeAdapter(bool).validate_python(item.get("pairable", True))
+        except ValidationError:
+            view["pairable"] = True
+        return view
+
+    view: dict[str, list] = {}
+    for name in _COLLECTIONS:
+        items = data.get(name)
+        if not isinstance(items, list | tuple):
+            view[name] = []
+        elif name == "pairs":
+            view[name] = [valid[name].get(i, ()) for i in range(len(items))]
+        else:
+            view[name] = [valid[name].get(i) or raw(item) for i, item in enumerate(items)]
+    return view
+
+
+_RECORD_REF = re.compile(r"\b(veiledere|brukere|learning_relations|pairs)\[(\d+)\]")
+
+
+def _cross_problems(
+    report: _Report, locate: Locator, data: Mapping[str, Any], valid: dict[str, dict[int, Any]],
+) -> None:
+    """The cross-reference faults of :func:`office_problems`, placed where the user finds them."""
+    for p in office_problems(_cross_view(data, valid)):
+        if p.value is None:  # a missing or non-text key, already reported as a field error
+            continue
+        m = _RECORD_REF.fullmatch(p.location)
+        if m is None:  # pragma: no cover - office_problems always gives a record path
+            report.add(p.location, p.field, p.message, p.value, p.hint, locate(()).source)
+            continue
+        record: Path_ = (m[1], int(m[2]))
+        if m[1] == "pairs":
+            if record[1] not in valid["pairs"]:
+                continue  # a malformed pair, already reported as a field error
+            pair = valid["pairs"][record[1]]
+            path = record + ((pair.index(p.value),) if p.value in pair else ())
+        else:
+            path = record + (p.field,)
+        place = locate(path)
+        message = _RECORD_REF.sub(lambda r: locate((r[1], int(r[2]))).location, p.message)
+        report.add(place.location, place.field, message, p.value, p.hint, place.source)
+
+
+def _validate(data: Any, locate: Locator, report: _Report) -> Office | None:
+    """Validate plain office data record by record; the Office, or None after problems."""
+    if not isinstance(data, Mapping):
+        place = locate(())
+        report.add(
+            place.location, "", "an office is an object with enhet, name, veiledere, brukere, "
+            "learning_relations and pairs", type(data).__name__,
+            "see docs/office-format.md for an example", place.source,
+        )
+        return None
+    top = {k: v for k, v in data.items() if k not in _COLLECTIONS}
+    shell: Office | None = None
+    try:
+        shell = Office.model_validate(top)
+    except ValidationError as e:
+        _field_problems(report, locate, (), e)
+
+    valid: dict[str, dict[int, Any]] = {name: {} for name in _COLLECTIONS}
+    for name in _COLLECTIONS:
+        items = data.get(name, [])
+        if not isinstance(items, list | tuple):
+            place = locate((name,))
+            report.add(place.location, name, "must be a list", type(items).__name__,
+                       f"write it as [ ... ], or [] when there are no {name}", place.source)
+            continue
+        for i, item in enumerate(items):
+            try:
+                if name == "pairs":
+                    valid[name][i] = _PAIR.validate_python(item)
+                else:
+                    valid[name][i] = _RECORD_MODELS[name].model_validate(item)
+            except ValidationError as e:
+                _field_problems(report, locate, (name, i), e)
+
+    # Personal data anywhere else (a name, an unknown key's value ...) is refused too.
+    for path, text in _strings(data, ()):
+        if path not in report.paths and contains_fodselsnummer(text):
+            place = locate(path)
+            report.add(place.location, place.field, _PERSONAL_MESSAGE, text, _PERSONAL_HINT,
+                       place.source, personal=True)
+
+    _cross_problems(report, locate, data, valid)
+    if report.problems or shell is None:
+        return None
+    try:
+        return Office(
+            enhet=shell.enhet,
+            name=shell.name,
+            **{name: tuple(valid[name][i] for i in range(len(data.get(name, []))))
+               for name in _COLLECTIONS},
+        )
+    except ValidationError as e:  # pragma: no cover - every rule is checked above
+        _field_problems(report, locate, (), e)
+        return None
+
+
+def office_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Office:
+    """Validate an office given as plain data (the JSON format, parsed).
+
+    Parameters
+    ----------
+    data
+        A mapping with ``enhet``, ``name``, ``veiledere``, ``brukere``,
+        ``learning_relations`` and ``pairs``, exactly as in the JSON format.
+    source
+        What to call the input in problem reports.
+
+    Returns
+    -------
+    Office
+
+    Raises
+    ------
+    InvalidInputError
+        With every problem found, each with its JSON path, field, value and a fix.
+    PersonalDataError
+        When any problem is a national identity number.
+
+    Examples
+    --------
+    >>> office = office_from_dict({"enhet": "0315", "name": "NAV Eksempel"})
+    >>> office.enhet, office.n_veiledere
+    ('0315', 0)
+    """
+    report = _Report()
+    office = _validate(data, _json_locator(source), report)
+    report.raise_if_any(source)
+    assert office is not None
+    return office
+
+
+def office_to_dict(office: Office) -> dict[str, Any]:
+    """The office as plain JSON-ready data, keys in model order, every field written out.
+
+    ``stillingsprosent`` is written as a whole number when it is one (``100``, not ``100.0``).
+
+    Examples
+    --------
+    >>> office_to_dict(office_from_dict({"enhet": "0315", "name": "NAV Eksempel"}))["pairs"]
+    []
+    """
+    data = office.model_dump(mode="json")
+    for v in data["veiledere"]:
+        if float(v["stillingsprosent"]).is_integer():
+            v["stillingsprosent"] = int(v["stillingsprosent"])
+    return data
+
+
+def office_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the office file format, without an ``$id``.
+
+    Examples
+    --------
+    >>> sorted(office_json_schema()["required"])
+    ['enhet', 'name']
+    """
+    schema = Office.model_json_schema()
+    schema.pop("$id", None)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "navkompetanse office",
+        "description": (
+            "A NAV office: its veiledere, the brukere they follow up (under pseudonymous ids, "
+            "never a fødselsnummer), learning relations and current pairs. "
+            "See docs/office-format.md."
+        ),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# JSON files
+# --------------------------------------------------------------------------------------------
+
+def _decode(raw: bytes, name: str, report: _Report) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        report.add(
+            f"line {line}", "", "the file is not UTF-8 text", None,
+            "save it as UTF-8 (in Excel: 'CSV UTF-8'); æ, ø and å are then kept", name,
+        )
+        return None
+
+
+def _read_json(path: Path, report: _Report) -> Any:
+    text = _decode(path.read_bytes(), path.name, report)
+    if text is None:
+        return None
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        twice: list[str] = []
+        for key, value in pairs:
+            if key in obj:
+                twice.append(key)
+            obj[key] = value
+        for key in twice:  # json would keep the last one silently
+            who = next((obj[k] for k in ("ident", "id", "mentor") if isinstance(
+                obj.get(k), str)), None)
+            report.add(
+                "(JSON)", key, f"key {key!r} appears twice in one object"
+                + (f" (the one with {who!r})" if who else ""), None,
+                "keep one of them; only one value can count", path.name,
+            )
+        return obj
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as e:
+        report.add(
+            f"line {e.lineno}, column {e.colno}", "", f"not valid JSON: {e.msg}", None,
+            "look for a missing comma, quote or bracket at or just before this place",
+            path.name,
+        )
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Tables: CSV folders and Excel workbooks
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _TableSpec:
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    needed: bool = False  # the file must be there
+    group: tuple[str, ...] = ()  # columns that come all together or not at all
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+_TABLES: Mapping[str, _TableSpec] = {
+    "office": _TableSpec(("enhet", "name"), needed=True),
+    "veiledere": _TableSpec(
+        ("ident",),
+        ("name", "avdeling", "stillingsprosent", "ansettelse", *_DIMS, "other", "spesialfelt",
+         "pairable", "max_tunge_saker"),
+        needed=True, group=_DIMS,
+    ),
+    "assessments": _TableSpec(("ident", "date", "source", *_DIMS), ("other",)),
+    "brukere": _TableSpec(
+        ("id",),
+        ("innsatsgruppe", "hovedmal", "malgrupper", "digital", "tung_sak", "veileder",
+         *_NEED_COLUMNS, "need_other"),
+        needed=True, group=_NEED_COLUMNS,
+    ),
+    "learning_relations": _TableSpec(("mentor", "learner"), ("dimension",)),
+    "pairs": _TableSpec(("member_1", "member_2")),
+}
+_LIST_COLUMNS = frozenset({"malgrupper", "spesialfelt"})
+_BOOL_COLUMNS = frozenset({"digital", "tung_sak", "pairable"})
+_WORDS_FOR_BOOL = {"ja": "true", "j": "true", "nei": "false", "n": "false"}
+_LIST_SEPARATOR = re.compile(r"[;,]")
+
+
+@dataclass
+class _Table:
+    """One CSV file or sheet: its cells as text, by spreadsheet row number (header = row 1)."""
+
+    name: str  # "brukere"
+    label: str  # "brukere.csv" or the sheet's name
+    source: str  # the file the user opens
+    rows: list[tuple[int, dict[str, str]]]
+
+    def where(self, row: int) -> str:
+        return f"{self.label}:row {row}"
+
+
+def _table(
+    name: str, label: str, source: str, records: list[list[str]], report: _Report,
+) -> _Table | None:
+    """Check a table's header and collect its non-empty rows as ``{column: text}``."""
+    spec = _TABLES[name]
+    if not records or not any(c.strip() for c in records[0]):
+        report.add(f"{label}:row 1", "", "the header row is missing", None,
+                   f"put the column names in row 1: {', '.join(spec.columns)}", source)
+        return None
+    header = [c.strip().lower() for c in records[0]]
+    for col in dict.fromkeys(c for c in header if c):
+        if header.count(col) > 1:
+            report.add(f"{label}:row 1", col, "the column appears more than once", col,
+                       "keep one of them", source)
+        if col not in spec.columns:
+            close = difflib.get_close_matches(col, spec.columns, n=1)
+            report.add(
+                f"{label}:row 1", col, f"unknown column {col!r}", col,
+                (f"did you mean {close[0]!r}? " if close else "")
+                + f"the columns of {label} are {', '.join(spec.columns)}", source,
+            )
+    for col in spec.required:
+        if col not in header:
+            report.add(f"{label}:row 1", col, f"the required column {col!r} is missing", None,
+                       f"add a column named {col} to row 1", source)
+    present = [c for c in spec.group if c in header]
+    if present and len(present) < len(spec.group):
+        missing = [c for c in spec.group if c not in header]
+        report.add(
+            f"{label}:row 1", ",".join(missing), f"columns {', '.join(missing)} are missing",
+            None, f"give all of {', '.join(spec.group)} or none of them", source,
+        )
+
+    rows: list[tuple[int, dict[str, str]]] = []
+    for row, record in enumerate(records[1:], start=2):
+        cells = [c.strip() for c in record]
+        if not any(cells):
+            continue  # a blank line in the sheet: nothing to keep
+        extra = [c for c in cells[len(header):] if c]
+        unnamed = [c for h, c in zip(header, cells, strict=False) if not h and c]
+        if extra or unnamed:
+            report.add(
+                f"{label}:row {row}", "", "cells outside the named columns", extra + unnamed,
+                "give the column a name in row 1 or clear these cells", source,
+            )
+        rows.append((row, {h: c for h, c in zip(header, cells, strict=False)
+                           if h and c and h in spec.columns}))
+    return _Table(name, label, source, rows)
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of a CSV text: whichever of , ; or tab its header line uses most."""
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, report: _Report) -> _Table | None:
+    text = _decode(path.read_bytes(), path.name, report)
+    if text is None:
+        return None
+    try:
+        records = list(csv.reader(StringIO(text, newline=""), delimiter=_delimiter(text)))
+    except csv.Error as e:
+        report.add(path.name, "", f"not readable as CSV: {e}", None,
+                   "save the sheet again as CSV UTF-8", path.name)
+        return None
+    return _table(path.stem.lower(), path.name, path.name, records, report)
+
+
+def _read_csv_folder(folder: Path, report: _Report) -> dict[str, _Table]:
+    tables: dict[str, _Table] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() != ".csv":
+            continue
+        if path.stem.lower() not in _TABLES:
+            close = difflib.get_close_matches(path.stem.lower(), _TABLES, n=1)
+            report.add(
+                path.name, "", "unknown file in the office folder", path.name,
+                (f"did you mean {close[0]}.csv? " if close else "")
+                + "the files are " + ", ".join(f"{t}.csv" for t in _TABLES)
+                + "; rename it or move it out of the folder", path.name,
+            )
+            continue
+        table = _read_csv(path, report)
+        if table is not None:
+            tables[table.name] = table
+    return tables
+
+
+def _cell_text(value: Any) -> str:
+    """An Excel cell as the text a CSV export would hold."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ModuleNotFoundError as e:
+        raise ModuleNotFoundError(
+            "reading and writing Excel workbooks needs openpyxl; install it with "
+            "pip install 'navkompetanse[excel]'", name="openpyxl",
+        ) from e
+    return openpyxl
+
+
+def _read_xlsx(path: Path, report: _Report) -> dict[str, _Table]:
+    openpyxl = _openpyxl()
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    tables: dict[str, _Table] = {}
+    try:
+        for sheet in workbook.worksheets:
+            name = sheet.title.strip().lower().removesuffix(".csv")
+            if name not in _TABLES:
+                close = difflib.get_close_matches(name, _TABLES, n=1)
+                report.add(
+                    sheet.title, "", "unknown sheet in the workbook", sheet.title,
+                    (f"did you mean {close[0]}? " if close else "")
+                    + f"the sheets are {', '.join(_TABLES)}; rename or delete it", path.name,
+                )
+                continue
+            records = [[_cell_text(c) for c in row]
+                       for row in sheet.iter_rows(min_row=1, values_only=True)]
+            if name == "office":  # Excel turns 0315 into the number 315
+                for record in records[1:]:
+                    for i, h in enumerate(records[0] if records else []):
+                        if h.strip().lower() == "enhet" and i < len(record) and \
+                                record[i].isdigit() and len(record[i]) < 4:
+                            record[i] = record[i].zfill(4)
+            table = _table(name, sheet.title, path.name, records, report)
+            if table is not None:
+                tables[name] = table
+    finally:
+        workbook.close()
+    return tables
+
+
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in _LIST_SEPARATOR.split(text) if item.strip()]
+
+
+def _other(text: str, table: _Table, row: int, column: str, report: _Report) -> dict[str, str]:
+    """Parse ``name=level;name=level``."""
+    other: dict[str, str] = {}
+    for item in _split(text):
+        name, sep, level = (s.strip() for s in item.partition("="))
+        if not sep or not name or not level:
+            report.add(table.where(row), column, "not written as name=level", item,
+                       "write further competences as arbeidsmarked=4;utdanning=3", table.source)
+        elif name in other:
+            report.add(table.where(row), column, f"{name} is given twice", item,
+                       "give each competence once", table.source)
+        else:
+            other[name] = level
+    return other
+
+
+def _profile(
+    cells: Mapping[str, str], prefix: str, table: _Table, row: int, report: _Report,
+) -> dict[str, Any] | None:
+    profile: dict[str, Any] = {d: cells[prefix + d] for d in _DIMS if prefix + d in cells}
+    if prefix + "other" in cells:
+        profile["other"] = _other(cells[prefix + "other"], table, row, prefix + "other", report)
+    return profile or None
+
+
+def _record(cells: Mapping[str, str], table: _Table, row: int, report: _Report) -> dict:
+    """A table row as a JSON record: lists split, ja/nei read, profiles gathered."""
+    record: dict[str, Any] = {}
+    profile_columns = (
+        {*_DIMS, "other"} if table.name in ("veiledere", "assessments")
+        else {*_NEED_COLUMNS, "need_other"} if table.name == "brukere" else set()
+    )
+    for column, text in cells.items():
+        if column in profile_columns:  # gathered into profile / needs below
+            continue
+        if column in _LIST_COLUMNS:
+            record[column] = _split(text)
+        elif column in _BOOL_COLUMNS:
+            record[column] = _WORDS_FOR_BOOL.get(text.lower(), text)
+        elif column == "stillingsprosent" and re.fullmatch(r"\d+,\d+", text):
+            record[column] = text.replace(",", ".")  # a Norwegian decimal comma
+        else:
+            record[column] = text
+    if table.name in ("veiledere", "assessments"):
+        profile = _profile(cells, "", table, row, report)
+        if profile is not None:
+            record["profile"] = profile
+    elif table.name == "brukere":
+        needs = _profile(cells, "need_", table, row, report)
+        if needs is not None:
+            record["needs"] = needs
+    return record
+
+
+def _from_tables(tables: Mapping[str, _Table], report: _Report) -> tuple[dict, Locator]:
+    """The office data of a set of tables, and a locator from JSON paths to their rows."""
+    origin: dict[Path_, tuple[_Table, int]] = {}
+    data: dict[str, Any] = {}
+    office = tables.get("office")
+    if office is not None:
+        if not office.rows:
+            report.add(office.where(2), "", "the office row is missing", None,
+                       "write the office's enhet and name in row 2", office.source)
+        for row, _ in office.rows[1:]:
+            report.add(office.where(row), "", "more than one office", None,
+                       "an office file holds one office; keep only row 2", office.source)
+        if office.rows:
+            row, cells = office.rows[0]
+            origin[()] = (office, row)
+            data.update(cells)
+
+    for name in ("veiledere", "brukere", "learning_relations"):
+        table = tables.get(name)
+        records: list[dict[str, Any]] = []
+        for i, (row, cells) in enumerate(table.rows if table else ()):
+            origin[(name, i)] = (table, row)
+            records.append(_record(cells, table, row, report))
+        data[name] = records
+
+    assessments = tables.get("assessments")
+    if assessments is not None:
+        index: dict[str, int] = {}
+        for i, v in enumerate(data["veiledere"]):
+            index.setdefault(v.get("ident", ""), i)
+        for row, cells in assessments.rows:
+            ident = cells.get("ident")
+            if ident not in index:
+                report.add(
+                    assessments.where(row), "ident", "names a veileder who is not in veiledere"
+                    if ident else "required, but missing", ident,
+                    "use the ident of a veileder in veiledere", assessments.source,
+                )
+                continue
+            i = index[ident]
+            record = _record({k: v for k, v in cells.items() if k != "ident"}, assessments, row,
+                             report)
+            given = data["veiledere"][i].setdefault("assessments", [])
+            origin[("veiledere", i, "assessments", len(given))] = (assessments, row)
+            given.append(record)
+
+    pairs = tables.get("pairs")
+    data["pairs"] = []
+    for i, (row, cells) in enumerate(pairs.rows if pairs else ()):
+        origin[("pairs", i)] = (pairs, row)
+        data["pairs"].append([cells.get("member_1"), cells.get("member_2")])
+
+    def column(name: str, rest: Path_) -> str:
+        if not rest:
+            return ""
+        if name == "pairs":
+            return f"member_{int(rest[0]) + 1}" if isinstance(rest[0], int) else ""
+        head = str(rest[0])
+        if head in ("profile", "needs"):
+            prefix = "need_" if head == "needs" else ""
+            if len(rest) == 1:
+                return ",".join(prefix + d for d in _DIMS)
+            return prefix + str(rest[1])
+        return head
+
+    def locate(path: Path_) -> _Place:
+        if not path or path[0] not in _COLLECTIONS or len(path) < 2:
+            table, row = origin.get((), (office, 2)) if office else (None, 2)
+            if table is None:
+                return _Place("office.csv", "office.csv", str(path[0]) if path else "")
+            col = str(path[0]) if path else ""
+            return _Place(table.source, table.where(row), col)
+        if len(path) >= 4 and path[:4] in origin:  # an assessment of a veileder
+            table, row = origin[path[:4]]
+            return _Place(table.source, table.where(row), column("assessments", path[4:]))
+        table, row = origin[path[:2]]
+        return _Place(table.source, table.where(row), column(str(path[0]), path[2:]))
+
+    return data, locate
+
+
+def _missing_tables(tables: Mapping[str, _Table], folder: str, suffix: str, report: _Report,
+                    kind: str) -> None:
+    for name, spec in _TABLES.items():
+        if spec.needed and name not in tables:
+            report.add(
+                f"{name}{suffix}", "", f"the {kind} {name}{suffix} is missing", None,
+                f"add {name}{suffix} with the columns {', '.join(spec.columns)} "
+                f"(required: {', '.join(spec.required)})", folder,
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# The public entry points
+# --------------------------------------------------------------------------------------------
+
+def load_office(path: str | os.PathLike[str]) -> Office:
+    """Load and validate an office from a JSON file, a folder of CSV files or an .xlsx workbook.
+
+    Parameters
+    ----------
+    path
+        A ``.json`` file in the office format; a folder holding ``office.csv``,
+        ``veiledere.csv``, ``brukere.csv`` and optionally ``assessments.csv``,
+        ``learning_relations.csv`` and ``pairs.csv``; or an ``.xlsx`` workbook with sheets of
+        the same names (needs the ``excel`` extra).
+
+    Returns
+    -------
+    Office
+
+    Raises
+    ------
+    InvalidInputError
+        With every problem in the input, each naming file, place, field, value and a fix.
+    PersonalDataError
+        When any problem is a national identity number; its digits are masked in the report.
+    FileNotFoundError
+        When nothing is at ``path``.
+    ModuleNotFoundError
+        For a workbook when openpyxl is not installed.
+
+    Notes
+    -----
+    The formats are in ``docs/office-format.md``. CSV files may be UTF-8 with or without a
+    byte-order mark, and delimited by ``,`` or ``;`` (Norwegian Excel) or tab.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(errno.ENOENT, "no office file or folder at this path", str(path))
+    report = _Report()
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        tables = _read_csv_folder(path, report)
+        _missing_tables(tables, path.name, ".csv", report, "file")
+        data, locate = _from_tables(tables, report)
+    elif suffix in (".xlsx", ".xlsm"):
+        tables = _read_xlsx(path, report)
+        _missing_tables(tables, path.name, "", report, "sheet")
+        data, locate = _from_tables(tables, report)
+    elif suffix == ".json":
+        data, locate = _read_json(path, report), _json_locator(path.name)
+        if report.problems:
+            report.raise_if_any(str(path))
+    else:
+        raise InvalidInputError(
+            [Problem(path.name, "", "not an office file", suffix or path.name,
+                     "give a .json file, a folder of CSV files or an .xlsx workbook", path.name)],
+            source=str(path),
+        )
+    office = _validate(data, locate, report)
+    report.raise_if_any(str(path))
+    assert office is not None
+    return office
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dict):
+        return ";".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def _tables_of(office: Office) -> dict[str, list[list[str]]]:
+    """The office as tables of text, header first, in the CSV layout."""
+    data = office_to_dict(office)
+    veiledere, brukere = data["veiledere"], data["brukere"]
+    has_other = any(v["profile"] and v["profile"]["other"] for v in veiledere) or any(
+        a["profile"]["other"] for v in veiledere for a in v["assessments"])
+    need_other = any(b["needs"] and b["needs"]["other"] for b in brukere)
+    dims_other = [*_DIMS, "other"] if has_other else list(_DIMS)
+
+    def levels(profile: Mapping[str, Any] | None, with_other: bool) -> list[Any]:
+        names = [*_DIMS, "other"] if with_other else list(_DIMS)
+        return [profile.get(d) if profile else None for d in names]
+
+    tables: dict[str, list[list[Any]]] = {
+        "office": [["enhet", "name"], [data["enhet"], data["name"]]],
+        "veiledere": [["ident", "name", "avdeling", "stillingsprosent", "ansettelse",
+                       *dims_other, "spesialfelt", "pairable", "max_tunge_saker"]],
+        "assessments": [["ident", "date", "source", *dims_other]],
+        "brukere": [["id", "innsatsgruppe", "hovedmal", "malgrupper", "digital", "tung_sak",
+                     "veileder", *_NEED_COLUMNS, *(["need_other"] if need_other else [])]],
+        "learning_relations": [["mentor", "learner", "dimension"]],
+        "pairs": [["member_1", "member_2"], *data["pairs"]],
+    }
+    for v in veiledere:
+        tables["veiledere"].append([
+            v["ident"], v["name"], v["avdeling"], v["stillingsprosent"], v["ansettelse"],
+            *levels(v["profile"], has_other), v["spesialfelt"], v["pairable"],
+            v["max_tunge_saker"],
+        ])
+        for a in v["assessments"]:
+            tables["assessments"].append(
+                [v["ident"], a["date"], a["source"], *levels(a["profile"], has_other)])
+    for b in brukere:
+        tables["brukere"].append([
+            b["id"], b["innsatsgruppe"], b["hovedmal"], b["malgrupper"], b["digital"],
+            b["tung_sak"], b["veileder"], *levels(b["needs"], need_other),
+        ])
+    for r in data["learning_relations"]:
+        tables["learning_relations"].append([r["mentor"], r["learner"], r["dimension"]])
+    return {name: [[_text(c) for c in row] for row in rows] for name, rows in tables.items()}
+
+
+def save_office(office: Office, path: str | os.PathLike[str]) -> None:
+    """Write an office as a ``.json`` file, an ``.xlsx`` workbook, or else a folder of CSV files.
+
+    JSON is indented by 2, keys in model order, non-ascii letters kept (``ø``, not ``\\u00f8``).
+    A folder is created when missing; all six CSV files are written (UTF-8 with a byte-order
+    mark, so Excel shows æøå; ``,`` as delimiter), also the empty ones, so no stale file from an
+    earlier save is read back. Loading what was saved gives an equal office.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        text = json.dumps(office_to_dict(office), indent=2, ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
+        return
+    tables = _tables_of(office)
+    if suffix in (".xlsx", ".xlsm"):
+        openpyxl = _openpyxl()
+        workbook = openpyxl.Workbook()
+        workbook.remove(workbook.active)
+        for name, rows in tables.items():
+            sheet = workbook.create_sheet(name)
+            for row in rows:
+                sheet.append(row)  # all text, so Excel keeps 0315 and ids as written
+        workbook.save(path)
+        return
+    if path.exists() and not path.is_dir():
+        raise FileExistsError(errno.EEXIST, "a file is here; give a folder, .json or .xlsx",
+                              str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        with open(path / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(rows)
