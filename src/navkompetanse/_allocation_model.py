@@ -1,0 +1,530 @@
+"""The allocation model as arrays: units, profit, capacities, side constraints and checks.
+
+Private helper of :mod:`navkompetanse.allocation`. Everything here works on numpy arrays built
+once from the office; :func:`exact_milp` is the reference model of the *full* problem
+(every side constraint as a linear row) that tests and benchmarks measure the fast path against.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .exceptions import InvalidInputError, Problem
+from .models import Office
+from .policy import Policy
+from .scoring import MALGRUPPER, OfficeArrays, fit_matrix, office_arrays, unit_capacity, unit_cover
+from .scoring import unit_id as make_unit_id
+
+__all__ = [
+    "AllocationModel",
+    "Diagnosis",
+    "build_model",
+    "exact_milp",
+    "model_violations",
+    "resolve_units",
+]
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a plan cannot be made: the binding constraint, its numbers and a fix, nb and en."""
+
+    constraint: str  # "capacity", "heavy", "pinned_capacity", "pinned_heavy", "moves", ...
+    nb: str
+    en: str
+    excess: float = 0.0
+    unit: str | None = None
+
+    def text(self, lang: str = "nb") -> str:
+        return self.en if lang == "en" else self.nb
+
+
+def fmt(value: float, lang: str = "nb", decimals: int = 1) -> str:
+    """A number the way a Norwegian (or English) reader writes it: ``2 310``, ``12,5``."""
+    value = float(value)
+    if abs(value - round(value)) < 10 ** (-decimals) / 2:
+        text = f"{round(value):,}"
+    else:
+        text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", " ").replace(".", ",")
+
+
+def resolve_units(office: Office, pairs: Any) -> list[tuple[str, ...]]:
+    """The allocation's units as member tuples: the given pairs, then every other veileder.
+
+    ``pairs`` is ``None`` (use ``office.pairs``), a sequence of ``(ident, ident)`` or of objects
+    with ``.members``, or an object with a ``.pairs`` attribute (a ``PairingResult``). Units
+    come in office order: a pair sits where its first member stands among the veiledere.
+    """
+    if pairs is None:
+        raw = list(office.pairs)
+    elif hasattr(pairs, "pairs"):
+        raw = list(pairs.pairs)
+    else:
+        raw = list(pairs)
+    problems: list[Problem] = []
+    known = set(office.idents)
+    pair_of: dict[str, tuple[str, ...]] = {}
+    for i, item in enumerate(raw):
+        members = tuple(item.members) if hasattr(item, "members") else tuple(item)
+        if len(members) != 2 or members[0] == members[1]:
+            problems.append(Problem(f"pairs[{i}]", "members", "a pair is two different veiledere",
+                                    members, 'write it as ("Z123456", "Z654321")'))
+            continue
+        for ident in members:
+            if ident not in known:
+                problems.append(Problem(f"pairs[{i}]", "members",
+                                        "names a veileder who is not in the office", ident,
+                                        "use the ident of a veileder in the office"))
+            elif ident in pair_of:
+                problems.append(Problem(f"pairs[{i}]", "members", "veileder is already in a pair",
+                                        ident, "a veileder can be in one pair at a time"))
+        if not any(p.location == f"pairs[{i}]" for p in problems):
+            key = tuple(sorted(members))
+            pair_of[members[0]] = key
+            pair_of[members[1]] = key
+    if problems:
+        raise InvalidInputError(problems, source="pairs")
+    units: list[tuple[str, ...]] = []
+    seen: set[tuple[str, ...]] = set()
+    for ident in office.idents:
+        unit = pair_of.get(ident, (ident,))
+        if unit not in seen:
+            seen.add(unit)
+            units.append(unit)
+    return units
+
+
+@dataclass(frozen=True)
+class AllocationModel:
+    """One allocation problem as arrays (rows are brukere ``i``, columns are units ``u``).
+
+    The full problem: choose one unit per bruker, ``x[i] = u``, to maximise
+    ``Σ_i profit[i, x[i]]`` subject to
+
+    - ``Σ_{i: x[i]=u} weight[i] ≤ cap[u]`` (capacity, already the smaller of the unit's
+      capacity and its balance cap; with overflow, the overflow capacity);
+    - ``#{i heavy: x[i]=u} ≤ heavy_cap[u]`` (heavy cases);
+    - ``allowed[i, x[i]]`` (pinned brukere and the hard specialty rule);
+    - ``#{i: current[i] ≥ 0, x[i] ≠ current[i]} ≤ max_moves`` when ``max_moves`` is set.
+    """
+
+    bruker_ids: tuple[str, ...]
+    unit_ids: tuple[str, ...]
+    unit_members: tuple[tuple[str, ...], ...]
+    need: np.ndarray  # need[bruker, dimension]
+    cover: np.ndarray  # cover[unit, dimension]
+    fit: np.ndarray  # fit[bruker, unit]
+    profit: np.ndarray  # profit[bruker, unit] = fit + continuity + specialty bonus
+    specialty_match: np.ndarray  # bool [bruker, unit]: unit has one of her malgrupper
+    weight: np.ndarray  # workload points per bruker
+    heavy: np.ndarray  # bool per bruker
+    capacity: np.ndarray  # unit capacity in points (members' sum less pair overhead)
+    fair_share: np.ndarray  # total load × capacity / total capacity
+    balance_cap: np.ndarray  # fair share × (1 + balance_slack)
+    cap: np.ndarray  # the capacity the solver must respect
+    heavy_limit: np.ndarray  # heavy-case limit per unit (policy and max_tunge_saker)
+    heavy_cap: np.ndarray  # heavy-case limit the solver must respect
+    position: np.ndarray  # full positions per unit
+    allowed: np.ndarray | None  # bool [bruker, unit], None = everything allowed
+    current: np.ndarray  # unit of today's veileder, -1 = ufordelt
+    pinned: np.ndarray  # unit a bruker is pinned to, -1 = free
+    max_moves: int | None
+    overflow: bool  # capacities raised to absorb an overload (allow_overflow)
+
+    @property
+    def n_brukere(self) -> int:
+        return len(self.bruker_ids)
+
+    @property
+    def n_units(self) -> int:
+        return len(self.unit_ids)
+
+    def moves_mask(self) -> np.ndarray:
+        """``moved[i, u]``: bruker i with a current unit would move by going to u."""
+        cur = self.current
+        mask = (cur >= 0)[:, None] & (np.arange(self.n_units)[None, :] != cur[:, None])
+        return mask
+
+    def objective(self, assignment: np.ndarray) -> float:
+        idx = np.arange(self.n_brukere)
+        return float(self.profit[idx, assignment].sum())
+
+    def loads(self, assignment: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Recomputed ``(load_points, n_brukere, heavy_cases)`` per unit."""
+        m = self.n_units
+        load = np.bincount(assignment, weights=self.weight, minlength=m).astype(float)
+        count = np.bincount(assignment, minlength=m)
+        heavy = np.bincount(assignment, weights=self.heavy.astype(float), minlength=m)
+        return load, count, heavy.astype(np.int64)
+
+    def n_moves(self, assignment: np.ndarray) -> int:
+        cur = self.current
+        return int(((cur >= 0) & (assignment != cur)).sum())
+
+
+def _pinned_units(
+    pinned: Mapping[str, str] | None,
+    bruker_index: Mapping[str, int],
+    unit_index: Mapping[str, int],
+    unit_of_ident: Mapping[str, int],
+) -> np.ndarray:
+    out = np.full(len(bruker_index), -1, dtype=np.int64)
+    problems: list[Problem] = []
+    for bid, target in (pinned or {}).items():
+        if bid not in bruker_index:
+            problems.append(Problem(f"pinned[{bid!r}]", "bruker", "no bruker with this id", bid,
+                                    "pin brukere by the id they have in the office"))
+            continue
+        if target in unit_index:
+            out[bruker_index[bid]] = unit_index[target]
+        elif target in unit_of_ident:
+            out[bruker_index[bid]] = unit_of_ident[target]
+        else:
+            problems.append(Problem(f"pinned[{bid!r}]", "unit",
+                                    "names neither a unit nor a veileder", target,
+                                    "use a veileder ident (Z123456) or a pair id (Z1+Z2)"))
+    if problems:
+        raise InvalidInputError(problems, source="pinned")
+    return out
+
+
+def _hard_specialty_mask(bruker_groups: np.ndarray, unit_fields: np.ndarray) -> np.ndarray:
+    """Units a bruker may go to under the hard specialty rule.
+
+    For each of her malgrupper that some unit has as spesialfelt, the unit should have it;
+    when no unit has all of them, the units that have the most of them.
+    """
+    offered = unit_fields.any(axis=0)  # malgruppe offered by some unit
+    relevant = bruker_groups & offered[None, :]
+    covered = relevant.astype(np.int64) @ unit_fields.T.astype(np.int64)  # [bruker, unit]
+    best = covered.max(axis=1, initial=0)
+    mask = covered == best[:, None]
+    mask[best == 0] = True
+    return mask
+
+
+def build_model(
+    office: Office,
+    units: Sequence[tuple[str, ...]],
+    policy: Policy,
+    *,
+    pinned: Mapping[str, str] | None = None,
+    max_moves: int | None = None,
+    hard_specialty: bool = False,
+    allow_overflow: bool = False,
+    arrays: OfficeArrays | None = None,
+) -> tuple[AllocationModel, list[Diagnosis], list[str]]:
+    """Build the model; return it, the diagnoses that make it infeasible, and overflow notes.
+
+    Overflow notes (nb) describe capacities raised because ``allow_overflow`` was set.
+    """
+    arr = arrays if arrays is not None else office_arrays(office, policy)
+    ident_index = {ident: k for k, ident in enumerate(arr.idents)}
+    members_idx = [tuple(ident_index[i] for i in unit) for unit in units]
+    unit_ids = tuple(make_unit_id(unit) for unit in units)
+    unit_index = {uid: u for u, uid in enumerate(unit_ids)}
+    unit_of_ident = {ident: u for u, unit in enumerate(units) for ident in unit}
+    n, m = len(arr.bruker_ids), len(units)
+
+    cover = unit_cover(arr.levels, members_idx) if m else np.zeros((0, 4), dtype=np.int64)
+    fit = fit_matrix(arr.need, cover, policy)
+    veileder_unit = np.array([unit_of_ident[i] for i in arr.idents], dtype=np.int64)
+    current = np.where(arr.current >= 0, veileder_unit[np.maximum(arr.current, 0)], -1)
+    if n == 0:
+        current = np.zeros(0, dtype=np.int64)
+    unit_fields = np.zeros((m, len(MALGRUPPER)), dtype=bool)
+    for u, idx in enumerate(members_idx):
+        unit_fields[u] = arr.spesialfelt[list(idx)].any(axis=0)
+    specialty_match = (arr.malgrupper.astype(np.int64) @ unit_fields.T.astype(np.int64)) > 0
+
+    profit = fit.copy()
+    has_current = current >= 0
+    rows = np.flatnonzero(has_current)
+    profit[rows, current[rows]] += policy.continuity_bonus
+    if not hard_specialty:
+        profit += policy.specialty_bonus * specialty_match
+
+    capacity = unit_capacity(arr.capacity, members_idx, policy.pair_overhead)
+    position = np.array([sum(office.veiledere[k].position for k in idx) for idx in members_idx])
+    heavy_limit = np.array([arr.heavy_limit[list(idx)].sum() for idx in members_idx])
+    weight = arr.workload.astype(float)
+    heavy = arr.tung.astype(bool)
+    total_load = float(weight.sum())
+    total_cap = float(capacity.sum())
+    fair = total_load * capacity / total_cap if total_cap > 0 else np.zeros(m)
+    balance_cap = fair * (1.0 + policy.balance_slack)
+
+    pinned_u = _pinned_units(pinned, {b: i for i, b in enumerate(arr.bruker_ids)}, unit_index,
+                             unit_of_ident)
+    allowed: np.ndarray | None = None
+    if hard_specialty and m:
+        allowed = _hard_specialty_mask(arr.malgrupper, unit_fields)
+    if (pinned_u >= 0).any():
+        if allowed is None:
+            allowed = np.ones((n, m), dtype=bool)
+        rows = np.flatnonzero(pinned_u >= 0)
+        allowed[rows] = False
+        allowed[rows, pinned_u[rows]] = True
+    if allowed is not None and allowed.all():
+        allowed = None
+
+    diagnoses: list[Diagnosis] = []
+    notes: list[str] = []
+    cap = np.minimum(capacity, balance_cap)
+    heavy_cap = heavy_limit.astype(float).copy()
+    w_max = float(weight.max()) if n else 0.0
+    per_pos = policy.capacity_points_per_position
+    overflow = False
+    if m == 0 and n > 0:
+        diagnoses.append(Diagnosis(
+            "capacity",
+            f"Kontoret har ingen veiledere å fordele {n} brukere på — legg til veiledere.",
+            f"The office has no veiledere to take {n} brukere — add veiledere.",
+            excess=total_load))
+    elif total_load > total_cap + 1e-9:
+        excess = total_load - total_cap
+        if allow_overflow:
+            overflow = True
+            # Spread the excess in proportion to capacity; one bruker's weight of room per
+            # unit keeps the packing possible.
+            cap = fair + w_max
+            notes.append(
+                f"Samlet arbeidsmengde {fmt(total_load)} poeng er {fmt(excess)} poeng over "
+                f"kapasiteten {fmt(total_cap)}; overskuddet er fordelt i forhold til kapasitet "
+                f"(omtrent {fmt(100 * excess / total_cap)} % over for alle).")
+        else:
+            positions = math.ceil(excess / per_pos - 1e-9)
+            diagnoses.append(Diagnosis(
+                "capacity",
+                f"Samlet arbeidsmengde {fmt(total_load)} poeng er {fmt(excess)} poeng over "
+                f"kapasiteten {fmt(total_cap)} — legg til {positions} hele "
+                f"stilling{'er' if positions != 1 else ''} eller øk poeng per stilling",
+                f"Total workload {fmt(total_load, 'en')} points exceeds capacity "
+                f"{fmt(total_cap, 'en')} by {fmt(excess, 'en')} points — add {positions} full "
+                f"position{'s' if positions != 1 else ''} or raise points per position",
+                excess=excess))
+    n_heavy = int(heavy.sum())
+    total_heavy = float(heavy_limit.sum())
+    if m and n_heavy > total_heavy:
+        excess = n_heavy - total_heavy
+        if allow_overflow:
+            overflow = True
+            share = heavy_limit / total_heavy if total_heavy > 0 else position / position.sum()
+            heavy_cap = np.ceil(share * n_heavy - 1e-9)
+            notes.append(
+                f"Kontoret har {n_heavy} tunge saker, {fmt(excess)} over grensen "
+                f"{fmt(total_heavy)}; overskuddet er fordelt i forhold til grensene.")
+        else:
+            hcp = policy.heavy_cases_per_position
+            positions = math.ceil(excess / hcp - 1e-9) if hcp > 0 else 0
+            diagnoses.append(Diagnosis(
+                "heavy",
+                f"Kontoret har {n_heavy} tunge saker, {fmt(excess)} over grensen "
+                f"{fmt(total_heavy)} for alle veiledere samlet — legg til {positions} hele "
+                f"stilling{'er' if positions != 1 else ''} eller øk grensen for tunge saker "
+                f"per stilling",
+                f"The office has {n_heavy} heavy cases, {fmt(excess, 'en')} over the combined "
+                f"limit {fmt(total_heavy, 'en')} — add {positions} full "
+                f"position{'s' if positions != 1 else ''} or raise the heavy-case limit per "
+                f"position",
+                excess=excess))
+
+    # Pinned brukere alone must fit where they are pinned.
+    if (pinned_u >= 0).any() and m:
+        pin_rows = pinned_u >= 0
+        pin_load = np.bincount(pinned_u[pin_rows], weights=weight[pin_rows], minlength=m)
+        pin_heavy = np.bincount(pinned_u[pin_rows], weights=heavy[pin_rows].astype(float),
+                                minlength=m)
+        for u in np.flatnonzero(pin_load > cap + 1e-9):
+            over = float(pin_load[u] - cap[u])
+            what_nb = "balansegrensen" if cap[u] < capacity[u] - 1e-9 else "kapasiteten"
+            what_en = "balance cap" if cap[u] < capacity[u] - 1e-9 else "capacity"
+            if allow_overflow:
+                overflow = True
+                cap[u] = pin_load[u]
+                notes.append(f"Fastlåste brukere hos {unit_ids[u]} gir {fmt(over)} poeng over "
+                             f"{what_nb}; det er godtatt.")
+                continue
+            diagnoses.append(Diagnosis(
+                "pinned_capacity",
+                f"Brukere som er låst til {unit_ids[u]} har {fmt(pin_load[u])} poeng, "
+                f"{fmt(over)} poeng over {what_nb} {fmt(cap[u])} — lås færre brukere dit",
+                f"Brukere pinned to {unit_ids[u]} carry {fmt(pin_load[u], 'en')} points, "
+                f"{fmt(over, 'en')} points over its {what_en} {fmt(cap[u], 'en')} — pin fewer "
+                f"brukere there",
+                excess=over, unit=unit_ids[u]))
+        for u in np.flatnonzero(pin_heavy > heavy_cap + 1e-9):
+            over = float(pin_heavy[u] - heavy_cap[u])
+            if allow_overflow:
+                overflow = True
+                heavy_cap[u] = pin_heavy[u]
+                notes.append(f"Fastlåste tunge saker hos {unit_ids[u]} er {fmt(over)} over "
+                             f"grensen; det er godtatt.")
+                continue
+            diagnoses.append(Diagnosis(
+                "pinned_heavy",
+                f"{unit_ids[u]} har {fmt(pin_heavy[u])} låste tunge saker, {fmt(over)} over "
+                f"grensen {fmt(heavy_cap[u])} — lås færre tunge saker dit",
+                f"{unit_ids[u]} has {fmt(pin_heavy[u], 'en')} pinned heavy cases, "
+                f"{fmt(over, 'en')} over its limit {fmt(heavy_cap[u], 'en')} — pin fewer heavy "
+                f"cases there",
+                excess=over, unit=unit_ids[u]))
+
+    # Brukere restricted to a set of units (hard specialty) must fit in those units together.
+    if allowed is not None and not diagnoses and m:
+        patterns = np.unique(allowed, axis=0)
+        for pattern in patterns:
+            if pattern.all():
+                continue
+            inside = ~(allowed & ~pattern[None, :]).any(axis=1)  # allowed set within pattern
+            load = float(weight[inside].sum())
+            room = float(cap[pattern].sum())
+            if load > room + 1e-9:
+                names = ", ".join(unit_ids[u] for u in np.flatnonzero(pattern))
+                diagnoses.append(Diagnosis(
+                    "specialty",
+                    f"Brukere som bare kan gå til {names} (spesialfelt eller låst) har "
+                    f"{fmt(load)} poeng, {fmt(load - room)} over disse enhetenes kapasitet "
+                    f"{fmt(room)} — slå av regelen om spesialfelt eller gi flere veiledere "
+                    f"spesialfeltet",
+                    f"Brukere who may only go to {names} (specialty or pinned) carry "
+                    f"{fmt(load, 'en')} points, {fmt(load - room, 'en')} over those units' "
+                    f"capacity {fmt(room, 'en')} — turn off the hard specialty rule or give "
+                    f"more veiledere the specialty",
+                    excess=load - room))
+
+    if max_moves is not None and not diagnoses and m:
+        forced = _forced_moves(weight, heavy, current, pinned_u, cap, heavy_cap, allowed)
+        if forced > max_moves:
+            diagnoses.append(Diagnosis(
+                "moves",
+                f"Minst {forced} brukere må bytte veileder (låste brukere, kapasitet, grenser "
+                f"for tunge saker), men max_moves er {max_moves} — øk max_moves til {forced}",
+                f"At least {forced} brukere must change veileder (pinned brukere, capacity, "
+                f"heavy-case limits) but max_moves is {max_moves} — raise max_moves to {forced}",
+                excess=float(forced - max_moves)))
+
+    model = AllocationModel(
+        bruker_ids=arr.bruker_ids, unit_ids=unit_ids, unit_members=tuple(tuple(u) for u in units),
+        need=arr.need, cover=cover, fit=fit, profit=profit, specialty_match=specialty_match,
+        weight=weight, heavy=heavy, capacity=capacity, fair_share=fair, balance_cap=balance_cap,
+        cap=cap, heavy_limit=heavy_limit.astype(float), heavy_cap=heavy_cap, position=position,
+        allowed=allowed, current=current.astype(np.int64), pinned=pinned_u,
+        max_moves=max_moves, overflow=overflow,
+    )
+    return model, diagnoses, notes
+
+
+def _forced_moves(weight, heavy, current, pinned, cap, heavy_cap, allowed) -> int:
+    """A lower bound on the moves any plan needs: per unit, pinned-away brukere, brukere the
+    unit may not keep, and the fewest brukere whose removal brings today's load and heavy
+    cases within the limits."""
+    n = len(weight)
+    m = len(cap)
+    forced = 0
+    stays = current >= 0
+    if allowed is not None:
+        idx = np.flatnonzero(stays)
+        ok = np.zeros(n, dtype=bool)
+        ok[idx] = allowed[idx, current[idx]]
+        forced += int((stays & ~ok).sum())
+        stays &= ok
+    for u in range(m):
+        here = stays & (current == u)
+        w = np.sort(weight[here])[::-1]
+        over = float(w.sum()) - cap[u]
+        k_load = int(np.searchsorted(np.cumsum(w), over - 1e-9) + 1) if over > 1e-9 else 0
+        k_heavy = max(0, int(heavy[here].sum() - heavy_cap[u]))
+        forced += max(k_load, k_heavy)
+    del pinned
+    return forced
+
+
+def model_violations(model: AllocationModel, assignment: np.ndarray) -> list[str]:
+    """Every hard constraint the assignment breaks, recomputed from the model's arrays."""
+    out: list[str] = []
+    a = np.asarray(assignment)
+    n, m = model.n_brukere, model.n_units
+    if a.shape != (n,) or (n and (a.min() < 0 or a.max() >= m)):
+        return ["not every bruker has exactly one unit"]
+    load, _, heavy = model.loads(a)
+    tol = 1e-7 * np.maximum(1.0, model.cap)
+    for u in np.flatnonzero(load > model.cap + tol):
+        out.append(f"{model.unit_ids[u]}: load {load[u]:.2f} > {model.cap[u]:.2f}")
+    for u in np.flatnonzero(heavy > model.heavy_cap + 1e-9):
+        out.append(f"{model.unit_ids[u]}: {heavy[u]} heavy cases > {model.heavy_cap[u]:.0f}")
+    if model.allowed is not None and n and not model.allowed[np.arange(n), a].all():
+        bad = np.flatnonzero(~model.allowed[np.arange(n), a])
+        out.append(f"{len(bad)} brukere at a unit they may not go to")
+    if model.max_moves is not None and model.n_moves(a) > model.max_moves:
+        out.append(f"{model.n_moves(a)} moves > max_moves {model.max_moves}")
+    return out
+
+
+@dataclass(frozen=True)
+class MilpSolution:
+    """Result of :func:`exact_milp`."""
+
+    assignment: np.ndarray | None
+    objective: float
+    bound: float
+    status: str  # "optimal", "feasible", "infeasible", "time_limit"
+    runtime: float
+
+
+def exact_milp(model: AllocationModel, *, time_limit: float | None = None) -> MilpSolution:
+    """Solve the full model exactly with ``scipy.optimize.milp`` (HiGHS).
+
+    Variables ``x[i, u]`` for allowed pairs only; rows: one unit per bruker, capacity, heavy
+    cases per unit, and the moves budget. This is the reference the fast path is measured
+    against; it is exact but slow on large offices.
+    """
+    import time
+
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_array, vstack
+
+    start = time.perf_counter()
+    n, m = model.n_brukere, model.n_units
+    mask = model.allowed if model.allowed is not None else np.ones((n, m), dtype=bool)
+    rows, cols = np.nonzero(mask)
+    nv = len(rows)
+    c = -model.profit[rows, cols]
+    var = np.arange(nv)
+    assign = csr_array((np.ones(nv), (rows, var)), shape=(n, nv))
+    capacity = csr_array((model.weight[rows], (cols, var)), shape=(m, nv))
+    hv = model.heavy[rows]
+    heavy = csr_array((np.ones(int(hv.sum())), (cols[hv], var[hv])), shape=(m, nv))
+    blocks = [assign, capacity, heavy]
+    lower = [np.ones(n), np.full(m, -np.inf), np.full(m, -np.inf)]
+    upper = [np.ones(n), model.cap + 1e-9, model.heavy_cap + 1e-9]
+    if model.max_moves is not None:
+        moved = (model.current[rows] >= 0) & (cols != model.current[rows])
+        blocks.append(csr_array((np.ones(int(moved.sum())), (np.zeros(int(moved.sum()), int),
+                                                             var[moved])), shape=(1, nv)))
+        lower.append(np.array([-np.inf]))
+        upper.append(np.array([float(model.max_moves)]))
+    a = vstack(blocks).tocsr()
+    options: dict[str, Any] = {"mip_rel_gap": 1e-9}
+    if time_limit is not None:
+        options["time_limit"] = max(float(time_limit), 0.01)
+    res = milp(c, constraints=LinearConstraint(a, np.concatenate(lower), np.concatenate(upper)),
+               integrality=np.ones(nv), bounds=Bounds(0, 1), options=options)
+    runtime = time.perf_counter() - start
+    if res.x is None:
+        status = "infeasible" if res.status == 2 else "time_limit"
+        return MilpSolution(None, float("nan"), float("inf"), status, runtime)
+    chosen = res.x > 0.5
+    assignment = np.full(n, -1, dtype=np.int64)
+    assignment[rows[chosen]] = cols[chosen]
+    bound = -float(getattr(res, "mip_dual_bound", res.fun))
+    status = "optimal" if res.status == 0 else "time_limit"
+    return MilpSolution(assignment, model.objective(assignment), bound, status, runtime)

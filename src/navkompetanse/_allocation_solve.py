@@ -1,0 +1,351 @@
+"""Solving the allocation model: GAP core plus Lagrangian prices, repair and a valid bound.
+
+Private helper of :mod:`navkompetanse.allocation`.
+
+``solve_gap`` has one capacity row per unit. The other side constraints are handled here:
+
+- the balance cap is folded into the capacity (``AllocationModel.cap``);
+- the heavy-case limit gets a Lagrangian price ``mu[u]`` subtracted from a heavy bruker's profit
+  at unit ``u``, updated by a Polyak subgradient step;
+- the moves budget gets a price ``lam`` on moving, searched by bisection (a larger price means
+  fewer moves);
+- every GAP solution is then *repaired* (heavy cases moved or swapped out of over-limit units,
+  the cheapest moves undone) and improved by single feasible moves, and kept only when
+  :func:`model_violations` finds nothing.
+
+For any ``mu ≥ 0, lam ≥ 0`` the GAP bound of the priced problem plus ``mu · heavy_cap + lam · k``
+is an upper bound on the full problem (Lagrangian duality on ``≤`` rows), so the smallest such
+value over the iterations is reported as the bound.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._allocation_model import AllocationModel, exact_milp, model_violations
+
+__all__ = ["SolveOutcome", "solve_model"]
+
+_EPS = 1e-9
+#: Largest model (brukere × units) the exact MILP fallback is tried on.
+MILP_FALLBACK_SIZE = 250_000
+
+
+@dataclass
+class SolveOutcome:
+    """What the solver found: an assignment (or None), its objective and a proven bound."""
+
+    assignment: np.ndarray | None
+    objective: float
+    bound: float
+    status: str
+    message: str = ""
+    stats: dict = field(default_factory=dict)
+
+
+def _solve_gap():
+    from .optimize import solve_gap  # imported late: the optimisation core may load slowly
+
+    return solve_gap
+
+
+def repair(model: AllocationModel, x: np.ndarray) -> np.ndarray | None:
+    """Make a GAP solution satisfy the heavy-case limits and the moves budget, or return None.
+
+    Heavy cases leave over-limit units by the cheapest single move to a unit with room (or the
+    cheapest swap with a light case); then moves beyond ``max_moves`` are undone cheapest first
+    (or pairwise when two movers block each other).
+    """
+    x = x.copy()
+    p, w, h = model.profit, model.weight, model.heavy
+    cap, hcap, allowed, cur = model.cap, model.heavy_cap, model.allowed, model.current
+    k = model.max_moves
+    fixed = model.pinned >= 0
+    load, _, hc = model.loads(x)
+    hc = hc.astype(float)
+    tol = 1e-9 * np.maximum(1.0, cap)
+    moves = model.n_moves(x)
+
+    def move_delta(i: np.ndarray, frm: np.ndarray, to: np.ndarray) -> np.ndarray:
+        has = cur[i] >= 0
+        return (has & (to != cur[i])).astype(int) - (has & (frm != cur[i])).astype(int)
+
+    def apply(i: int, v: int) -> None:
+        nonlocal moves
+        u = int(x[i])
+        moves += int(move_delta(np.array([i]), np.array([u]), np.array([v]))[0])
+        load[u] -= w[i]
+        load[v] += w[i]
+        hc[u] -= h[i]
+        hc[v] += h[i]
+        x[i] = v
+
+    for u in np.flatnonzero(hc > hcap + _EPS):
+        while hc[u] > hcap[u] + _EPS:
+            cand = np.flatnonzero((x == u) & h & ~fixed)
+            if cand.size == 0:
+                return None
+            room = (cap - load + tol)[None, :]
+            ok = (hc + 1 <= hcap + _EPS)[None, :] & (w[cand][:, None] <= room)
+            ok[:, u] = False
+            if allowed is not None:
+                ok &= allowed[cand]
+            if k is not None:
+                units = np.arange(model.n_units)[None, :]
+                has = (cur[cand] >= 0)[:, None]
+                d = (has & (units != cur[cand][:, None])).astype(int) - (
+                    has & (u != cur[cand][:, None])).astype(int)
+                ok &= moves + d <= max(k, moves)
+            loss = p[cand, u][:, None] - p[cand]
+            loss[~ok] = np.inf
+            flat = int(np.argmin(loss))
+            if np.isfinite(loss.flat[flat]):
+                i, v = divmod(flat, model.n_units)
+                apply(int(cand[i]), int(v))
+                continue
+            # Swap a heavy case at u with a light case at a unit that has heavy room.
+            others = np.flatnonzero(~h & ~fixed & (x != u))
+            others = others[hc[x[others]] + 1 <= hcap[x[others]] + _EPS]
+            if others.size == 0:
+                return None
+            v = x[others]
+            ok = (load[u] - w[cand][:, None] + w[others][None, :] <= cap[u] + tol[u])
+            new_v = load[v][None, :] - w[others][None, :] + w[cand][:, None]
+            ok &= new_v <= (cap[v] + tol[v])[None, :]
+            if allowed is not None:
+                ok &= allowed[cand][:, v] & allowed[others, u][None, :]
+            if k is not None:
+                d = (move_delta(np.repeat(cand, len(others)), np.full(cand.size * others.size, u),
+                                np.tile(v, cand.size))
+                     + move_delta(np.tile(others, cand.size), np.tile(v, cand.size),
+                                  np.full(cand.size * others.size, u))).reshape(ok.shape)
+                ok &= moves + d <= max(k, moves)
+            loss = (p[cand, u][:, None] + p[others, v][None, :]
+                    - p[cand][:, v] - p[others, u][None, :])
+            loss[~ok] = np.inf
+            flat = int(np.argmin(loss))
+            if not np.isfinite(loss.flat[flat]):
+                return None
+            a, b = divmod(flat, others.size)
+            i, j = int(cand[a]), int(others[b])
+            vj = int(x[j])
+            apply(i, vj)
+            apply(j, int(u))
+
+    while k is not None and moves > k:
+        movers = np.flatnonzero((cur >= 0) & (x != cur) & ~fixed)
+        if movers.size == 0:
+            return None
+        home = cur[movers]
+        ok = (load[home] + w[movers] <= cap[home] + tol[home])
+        ok &= hc[home] + h[movers] <= hcap[home] + _EPS
+        if allowed is not None:
+            ok &= allowed[movers, home]
+        loss = p[movers, x[movers]] - p[movers, home]
+        loss[~ok] = np.inf
+        b = int(np.argmin(loss))
+        if np.isfinite(loss[b]):
+            apply(int(movers[b]), int(home[b]))
+            continue
+        # Two movers blocking each other: i goes home to u, j (at u, also a mover) takes i's place.
+        best = (np.inf, -1, -1)
+        for i in movers:
+            u, v = int(cur[i]), int(x[i])
+            js = movers[(x[movers] == u) & (movers != i)]
+            if js.size == 0:
+                continue
+            fits = (load[u] - w[js] + w[i] <= cap[u] + tol[u])
+            fits &= load[v] - w[i] + w[js] <= cap[v] + tol[v]
+            fits &= hc[u] - h[js] + h[i] <= hcap[u] + _EPS
+            fits &= hc[v] - h[i] + h[js] <= hcap[v] + _EPS
+            if allowed is not None:
+                fits &= allowed[i, u] & allowed[js, v]
+            lj = p[i, v] + p[js, u] - p[i, u] - p[js, v]
+            lj[~fits] = np.inf
+            t = int(np.argmin(lj))
+            if lj[t] < best[0]:
+                best = (float(lj[t]), int(i), int(js[t]))
+        if not np.isfinite(best[0]):
+            return None
+        _, i, j = best
+        v = int(x[i])
+        apply(i, int(cur[i]))
+        apply(j, v)
+    if model_violations(model, x):
+        return None
+    return x
+
+
+def improve(
+    model: AllocationModel, x: np.ndarray, *, deadline: float, rounds: int = 3
+) -> np.ndarray:
+    """Greedy single moves that raise the objective and keep every constraint."""
+    x = x.copy()
+    p, w, h = model.profit, model.weight, model.heavy
+    n, _m = model.n_brukere, model.n_units
+    cap, hcap, cur, k = model.cap, model.heavy_cap, model.current, model.max_moves
+    fixed = model.pinned >= 0
+    load, _, hc = model.loads(x)
+    hc = hc.astype(float)
+    moves = model.n_moves(x)
+    idx = np.arange(n)
+    for _ in range(rounds):
+        gain = p - p[idx, x][:, None]
+        gain[fixed] = 0.0
+        if model.allowed is not None:
+            gain[~model.allowed] = 0.0
+        rows, cols = np.nonzero(gain > 1e-12)
+        if rows.size == 0:
+            break
+        order = np.argsort(-gain[rows, cols], kind="stable")
+        changed = False
+        for t in order:
+            if time.perf_counter() > deadline:
+                return x
+            i, v = int(rows[t]), int(cols[t])
+            u = int(x[i])
+            if u == v or p[i, v] <= p[i, u] + 1e-12:
+                continue
+            if load[v] + w[i] > cap[v] + 1e-9 * max(1.0, cap[v]) or hc[v] + h[i] > hcap[v] + _EPS:
+                continue
+            if k is not None and cur[i] >= 0:
+                d = int(v != cur[i]) - int(u != cur[i])
+                if moves + d > k:
+                    continue
+                moves += d
+            load[u] -= w[i]
+            load[v] += w[i]
+            hc[u] -= h[i]
+            hc[v] += h[i]
+            x[i] = v
+            changed = True
+        if not changed:
+            break
+    return x
+
+
+def solve_model(
+    model: AllocationModel,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    gap_tol: float = 1e-6,
+    max_iter: int = 25,
+) -> SolveOutcome:
+    """Solve the full model; see the module docstring for the method and the bound."""
+    start = time.perf_counter()
+    deadline = start + float(time_limit)
+    n, m = model.n_brukere, model.n_units
+    stats: dict = {"gap_solves": 0, "gap_runtime": 0.0, "repaired": 0, "method": "gap"}
+    if n == 0:
+        return SolveOutcome(np.zeros(0, dtype=np.int64), 0.0, 0.0, "optimal", stats=stats)
+    solve_gap = _solve_gap()
+    k = model.max_moves
+    heavy_f = model.heavy.astype(float)
+    heavy_may_bind = bool(model.heavy.sum() > model.heavy_cap.min(initial=np.inf))
+    side = heavy_may_bind or k is not None
+    moves_mask = model.moves_mask() if k is not None else None
+    price_span = float(model.profit.max() - model.profit.min()) + 1.0
+
+    best_x: np.ndarray | None = None
+    best_obj = -np.inf
+    best_bound = np.inf
+    hit_limit = False
+    mu = np.zeros(m)
+    lam, lam_lo, lam_hi = 0.0, 0.0, None
+    theta = 1.0
+    last_message = ""
+    for it in range(max_iter):
+        priced = model.profit
+        if mu.any():
+            priced = priced - heavy_f[:, None] * mu[None, :]
+        if lam > 0:
+            priced = priced - lam * moves_mask
+        left = deadline - time.perf_counter()
+        if left <= 0.005 and it > 0:
+            hit_limit = True
+            break
+        r = solve_gap(priced, model.weight, model.cap, sense="max", allowed=model.allowed,
+                      time_limit=max(left * (0.5 if side else 1.0), 0.01), seed=seed)
+        stats["gap_solves"] += 1
+        stats["gap_runtime"] += float(r.runtime)
+        last_message = r.message
+        if r.status == "infeasible":
+            # The priced problem has the same feasible set as the relaxation without the heavy
+            # and moves rows: when that is infeasible, so is the full problem.
+            stats["relaxation"] = "infeasible"
+            return SolveOutcome(None, float("nan"), -np.inf, "infeasible", r.message, stats)
+        if r.status == "time_limit":
+            hit_limit = True
+        lag = np.inf
+        if np.isfinite(r.bound):
+            lag = float(r.bound) + float(mu @ model.heavy_cap) + (lam * k if k is not None else 0.0)
+            best_bound = min(best_bound, lag)
+        x = np.asarray(r.assignment)
+        if x.size != n or (x < 0).any():
+            break
+        xr = x if not model_violations(model, x) else repair(model, x)
+        if xr is not None:
+            if xr is not x:
+                stats["repaired"] += 1
+            xr = improve(model, xr, deadline=deadline)
+            obj = model.objective(xr)
+            if obj > best_obj:
+                best_x, best_obj = xr, obj
+        if best_x is not None and best_bound - best_obj <= gap_tol * max(1.0, abs(best_obj)):
+            break
+        if not side:
+            break
+        # Update the prices.
+        _, _, counts = model.loads(x)
+        g = counts - model.heavy_cap
+        n_moves = model.n_moves(x)
+        moves_bad = k is not None and n_moves > k
+        sub = np.where((g > 0) | (mu > 0), g, 0.0)
+        if not moves_bad and not (g > 0).any() and not mu.any() and lam == 0:
+            break  # the relaxation's solution is feasible: nothing to price
+        if sub.any():
+            target = best_obj if best_x is not None else lag - 1e-3 * abs(lag)
+            step = theta * max(lag - target, 1e-6) / float(sub @ sub)
+            mu = np.minimum(np.maximum(mu + step * sub, 0.0), price_span)
+            theta = max(theta * 0.7, 0.05)
+        if k is not None:
+            if moves_bad:
+                lam_lo = lam
+                lam = max(2 * lam, 1e-3) if lam_hi is None else 0.5 * (lam + lam_hi)
+            elif n_moves < k and lam > 0:
+                lam_hi = lam
+                lam = 0.5 * (lam_lo + lam)
+            lam = min(lam, price_span)
+    stats["iterations"] = stats["gap_solves"]
+    stats["mu_max"] = float(mu.max(initial=0.0))
+    stats["lam"] = lam
+
+    if best_x is None:
+        left = deadline - time.perf_counter()
+        if n * m <= MILP_FALLBACK_SIZE and left > 0.05:
+            sol = exact_milp(model, time_limit=left)
+            stats["method"] = "milp-fallback"
+            if sol.status == "infeasible":
+                return SolveOutcome(None, float("nan"), -np.inf, "infeasible",
+                                    "milp: no plan satisfies every limit", stats)
+            if sol.assignment is not None and not model_violations(model, sol.assignment):
+                best_x, best_obj = sol.assignment, sol.objective
+                best_bound = min(best_bound, sol.bound)
+                hit_limit = hit_limit or sol.status != "optimal"
+        if best_x is None:
+            status = "time_limit" if hit_limit or left <= 0.05 else "infeasible"
+            return SolveOutcome(None, float("nan"), best_bound, status, last_message, stats)
+    best_bound = max(best_bound, best_obj)  # a bound below a feasible value is rounding noise
+    gap = (best_bound - best_obj) / max(1.0, abs(best_obj))
+    if gap <= 1e-6:
+        status = "optimal"
+    elif hit_limit:
+        status = "time_limit"
+    else:
+        status = "feasible"
+    stats["runtime"] = time.perf_counter() - start
+    return SolveOutcome(best_x, best_obj, best_bound, status, last_message, stats)
