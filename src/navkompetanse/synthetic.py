@@ -123,7 +123,7 @@ _JITTER = 1.0  # per-dimension jitter is triangular on [-_JITTER, _JITTER]
 
 _STILLING_VALUES = np.array([100, 80, 60, 50], dtype=np.int64)
 _STILLING_P = np.array([0.78, 0.12, 0.06, 0.04])
-_STILLING_MIN = 40
+_STILLING_MIN = 20
 _STILLING_STEP = 10
 
 _ASSESSED_SHARE = 0.35  # veiledere with dated assessments and an agreed profile
@@ -237,7 +237,7 @@ def expected_points_per_bruker(policy: Policy | None = None) -> float:
     Examples
     --------
     >>> round(expected_points_per_bruker(), 2)
-    1.21
+    1.23
     """
     policy = policy or Policy()
     keys = (*(g.value for g in Innsatsgruppe), NO_DECISION)
@@ -502,7 +502,8 @@ def _distribute(
     weight = np.where(brukere.group == _NONE, 3.0, 1.0)
     ufordelt = np.zeros(n_brukere, dtype=bool)
     if n_ufordelt:
-        ufordelt[rng.choice(n_brukere, size=n_ufordelt, replace=False, p=weight / weight.sum())] = True
+        chosen = rng.choice(n_brukere, size=n_ufordelt, replace=False, p=weight / weight.sum())
+        ufordelt[chosen] = True
     staffed = np.array([(veileder_lane == k).any() for k in range(len(_LANES))])
     fallback = _L_ARBEID if staffed[_L_ARBEID] else int(np.argmax(np.bincount(
         veileder_lane, minlength=len(_LANES))))
@@ -567,7 +568,7 @@ def synthetic_office(
         Office name; default ``"NAV Syntetisk <enhet>"``.
     load : float
         Target total workload as a share of total capacity (both in ``policy`` points).
-        Reached by choosing stillingsprosent (50–100 %, in steps of 10) per specialty group;
+        Reached by choosing stillingsprosent (20–100 %, in steps of 10) per specialty group;
         see Notes.
     ufordelt_share : float
         Share of brukere without a veileder today (rounded to a whole number).
@@ -593,15 +594,17 @@ def synthetic_office(
     -----
     CapacityWarning
         When stillingsprosent cannot reach ``load`` within 0.1 (too many or too few brukere
-        for the veiledere even at 100 % or 50 % positions).
+        for the veiledere even at 100 % or 20 % positions).
 
     Notes
     -----
     ``n_brukere`` and ``n_veiledere`` are never changed; the workload of the drawn brukere
-    is fixed, so ``load`` is met through capacity: every veileder's stillingsprosent is drawn
-    (mostly 100, some 80/60/50) and then nudged, group by group, until the group's capacity
-    is about its workload / ``load``. About ``expected_points_per_bruker() / load`` points, or
-    75 brukere per full position at the defaults, make the target reachable. Runs in
+    is then fixed, so ``load`` is met through capacity: each stillingsprosent is drawn
+    (mostly 100, some 80/60/50) and then nudged in steps of 10 (within 20–100), specialty
+    group by group, until the group's capacity is about its workload / ``load``. The target
+    is reachable when ``n_brukere`` is near ``capacity · load / expected_points_per_bruker()``,
+    about 73 brukere per full position at ``load=0.9`` and the default policy (the default
+    25 veiledere / 1,800 brukere need about 24.5 positions). Runs in
     O(n_brukere) numpy work plus pydantic validation of the brukere.
 
     Examples
@@ -694,13 +697,13 @@ def synthetic_office(
     capacity = float(pct.sum()) / 100.0 * policy.capacity_points_per_position
     achieved = float(points.sum()) / capacity
     if n_b and abs(achieved - load) > 0.1:
+        fitting = n_v * policy.capacity_points_per_position * load / expected_points_per_bruker(
+            policy
+        )
         warnings.warn(
             f"synthetic office {enhet}: workload is {achieved:.0%} of capacity, not the "
-            f"{load:.0%} asked for; {n_b} brukere do not fit {n_v} veiledere at 50-100 % "
-            f"positions (about {expected_points_per_bruker(policy) / load:.2f} points per "
-            "bruker, i.e. n_brukere near "
-            f"{n_v * policy.capacity_points_per_position * load / expected_points_per_bruker(policy):.0f}"
-            " at full positions)",
+            f"{load:.0%} asked for: {n_b} brukere do not fit {n_v} veiledere at 20-100 % "
+            f"positions; about {fitting:.0f} brukere would at full positions",
             CapacityWarning,
             stacklevel=2,
         )
@@ -730,7 +733,7 @@ def synthetic_offices(
         Distinct 4-digit enhet ids, names ``"NAV Syntetisk 1"`` ... Drawn sizes cycle, in a
         shuffled order, through four bands of veiledere (5–12, 13–40, 41–120, 121–300), so
         any four consecutive offices span small to large; brukere are sized for a load
-        between 0.85 and 0.95 (about 75 per full position).
+        between 0.85 and 0.95 (about 73 per full position).
 
     Examples
     --------
