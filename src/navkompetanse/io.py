@@ -108,7 +108,19 @@ class _Report:
     def raise_if_any(self, source: str) -> None:
         if self.problems:
             error = PersonalDataError if self.personal else InvalidInputError
-            raise error(self.problems, source=source)
+            raise error(sorted(self.problems, key=_reading_order), source=source)
+
+
+_ORDER = ("office", "enhet", "name", "veiledere", "assessments", "brukere", "learning_relations",
+          "pairs")
+
+
+def _reading_order(p: Problem) -> tuple:
+    """Problems in the order a user reads the input: file by file, top to bottom."""
+    head = re.match(r"[a-z_]+", p.source.lower() if p.source.endswith(".csv") else p.location)
+    rank = _ORDER.index(head[0]) if head and head[0] in _ORDER else -1
+    numbers = tuple(int(n) for n in re.findall(r"\d+", p.location.removeprefix(p.source)))
+    return (rank, numbers)
 
 
 _PERSONAL_MESSAGE = (
