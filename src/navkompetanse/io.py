@@ -95,6 +95,8 @@ class _Report:
     personal: bool = False
     #: JSON paths already reported by field validation (so the privacy scan does not repeat).
     paths: set[Path_] = field(default_factory=set)
+    #: (table label, column) of columns or files reported missing once, not again on each row.
+    missing_columns: set[tuple[str, str]] = field(default_factory=set)
 
     def add(
         self, location: str, field_: str, message: str, value: Any = None, hint: str = "",
@@ -178,6 +180,8 @@ def _hint(path: Path_, error_type: str) -> str:
     names = [p for p in path if isinstance(p, str)]
     name = names[-1] if names else ""
     parent = names[-2] if len(names) > 1 else ""
+    if path and path[0] == "pairs":
+        return 'a pair is two veileder idents, like ["Z123456", "Z654321"]'
     if error_type == "missing":
         return f"add '{name}'"
     if parent in ("profile", "needs", "other") or (name in _DIMS and path[0] != "brukere"):
@@ -245,7 +249,11 @@ def _field_problems(
         message = err["msg"].removeprefix("Value error, ")
         hint = _hint(path, kind)
         if kind == "missing":
+            if (place.location.split(":")[0], place.field) in report.missing_columns:
+                continue  # the whole column or file is missing, and reported so once
             message, value = "required, but missing", None
+            if hint.startswith("add '"):
+                hint = f"add '{place.field}'"
         elif kind == "extra_forbidden":
             known = _known_keys(path)
             close = difflib.get_close_matches(str(path[-1]), known, n=1)
@@ -578,11 +586,13 @@ def _table(
             )
     for col in spec.required:
         if col not in header:
+            report.missing_columns.add((label, col))
             report.add(f"{label}:row 1", col, f"the required column {col!r} is missing", None,
                        f"add a column named {col} to row 1", source)
     present = [c for c in spec.group if c in header]
     if present and len(present) < len(spec.group):
         missing = [c for c in spec.group if c not in header]
+        report.missing_columns.update((label, c) for c in missing)
         report.add(
             f"{label}:row 1", ",".join(missing), f"columns {', '.join(missing)} are missing",
             None, f"give all of {', '.join(spec.group)} or none of them", source,
@@ -763,7 +773,9 @@ def _record(cells: Mapping[str, str], table: _Table, row: int, report: _Report) 
     return record
 
 
-def _from_tables(tables: Mapping[str, _Table], report: _Report) -> tuple[dict, Locator]:
+def _from_tables(
+    tables: Mapping[str, _Table], report: _Report, office_label: str, office_source: str,
+) -> tuple[dict, Locator]:
     """The office data of a set of tables, and a locator from JSON paths to their rows."""
     origin: dict[Path_, tuple[_Table, int]] = {}
     data: dict[str, Any] = {}
@@ -830,11 +842,11 @@ def _from_tables(tables: Mapping[str, _Table], report: _Report) -> tuple[dict, L
 
     def locate(path: Path_) -> _Place:
         if not path or path[0] not in _COLLECTIONS or len(path) < 2:
-            table, row = origin.get((), (office, 2)) if office else (None, 2)
-            if table is None:
-                return _Place("office.csv", "office.csv", str(path[0]) if path else "")
             col = str(path[0]) if path else ""
-            return _Place(table.source, table.where(row), col)
+            if office is None:
+                return _Place(office_source, office_label, col)
+            _, row = origin.get((), (office, 2))
+            return _Place(office.source, office.where(row), col)
         if len(path) >= 4 and path[:4] in origin:  # an assessment of a veileder
             table, row = origin[path[:4]]
             return _Place(table.source, table.where(row), column("assessments", path[4:]))
@@ -848,6 +860,7 @@ def _missing_tables(tables: Mapping[str, _Table], folder: str, suffix: str, repo
                     kind: str) -> None:
     for name, spec in _TABLES.items():
         if spec.needed and name not in tables:
+            report.missing_columns.update((f"{name}{suffix}", c) for c in spec.required)
             report.add(
                 f"{name}{suffix}", "", f"the {kind} {name}{suffix} is missing", None,
                 f"add {name}{suffix} with the columns {', '.join(spec.columns)} "
@@ -898,11 +911,11 @@ def load_office(path: str | os.PathLike[str]) -> Office:
     if path.is_dir():
         tables = _read_csv_folder(path, report)
         _missing_tables(tables, path.name, ".csv", report, "file")
-        data, locate = _from_tables(tables, report)
+        data, locate = _from_tables(tables, report, "office.csv", "office.csv")
     elif suffix in (".xlsx", ".xlsm"):
         tables = _read_xlsx(path, report)
         _missing_tables(tables, path.name, "", report, "sheet")
-        data, locate = _from_tables(tables, report)
+        data, locate = _from_tables(tables, report, "office", path.name)
     elif suffix == ".json":
         data, locate = _read_json(path, report), _json_locator(path.name)
         if report.problems:
