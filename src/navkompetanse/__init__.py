@@ -29,7 +29,9 @@ from .models import (
     Office,
     Veileder,
 )
+from .io import load_office, office_from_dict, office_json_schema, office_to_dict, save_office
 from .policy import Policy
+from .synthetic import load_example_office, synthetic_office, synthetic_offices
 
 __version__ = "0.1.0"
 
@@ -54,4 +56,12 @@ __all__ = [
     "Problem",
     "Veileder",
     "__version__",
+    "load_example_office",
+    "load_office",
+    "office_from_dict",
+    "office_json_schema",
+    "office_to_dict",
+    "save_office",
+    "synthetic_office",
+    "synthetic_offices",
 ]

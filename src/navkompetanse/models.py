@@ -443,7 +443,11 @@ class Office(BaseModel):
             "full_positions": round(sum(v.position for v in self.veiledere), 2),
             "avdelinger": sorted({v.avdeling for v in self.veiledere if v.avdeling}),
             "n_brukere": self.n_brukere,
-            "brukere_by_innsatsgruppe": dict(sorted(by_group.items())),
+            "brukere_by_innsatsgruppe": {
+                key: by_group[key]
+                for key in [*(g.value for g in Innsatsgruppe), "TRENGER_VURDERING"]
+                if by_group[key]
+            },
             "tunge_saker": sum(b.tung_sak for b in self.brukere),
             "ikke_digitale": sum(not b.digital for b in self.brukere),
             "ufordelte": sum(b.veileder is None for b in self.brukere),
