@@ -490,3 +490,38 @@ def test_random_offices_round_trip_through_csv(office):
     with tempfile.TemporaryDirectory() as folder:
         save_office(office, Path(folder) / "kontor")
         assert load_office(Path(folder) / "kontor") == office
+
+
+# ------------------------------------------------------------------------------------------
+# The documentation's examples load
+# ------------------------------------------------------------------------------------------
+
+DOC = Path(__file__).parent.parent / "docs" / "office-format.md"
+
+
+def doc_blocks(language: str) -> list[str]:
+    """The fenced code blocks of the format doc in ``language`` ("" for plain blocks)."""
+    blocks: list[tuple[str, list[str]]] = []
+    inside = False
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            if not inside:
+                blocks.append((line[3:].strip(), []))
+            inside = not inside
+        elif inside:
+            blocks[-1][1].append(line)
+    return ["\n".join(lines) + "\n" for lang, lines in blocks if lang == language]
+
+
+@pytest.mark.skipif(not DOC.exists(), reason="docs not present")
+def test_documented_examples_load(tmp_path):
+    json_office = office_from_dict(json.loads(doc_blocks("json")[0]))
+    folder = tmp_path / "kontor"
+    folder.mkdir()
+    for block in doc_blocks("")[0].strip().split("\n\n"):
+        name, text = block.split("\n", 1)
+        (folder / name).write_text(text, encoding="utf-8")
+    csv_office = load_office(folder)
+    assert csv_office.enhet == json_office.enhet
+    assert csv_office.veileder_by_ident["Z654321"].stillingsprosent == 80.5
+    assert csv_office.bruker_by_id["b-0002"].needs.relasjonell == 5
