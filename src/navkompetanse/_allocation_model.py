@@ -56,6 +56,10 @@ def fmt(value: float, lang: str = "nb", decimals: int = 1) -> str:
     return text.replace(",", " ").replace(".", ",")
 
 
+def _positions_nb(n: int) -> str:
+    return "1 hel stilling" if n == 1 else f"{n} hele stillinger"
+
+
 def resolve_units(office: Office, pairs: Any) -> list[tuple[str, ...]]:
     """The allocation's units as member tuples: the given pairs, then every other veileder.
 
@@ -305,8 +309,8 @@ def build_model(
             diagnoses.append(Diagnosis(
                 "capacity",
                 f"Samlet arbeidsmengde {fmt(total_load)} poeng er {fmt(excess)} poeng over "
-                f"kapasiteten {fmt(total_cap)} — legg til {positions} hele "
-                f"stilling{'er' if positions != 1 else ''} eller øk poeng per stilling",
+                f"kapasiteten {fmt(total_cap)} — legg til {_positions_nb(positions)} eller øk "
+                f"poeng per stilling",
                 f"Total workload {fmt(total_load, 'en')} points exceeds capacity "
                 f"{fmt(total_cap, 'en')} by {fmt(excess, 'en')} points — add {positions} full "
                 f"position{'s' if positions != 1 else ''} or raise points per position",
@@ -328,9 +332,8 @@ def build_model(
             diagnoses.append(Diagnosis(
                 "heavy",
                 f"Kontoret har {n_heavy} tunge saker, {fmt(excess)} over grensen "
-                f"{fmt(total_heavy)} for alle veiledere samlet — legg til {positions} hele "
-                f"stilling{'er' if positions != 1 else ''} eller øk grensen for tunge saker "
-                f"per stilling",
+                f"{fmt(total_heavy)} for alle veiledere samlet — legg til "
+                f"{_positions_nb(positions)} eller øk grensen for tunge saker per stilling",
                 f"The office has {n_heavy} heavy cases, {fmt(excess, 'en')} over the combined "
                 f"limit {fmt(total_heavy, 'en')} — add {positions} full "
                 f"position{'s' if positions != 1 else ''} or raise the heavy-case limit per "
