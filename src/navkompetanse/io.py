@@ -328,7 +328,10 @@ def _cross_problems(
             path = record + (p.field,)
         place = locate(path)
         message = _RECORD_REF.sub(lambda r: locate((r[1], int(r[2]))).location, p.message)
-        report.add(place.location, place.field, message, p.value, p.hint, place.source)
+        hint = p.hint
+        if ":row " in place.location:  # a spreadsheet: say it in its words
+            hint = hint.replace("'veiledere'", "veiledere").replace("null", "empty")
+        report.add(place.location, place.field, message, p.value, hint, place.source)
 
 
 def _validate(data: Any, locate: Locator, report: _Report) -> Office | None:
