@@ -451,7 +451,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         if st != "ok":
             x_lp, mu = None, np.zeros(m)
     else:
-        budget = 60.0 if time_limit is None else 0.55 * float(time_limit)
+        budget = 60.0 if time_limit is None else 0.35 * float(time_limit)
         mu = _lagrangian_lbfgs(c, W, C, min(deadline, time.perf_counter() + budget))
     lb, red, _ = _lagrangian(c, W, C, mu)
     stats["stages"]["bound"] = time.perf_counter() - t0
@@ -482,6 +482,11 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
             keep, cutoff = fin, None
         stats["mip_vars"] = int(keep.sum())
         left = None if not np.isfinite(deadline) else deadline - time.perf_counter()
+        if left is not None and stats["mip_vars"] > 20_000 * max(left, 0.0):
+            # building the MIP alone would exceed the budget: keep the certified incumbent
+            stats["mip_status"] = "skipped"
+            return finish(a, lb, "time_limit" if a is not None else "time_limit",
+                          "time limit: MIP stage skipped, returning the best solution found")
         st, a2, bnd = _restricted_mip(np.where(fin, c, 0.0), W, C, keep, cutoff, left,
                                       0.0 if integer else 1e-9)
         stats["mip_status"] = st

@@ -1,0 +1,30 @@
+"""Smoke test: the benchmark helpers parse GAP files and run through the solver."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from gapdata import office_instance, parse_gap_text  # noqa: E402
+
+from navkompetanse.optimize import solve_gap  # noqa: E402
+
+TEXT = "1\n2 3\n1 2 3\n4 5 6\n2 2 2\n2 2 2\n4 4\n"
+
+
+def test_parse_and_solve():
+    (inst,) = parse_gap_text(TEXT, multi=True, name="tiny")
+    assert inst.profit.shape == (3, 2) and inst.profit[:, 1].tolist() == [4, 5, 6]
+    r = solve_gap(inst.profit, inst.weight, inst.capacity, sense="min")
+    assert r.status == "optimal" and r.objective == 1 + 2 + 6
+
+
+def test_office_generator_and_bench_path():
+    from bench_optimize_gap import run_ours
+
+    p, w, C = office_instance(200, 5, seed=0)
+    assert p.min() >= 0 and p.max() <= 1 and C.sum() > w.sum()
+    row = run_ours(p, w, C, "max", 1.0)
+    assert row["status"] in ("optimal", "feasible") and np.isfinite(row["objective"])
