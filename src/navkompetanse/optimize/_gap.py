@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp, minimize
 
-from ._result import GapResult, SolverError, _verify_gap
+from ._result import GapResult, _verify_gap
 
 __all__ = ["solve_gap"]
 
@@ -115,7 +115,7 @@ def _lagrangian_lbfgs(c, W, C, deadline, mu0=None, k_cand=None):
         wk = np.ascontiguousarray(W[rows, cand], dtype=np.float32)
         flat = cand.ravel()
 
-        def f(x, T=T, ck=ck, wk=wk, flat=flat):
+        def f(x, T=T, ck=ck, wk=wk, flat=flat, cand=cand):
             red = ck + x.astype(np.float32)[cand] * wk
             mn = red.min(axis=1)
             e = np.exp(-(red - mn[:, None]) / T)

@@ -162,7 +162,7 @@ def _match_odd_cycles(odd, wpos, mate):
         choice[x], choice[z] = a, b
         na, nb = odd[x][a], odd[z][b]
         mate[na], mate[nb] = nb, na
-    for x, cyc in enumerate(odd):
+    for x, _cyc in enumerate(odd):
         for a, b in info[x][choice[x]][1]:
             mate[a], mate[b] = b, a
 

@@ -1,0 +1,139 @@
+"""GAP benchmarks: OR-Library, Chu-Beasley/Yagiura types A-E and the office case vs HiGHS milp.
+
+Run: ``PYTHONPATH=src python -m pytest benchmarks/bench_optimize_gap.py -s --benchmark-only``.
+Environment: ``BENCH_TYPED`` (comma separated instance names, default a representative subset,
+``all`` for every A-E instance), ``BENCH_TL`` (time limit for types A-E, default 10 s),
+``BENCH_MILP_OFFICE_TL`` (milp limit on the office case, default 20 s).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gapdata import DATA_DIR, office_instance, orlib_instances, read_best_known, typed_instances  # noqa: E402
+
+from navkompetanse.optimize import solve_gap  # noqa: E402
+
+__all__ = ["run_ours", "run_milp"]
+
+
+def run_ours(profit, weight, capacity, sense, time_limit, **kw):
+    t = time.perf_counter()
+    r = solve_gap(profit, weight, capacity, sense=sense, time_limit=time_limit, **kw)
+    return {"objective": r.objective, "bound": r.bound, "gap": r.gap, "status": r.status,
+            "time": time.perf_counter() - t}
+
+
+def run_milp(profit, weight, capacity, sense, time_limit):
+    n, m = profit.shape
+    W = np.broadcast_to(weight[:, None], (n, m)) if weight.ndim == 1 else weight
+    cols = np.arange(n * m)
+    A1 = sparse.csr_array((np.ones(n * m), (np.repeat(np.arange(n), m), cols)), shape=(n, n * m))
+    A2 = sparse.csr_array((W.ravel(), (np.tile(np.arange(m), n), cols)), shape=(m, n * m))
+    c = profit.ravel() * (-1.0 if sense == "max" else 1.0)
+    opts = {} if time_limit is None else {"time_limit": time_limit}
+    t = time.perf_counter()
+    r = milp(c, integrality=np.ones(n * m), bounds=Bounds(0, 1), options=opts,
+             constraints=[LinearConstraint(A1, 1, 1), LinearConstraint(A2, -np.inf, capacity)])
+    dt = time.perf_counter() - t
+    s = -1.0 if sense == "max" else 1.0
+    obj = s * r.fun if r.x is not None else float("nan")
+    bnd = s * r.mip_dual_bound if getattr(r, "mip_dual_bound", None) is not None else np.nan
+    gap = abs(bnd - obj) / max(1.0, abs(obj)) if r.x is not None else np.inf
+    return {"objective": obj, "bound": bnd, "gap": gap, "status": r.status, "time": dt}
+
+
+needs_data = pytest.mark.skipif(not DATA_DIR.is_dir(), reason=f"no GAP data at {DATA_DIR}")
+
+
+@needs_data
+def test_orlib_vs_milp(benchmark):
+    best = read_best_known()
+    insts = orlib_instances()
+
+    def run():
+        rows = []
+        for inst in insts:
+            for sense in ("max", "min"):
+                bk = float(best[(inst.name, sense)]["best_known"])
+                o = run_ours(inst.profit, inst.weight, inst.capacity, sense, None)
+                h = run_milp(inst.profit, inst.weight, inst.capacity, sense, None)
+                rows.append((inst.name, sense, bk, o, h))
+        return rows
+
+    rows = benchmark.pedantic(run, rounds=1, iterations=1)
+    ok = sum(o["status"] == "optimal" and o["objective"] == bk for _, _, bk, o, _ in rows)
+    t_o = sum(o["time"] for *_, o, _ in rows)
+    t_h = sum(h["time"] for *_, h in rows)
+    print(f"\nOR-Library gap1-12, {len(rows)} problems (max and min)")
+    print(f"proven optimal and equal to best known: {ok}/{len(rows)}")
+    print(f"total time ours {t_o:.2f} s, milp {t_h:.2f} s, ratio ours/milp {t_o / t_h:.2f}")
+    worst = sorted(rows, key=lambda r: -r[3]["time"])[:5]
+    for name, sense, _bk, o, h in worst:
+        print(f"  slowest: {name} {sense} ours {o['time']:.3f}s milp {h['time']:.3f}s")
+    assert ok == len(rows)
+
+
+DEFAULT_TYPED = "a10200,b10200,c10200,d10200,e10200,c801600,d801600,e801600"
+
+
+@needs_data
+def test_types_a_e(benchmark):
+    names = os.environ.get("BENCH_TYPED", DEFAULT_TYPED)
+    tl = float(os.environ.get("BENCH_TL", "10"))
+    items = typed_instances(names=None if names == "all" else names.split(","))
+
+    def run():
+        out = []
+        for inst, row in items:
+            o = run_ours(inst.profit, inst.weight, inst.capacity, "min", tl)
+            h = run_milp(inst.profit, inst.weight, inst.capacity, "min", tl)
+            out.append((inst.name, float(row["best_known"]), o, h))
+        return out
+
+    rows = benchmark.pedantic(run, rounds=1, iterations=1)
+    print(f"\nTypes A-E, min, time limit {tl:g} s (CP-SAT: ortools not installed, skipped)")
+    print(f"{'instance':10} {'best':>8} {'ours':>8} {'gap%':>6} {'bound':>10} {'t[s]':>6} "
+          f"{'milp':>8} {'gap%':>6} {'t[s]':>6}")
+    for name, bk, o, h in rows:
+        go = 100 * (o["objective"] - bk) / bk
+        gh = 100 * (h["objective"] - bk) / bk
+        print(f"{name:10} {bk:8.0f} {o['objective']:8.0f} {go:6.2f} {o['bound']:10.1f} "
+              f"{o['time']:6.2f} {h['objective']:8.0f} {gh:6.2f} {h['time']:6.2f}")
+
+
+@pytest.mark.parametrize("n,m,limit", [(1800, 25, 0.3), (10000, 60, 1.0), (10000, 150, 2.0)])
+def test_office(benchmark, n, m, limit):
+    p, w, C = office_instance(n, m, seed=0)
+    o = benchmark.pedantic(lambda: run_ours(p, w, C, "max", limit, rel_gap=1e-3),
+                           rounds=1, iterations=1)
+    mtl = float(os.environ.get("BENCH_MILP_OFFICE_TL", "20"))
+    h = run_milp(p, w, C, "max", mtl) if n * m <= 600_000 else None
+    print(f"\noffice {n}x{m}: ours obj {o['objective']:.3f} bound {o['bound']:.3f} gap "
+          f"{100 * o['gap']:.3f}% time {o['time']:.3f}s status {o['status']}")
+    if h is not None:
+        print(f"  milp (limit {mtl:g}s): obj {h['objective']:.3f} gap {100 * h['gap']:.3f}% "
+              f"time {h['time']:.2f}s")
+
+
+def test_office_scaling(benchmark):
+    def run():
+        out = []
+        for n in (1000, 2000, 5000, 10000, 20000, 50000):
+            p, w, C = office_instance(n, 60, seed=0)
+            out.append((n, run_ours(p, w, C, "max", None, rel_gap=1e-3)))
+        return out
+
+    rows = benchmark.pedantic(run, rounds=1, iterations=1)
+    print("\noffice scaling, 60 agents, rel_gap 1e-3, no time limit")
+    for n, o in rows:
+        print(f"  n={n:6d} time {o['time']:.3f}s gap {100 * o['gap']:.4f}% {o['status']}")

@@ -1,0 +1,6 @@
+"""Benchmark configuration: make ``benchmarks/`` importable (gapdata helpers)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
