@@ -1,0 +1,735 @@
+"""Veileder-pairs: propose pairs whose strengths complement each other against the office's needs.
+
+A pair shares a larger portfolio and splits the work by strength (DOMAIN.md: "he does most of
+the casework, while she has all the meetings with brukere"). A pair is valued by what it does
+for *this office's brukere once they are distributed*: the allocation model of
+:mod:`navkompetanse._pairing_model` (an LP relaxation of the allocation of brukere to units,
+fit as profit, workload points as weight, fair share plus slack as capacity). See
+``docs/pairing.md`` for the definition, a worked example and the bound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from ._pairing_model import PairingModel, search_pairing
+from .exceptions import InvalidInputError, Problem
+from .models import DIMENSIONS, CompetenceProfile, Dimension, Office
+from .policy import Policy
+from .scoring import fit_matrix, office_arrays, unit_cover, unit_id
+
+__all__ = ["Pair", "PairingResult", "pair_veiledere"]
+
+#: Reasons a veileder stays single (values of :attr:`PairingResult.singles`).
+NOT_PAIRABLE = "not pairable"
+NO_GAIN = "no partner adds value"
+LEFT_OVER = "left over"
+RULE = "excluded by a rule"
+
+_METHODS = ("allocation", "prices")
+
+_TASK_NB = {
+    Dimension.relasjonell: "brukermøtene",
+    Dimension.struktur: "planlegging og oversikt",
+    Dimension.forvaltning: "saksbehandling og vedtak",
+    Dimension.digital: "digital oppfølging",
+}
+_TASK_EN = {
+    Dimension.relasjonell: "meetings with brukere",
+    Dimension.struktur: "planning and keeping order",
+    Dimension.forvaltning: "casework and decisions",
+    Dimension.digital: "digital follow-up",
+}
+
+
+def _num(x: float, lang: str, digits: int = 1) -> str:
+    text = f"{x:.{digits}f}"
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def _join(items: Sequence[str], lang: str) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    word = " og " if lang == "nb" else " and "
+    return ", ".join(items[:-1]) + word + items[-1]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A proposed (or pinned, or kept) veileder-pair.
+
+    Attributes
+    ----------
+    members : tuple of str
+        The two idents, sorted.
+    gain : float
+        Value of pairing them against each working alone, in fit units (1 = one bruker going
+        from no cover to full cover): the allocation objective with the pair less the
+        objective with the two as singles (every other pair kept), plus the learning bonus.
+    gain_exact : bool
+        True when ``gain`` is the exact LP value; False when it is the proven lower bound
+        from the allocation's prices (large offices, work budget spent).
+    learning_bonus : float
+        The part of ``gain`` that is ``Policy.pair_learning_bonus`` (a learning relation).
+    combined_profile : CompetenceProfile
+        The stronger member's level in each dimension.
+    leads : dict
+        ``{Dimension: (ident,)}`` who leads each kind of task; both idents on a tie.
+    covers : dict
+        ``{ident: (Dimension, ...)}`` the dimensions where the *other* member covers this
+        member's weaker side.
+    capacity_points : float
+        The pair's capacity: the members' points together less ``Policy.pair_overhead``.
+    member_capacity_points : dict
+        Each member's own capacity points.
+    existing, required, learning_relation : bool
+        A pair today (``office.pairs``); pinned by the leader; the two share a learning
+        relation.
+    brukere : tuple of str
+        Brukere the pair takes in the allocation that judged it (empty if not computed).
+    n_only_together : int
+        How many of those the pair covers better than either member could alone.
+    """
+
+    members: tuple[str, str]
+    gain: float
+    gain_exact: bool
+    learning_bonus: float
+    combined_profile: CompetenceProfile
+    leads: dict
+    covers: dict
+    capacity_points: float
+    member_capacity_points: dict
+    existing: bool = False
+    required: bool = False
+    learning_relation: bool = False
+    brukere: tuple[str, ...] = ()
+    n_only_together: int = 0
+    typical_need: dict = field(default_factory=dict)
+
+    @property
+    def unit_id(self) -> str:
+        """The unit id ``"A+B"`` used by allocations."""
+        return unit_id(self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "members": list(self.members),
+            "unit_id": self.unit_id,
+            "gain": self.gain,
+            "gain_exact": self.gain_exact,
+            "learning_bonus": self.learning_bonus,
+            "combined_profile": self.combined_profile.model_dump(mode="json"),
+            "leads": {d.value: list(v) for d, v in self.leads.items()},
+            "covers": {k: [d.value for d in v] for k, v in self.covers.items()},
+            "capacity_points": self.capacity_points,
+            "member_capacity_points": dict(self.member_capacity_points),
+            "existing": self.existing,
+            "required": self.required,
+            "learning_relation": self.learning_relation,
+            "n_brukere": len(self.brukere),
+            "n_only_together": self.n_only_together,
+        }
+
+
+@dataclass(frozen=True)
+class PairingResult:
+    """Proposed veileder-pairs, who stays single and why, and how good the pairing is.
+
+    Attributes
+    ----------
+    pairs : tuple of Pair
+        Sorted by members.
+    singles : dict
+        ``{ident: reason}``; reason is one of ``"not pairable"``, ``"no partner adds value"``,
+        ``"left over"`` or ``"excluded by a rule (<rule>)"``.
+    objective : float
+        The pairing's objective: allocation fit (LP allocation model) + learning and
+        continuity bonuses − ``min_gain`` per pair.
+    allocation_objective : float
+        The allocation fit alone (sum of fit over brukere in the LP allocation).
+    bound : float
+        Proven upper bound on ``objective`` over every permitted pairing (Lagrangian bound).
+    gap : float
+        ``(bound - objective) / max(1, |objective|)``.
+    optimality : str
+        Plain statement of what is proven.
+    status : str
+        ``"optimal"`` (gap ≤ 1e-6), ``"feasible"`` or ``"time_limit"``.
+    message : str
+        What was done and anything to know.
+    assignment : dict
+        ``{bruker id: unit id}`` of the allocation the pairing was judged by, from the LP
+        (largest share), empty if the office has no brukere.
+    stats : dict
+        Counts and timings.
+    """
+
+    pairs: tuple[Pair, ...]
+    singles: dict
+    objective: float
+    allocation_objective: float
+    bound: float
+    gap: float
+    optimality: str
+    status: str
+    message: str
+    assignment: dict = field(default_factory=dict, repr=False)
+    stats: dict = field(default_factory=dict, repr=False)
+    _names: dict = field(default_factory=dict, repr=False)
+
+    # ---- lookups ------------------------------------------------------------------------
+    def pair_of(self, ident: str) -> Pair | None:
+        """The pair ``ident`` is in, or None."""
+        for p in self.pairs:
+            if ident in p.members:
+                return p
+        return None
+
+    def _find(self, key: str | Pair | Sequence[str]) -> Pair | str:
+        if isinstance(key, Pair):
+            return key
+        if isinstance(key, str) and "+" in key:
+            key = tuple(key.split("+"))
+        if isinstance(key, str):
+            pair = self.pair_of(key)
+            if pair is not None:
+                return pair
+            if key in self.singles:
+                return key
+            raise KeyError(f"{key!r} is not a veileder in this office")
+        members = tuple(sorted(key))
+        for p in self.pairs:
+            if p.members == members:
+                return p
+        raise KeyError(f"{'+'.join(members)} is not a proposed pair")
+
+    # ---- explanations ------------------------------------------------------------------
+    def explain(self, ident_or_pair: str | Pair | Sequence[str] | None = None,
+                lang: Literal["nb", "en"] = "nb") -> str:
+        """Plain-language explanation, short enough to read aloud in a meeting.
+
+        Parameters
+        ----------
+        ident_or_pair : str, Pair, or two idents, optional
+            A veileder's ident, a pair (``Pair``, ``("A", "B")`` or ``"A+B"``); None for a
+            summary of the whole proposal.
+        lang : {"nb", "en"}
+            Norwegian bokmål (default) or English.
+        """
+        if lang not in ("nb", "en"):
+            raise ValueError("lang must be 'nb' or 'en'")
+        if ident_or_pair is None:
+            return self._explain_summary(lang)
+        found = self._find(ident_or_pair)
+        if isinstance(found, Pair):
+            return self._explain_pair(found, lang)
+        return self._explain_single(found, lang)
+
+    def _explain_summary(self, lang: str) -> str:
+        n_p, n_s = len(self.pairs), len(self.singles)
+        if lang == "nb":
+            head = f"Forslaget har {n_p} par og {n_s} som jobber alene."
+            sure = ("Ingen annen sammensetning av par kan gi bedre dekning i denne modellen."
+                    if self.status == "optimal" else
+                    f"Den beste mulige sammensetningen er høyst {_num(100 * self.gap, lang)} % "
+                    "bedre i denne modellen.")
+        else:
+            head = f"The proposal has {n_p} pairs and {n_s} working alone."
+            sure = ("No other set of pairs can give better cover in this model."
+                    if self.status == "optimal" else
+                    f"The best possible set of pairs is at most {_num(100 * self.gap, lang)} % "
+                    "better in this model.")
+        return f"{head} {sure}"
+
+    def _explain_pair(self, p: Pair, lang: str) -> str:
+        a, b = p.members
+        task = _TASK_NB if lang == "nb" else _TASK_EN
+        by_person: dict[str, list[Dimension]] = {a: [], b: []}
+        shared: list[Dimension] = []
+        for d, who in p.leads.items():
+            if len(who) == 2:
+                shared.append(d)
+            else:
+                by_person[who[0]].append(d)
+        lead_parts = []
+        for ident in (a, b):
+            dims = by_person[ident]
+            if dims:
+                names = _join([d.value for d in dims], lang)
+                tasks = ", ".join(task[d] for d in dims)
+                verb = "leder" if lang == "nb" else "leads"
+                lead_parts.append(f"{ident} {verb} {names} ({tasks})")
+        if lang == "nb":
+            text = [f"{a} og {b} "
+                    + ("er låst som par av leder" if p.required else
+                       "fortsetter som par" if p.existing else "foreslås som veileder-par")
+                    + f" (gevinst {_num(p.gain, lang)} i dekning)."]
+            if lead_parts:
+                text.append("; ".join(lead_parts) + ".")
+            if shared:
+                text.append(f"De deler {_join([d.value for d in shared], lang)}.")
+            if p.brukere:
+                line = f"I fordelingen får paret {len(p.brukere)} brukere"
+                if p.n_only_together:
+                    need = _join([f"{d.value} {lvl}" for d, lvl in p.typical_need.items()], lang)
+                    line += (f"; {p.n_only_together} av dem har behov ingen av dem dekker alene"
+                             + (f" (for eksempel {need})" if need else ""))
+                text.append(line + ".")
+            share = round(100 * float(self._policy_overhead()))
+            own = " + ".join(_num(v, lang, 0) for v in p.member_capacity_points.values())
+            text.append(f"Felles kapasitet: {_num(p.capacity_points, lang, 0)} poeng "
+                        f"({own}, minus {share} % til samarbeid).")
+            if p.learning_relation:
+                text.append("De har allerede et læringsforhold, og det teller med.")
+            if p.gain <= 0:
+                text.append("Paret gir ingen gevinst i dekning; det står fordi leder har låst det.")
+        else:
+            text = [f"{a} and {b} "
+                    + ("are pinned as a pair by the leader" if p.required else
+                       "continue as a pair" if p.existing else "are proposed as a pair")
+                    + f" (gain {_num(p.gain, lang)} in cover)."]
+            if lead_parts:
+                text.append("; ".join(lead_parts) + ".")
+            if shared:
+                text.append(f"They share {_join([d.value for d in shared], lang)}.")
+            if p.brukere:
+                line = f"In the allocation the pair takes {len(p.brukere)} brukere"
+                if p.n_only_together:
+                    need = _join([f"{d.value} {lvl}" for d, lvl in p.typical_need.items()], lang)
+                    line += (f"; {p.n_only_together} of them have needs neither covers alone"
+                             + (f" (for example {need})" if need else ""))
+                text.append(line + ".")
+            share = round(100 * float(self._policy_overhead()))
+            own = " + ".join(_num(v, lang, 0) for v in p.member_capacity_points.values())
+            text.append(f"Joint capacity: {_num(p.capacity_points, lang, 0)} points "
+                        f"({own}, less {share} % for working together).")
+            if p.learning_relation:
+                text.append("They already have a learning relation, which counts.")
+            if p.gain <= 0:
+                text.append("The pair gains nothing in cover; it stands because it is pinned.")
+        return " ".join(text)
+
+    def _policy_overhead(self) -> float:
+        return float(self.stats.get("pair_overhead", 0.0))
+
+    def _explain_single(self, ident: str, lang: str) -> str:
+        reason = self.singles[ident]
+        if lang == "nb":
+            if reason == NOT_PAIRABLE:
+                return f"{ident} er merket som ikke aktuell for par, og jobber alene."
+            if reason == NO_GAIN:
+                return (f"{ident} jobber alene: ingen kollega vil dekke behov hos brukerne "
+                        f"som {ident} ikke dekker selv, godt nok til at et par lønner seg.")
+            if reason == LEFT_OVER:
+                return (f"{ident} jobber alene: de kollegene som ville utfylt {ident} best, "
+                        "gjør mer nytte i andre par.")
+            rule = reason.partition("(")[2].rstrip(")")
+            words = {"same_avdeling": "par bare innen samme avdeling",
+                     "forbidden": "et par leder har utelukket",
+                     "max_pairs": "et tak på antall par"}
+            return (f"{ident} jobber alene fordi en regel stenger for den beste partneren: "
+                    f"{words.get(rule, rule)}.")
+        if reason == NOT_PAIRABLE:
+            return f"{ident} is marked as not available for pairs and works alone."
+        if reason == NO_GAIN:
+            return (f"{ident} works alone: no colleague covers enough of the brukere's needs "
+                    f"that {ident} does not cover for a pair to pay off.")
+        if reason == LEFT_OVER:
+            return (f"{ident} works alone: the colleagues who would complement {ident} best "
+                    "do more good in other pairs.")
+        rule = reason.partition("(")[2].rstrip(")")
+        words = {"same_avdeling": "pairs only within the same avdeling",
+                 "forbidden": "a pair the leader ruled out",
+                 "max_pairs": "a cap on the number of pairs"}
+        return (f"{ident} works alone because a rule blocks the best partner: "
+                f"{words.get(rule, rule)}.")
+
+    # ---- export ------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready)."""
+        return {
+            "pairs": [p.to_dict() for p in self.pairs],
+            "singles": dict(self.singles),
+            "objective": self.objective,
+            "allocation_objective": self.allocation_objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "optimality": self.optimality,
+            "status": self.status,
+            "message": self.message,
+        }
+
+    def to_frame(self):
+        """One row per veileder (pandas DataFrame): unit, partner, gain, leads, reason."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "to_frame() needs pandas: pip install pandas (or use to_dict())"
+            ) from exc
+        rows = []
+        for p in self.pairs:
+            for ident in p.members:
+                other = p.members[1] if ident == p.members[0] else p.members[0]
+                rows.append({
+                    "ident": ident, "unit": p.unit_id, "partner": other, "gain": p.gain,
+                    "leads": ", ".join(d.value for d, who in p.leads.items() if ident in who),
+                    "reason": "",
+                })
+        for ident, reason in self.singles.items():
+            rows.append({"ident": ident, "unit": ident, "partner": None, "gain": 0.0,
+                         "leads": "", "reason": reason})
+        return pd.DataFrame(rows).sort_values("ident").reset_index(drop=True)
+
+
+# ---- validation --------------------------------------------------------------------------
+def _pair_list(pairs: Iterable[Sequence[str]], what: str) -> list[tuple[str, str]]:
+    out = []
+    for i, p in enumerate(pairs):
+        members = tuple(p)
+        if len(members) != 2 or members[0] == members[1]:
+            raise InvalidInputError([Problem(
+                f"{what}[{i}]", what, "a pair is two different veiledere", list(members),
+                'write it as ("Z123456", "Z654321")')])
+        out.append(tuple(sorted(members)))
+    return out
+
+
+def _iv_pairing(office, policy, required, forbidden, max_pairs, min_gain, method, time_limit):
+    if not isinstance(office, Office):
+        raise TypeError("office must be an Office (use load_office to read a file)")
+    policy = policy or Policy()
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
+    if not (isinstance(min_gain, (int, float)) and math.isfinite(min_gain) and min_gain >= 0):
+        raise ValueError("min_gain must be a finite number >= 0")
+    if max_pairs is not None and (int(max_pairs) != max_pairs or max_pairs < 0):
+        raise ValueError("max_pairs must be a whole number >= 0 or None")
+    if time_limit is not None and not time_limit > 0:
+        raise ValueError("time_limit must be > 0 seconds or None")
+    req = _pair_list(required, "required")
+    forb = set(_pair_list(forbidden, "forbidden"))
+    known = office.veileder_by_ident
+    problems: list[Problem] = []
+    used: dict[str, int] = {}
+    for i, (a, b) in enumerate(req):
+        where = f"required[{i}]"
+        for ident in (a, b):
+            if ident not in known:
+                problems.append(Problem(where, "required", "names a veileder who is not in the "
+                                        "office", ident, "use an ident from office.veiledere"))
+            elif not known[ident].pairable:
+                problems.append(Problem(where, "required", "veileder has pairable=false", ident,
+                                        "set pairable to true or unpin the pair"))
+            if ident in used:
+                problems.append(Problem(where, "required", f"veileder is also in required"
+                                        f"[{used[ident]}]", ident,
+                                        "a veileder can be in one pair; unpin one of them"))
+            used.setdefault(ident, i)
+        if (a, b) in forb:
+            problems.append(Problem(where, "required", "the pair is also forbidden", [a, b],
+                                    "remove it from either required or forbidden"))
+    for i, (a, b) in enumerate(sorted(forb)):
+        for ident in (a, b):
+            if ident not in known:
+                problems.append(Problem(f"forbidden[{i}]", "forbidden", "names a veileder who "
+                                        "is not in the office", ident,
+                                        "use an ident from office.veiledere"))
+    if max_pairs is not None and len(req) > max_pairs:
+        problems.append(Problem("max_pairs", "max_pairs", f"{len(req)} pairs are required but "
+                                f"max_pairs is {max_pairs}", max_pairs,
+                                "raise max_pairs or pin fewer pairs"))
+    if problems:
+        raise InvalidInputError(problems, source="pair_veiledere arguments")
+    return policy, req, forb
+
+
+# ---- the public function ---------------------------------------------------------------
+def pair_veiledere(
+    office: Office,
+    *,
+    policy: Policy | None = None,
+    required: Iterable[Sequence[str]] = (),
+    forbidden: Iterable[Sequence[str]] = (),
+    same_avdeling: bool = False,
+    max_pairs: int | None = None,
+    min_gain: float = 0.25,
+    keep_existing: bool = True,
+    method: Literal["allocation", "prices"] = "allocation",
+    time_limit: float | None = 10.0,
+) -> PairingResult:
+    """Propose veileder-pairs that complement each other against the office's brukere.
+
+    Parameters
+    ----------
+    office : Office
+        The office; its brukere are what the pairs are judged against.
+    policy : Policy, optional
+        Scoring numbers; ``pair_overhead``, ``pair_learning_bonus``,
+        ``pair_continuity_threshold``, ``balance_slack`` and the fit settings matter here.
+    required : iterable of two idents
+        Pairs the leader pins. They are always in the result, even without gain.
+    forbidden : iterable of two idents
+        Pairs never proposed.
+    same_avdeling : bool
+        Pair only veiledere of the same avdeling.
+    max_pairs : int, optional
+        Most pairs in the result (required ones included).
+    min_gain : float
+        Least gain (fit units) a proposed pair must bring; it is also charged per pair in the
+        objective, so the search only forms pairs that earn it. Default 0.25.
+    keep_existing : bool
+        Give the office's current pairs the continuity bonus
+        ``policy.pair_continuity_threshold``: they are split only when another pairing gains
+        more than that.
+    method : {"allocation", "prices"}
+        ``"allocation"`` (default): price-and-match rounds plus local search scored by the
+        allocation. ``"prices"``: one matching on the prices of today's units (faster, no
+        search; still judged and bounded by the allocation).
+    time_limit : float or None
+        Hard wall-clock stop in seconds (the search otherwise stops on a deterministic work
+        budget, so results do not depend on the machine).
+
+    Returns
+    -------
+    PairingResult
+
+    Raises
+    ------
+    InvalidInputError
+        A required pair that cannot be: unknown ident, not pairable, in two required pairs,
+        also forbidden, or more required pairs than ``max_pairs``.
+
+    Notes
+    -----
+    A pair is a candidate only if each member is strictly stronger than the other in at
+    least one dimension (there is a division of labour); so two identical profiles are never
+    paired. The value of a pairing is the LP allocation of brukere to units (singles and
+    pairs); pair values for the matching come from the allocation's bruker prices, and the
+    Lagrangian of the same prices gives the reported bound. See ``docs/pairing.md``.
+
+    Examples
+    --------
+    >>> from navkompetanse.synthetic import synthetic_office
+    >>> result = pair_veiledere(synthetic_office(8, 400, seed=3))
+    >>> all(p.gain >= 0.25 for p in result.pairs), result.bound >= result.objective - 1e-6
+    (True, True)
+    """
+    policy, req, forb = _iv_pairing(office, policy, required, forbidden, max_pairs, min_gain,
+                                    method, time_limit)
+    # canonical order: sorted idents, so the result does not depend on input order
+    order = sorted(range(office.n_veiledere), key=lambda k: office.veiledere[k].ident)
+    veiledere = [office.veiledere[k] for k in order]
+    canon = office.model_copy(update={"veiledere": tuple(veiledere)})
+    arrays = office_arrays(canon, policy)
+    idents = arrays.idents
+    index = {ident: k for k, ident in enumerate(idents)}
+    n = len(idents)
+    levels = arrays.levels
+
+    # groups of brukere with the same need and workload
+    if arrays.need.shape[0]:
+        key = np.concatenate([arrays.need.astype(float), arrays.workload[:, None]], axis=1)
+        uniq, bruker_group, count = np.unique(key, axis=0, return_inverse=True,
+                                              return_counts=True)
+        bruker_group = bruker_group.reshape(-1)
+    else:
+        uniq, bruker_group, count = np.zeros((0, 5)), np.zeros(0, int), np.zeros(0, int)
+
+    # who may pair with whom
+    stronger = (levels[:, None, :] > levels[None, :, :]).any(axis=2)
+    complementary = stronger & stronger.T
+    pairable = arrays.pairable[:, None] & arrays.pairable[None, :]
+    same = np.array([[x is not None and x == y for y in arrays.avdeling]
+                     for x in arrays.avdeling], dtype=bool).reshape(n, n)
+    forbid = np.zeros((n, n), dtype=bool)
+    for a, b in forb:
+        if a in index and b in index:
+            forbid[index[a], index[b]] = forbid[index[b], index[a]] = True
+    rules_ok = ~forbid & (same if same_avdeling else True)
+    candidate = complementary & pairable & rules_ok
+    np.fill_diagonal(candidate, False)
+    req_ix = tuple(sorted(tuple(sorted((index[a], index[b]))) for a, b in req))
+    for a, b in req_ix:  # pinned pairs are candidates whatever their profiles
+        candidate[a, b] = candidate[b, a] = True
+    if same_avdeling:
+        for a, b in req_ix:
+            if not same[a, b]:
+                raise InvalidInputError([Problem(
+                    "required", "required", "the pinned pair is in two avdelinger but "
+                    "same_avdeling=True", [idents[a], idents[b]],
+                    "set same_avdeling=False or unpin the pair")],
+                    source="pair_veiledere arguments")
+
+    learning_pairs = {tuple(sorted((r.mentor, r.learner))) for r in office.learning_relations}
+    learning = np.zeros((n, n))
+    for a, b in learning_pairs:
+        if a in index and b in index:
+            learning[index[a], index[b]] = learning[index[b], index[a]] = \
+                policy.pair_learning_bonus
+    existing = {tuple(sorted(p)) for p in office.pairs}
+    continuity = np.zeros((n, n))
+    if keep_existing:
+        for a, b in existing:
+            continuity[index[a], index[b]] = continuity[index[b], index[a]] = \
+                policy.pair_continuity_threshold
+
+    model = PairingModel(
+        levels=levels, capacity=arrays.capacity, need=uniq[:, :4].astype(np.int64),
+        count=count.astype(float), points=uniq[:, 4].astype(float), policy=policy,
+        candidate=candidate, learning=learning, continuity=continuity, required=req_ix,
+        pair_cost=float(min_gain),
+    )
+    start = [frozenset()]
+    kept = frozenset(tuple(sorted((index[a], index[b]))) for a, b in existing
+                     if candidate[index[a], index[b]])
+    if kept:
+        start.append(kept)
+    outcome = search_pairing(
+        model, start=start, min_gain=float(min_gain), max_pairs=max_pairs,
+        rounds=8 if method == "allocation" else 1,
+        work_budget=0.5 if method == "allocation" else 0.0,
+        time_limit=time_limit,
+    )
+    return _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, index,
+                 req_ix, existing, learning_pairs, candidate, complementary, pairable, forbid,
+                 same, same_avdeling, max_pairs, float(min_gain), method)
+
+
+def _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, index, req_ix,
+          existing, learning_pairs, candidate, complementary, pairable, forbid, same,
+          same_avdeling, max_pairs, min_gain, method) -> PairingResult:
+    best = outcome.best
+    n = len(idents)
+    levels = arrays.levels
+    # allocation: each bruker to the unit with the largest LP share of its group
+    units = best.units
+    unit_names = [unit_id([idents[k] for k in u]) for u in units]
+    assignment: dict[str, str] = {}
+    members_of_unit: dict[int, list[int]] = {}
+    if len(bruker_group):
+        flow = best.flow  # [group, unit] brukere of each group at each unit
+        remaining = flow.copy()
+        for b_ix in np.argsort(bruker_group, kind="stable"):
+            g = bruker_group[b_ix]
+            u = int(np.argmax(remaining[g]))
+            remaining[g, u] -= 1.0
+            assignment[arrays.bruker_ids[b_ix]] = unit_names[u]
+            members_of_unit.setdefault(u, []).append(int(b_ix))
+    unit_pos = {u: i for i, u in enumerate(units)}
+
+    pairs_out = []
+    fit_cache = fit_matrix(arrays.need, unit_cover(levels, [(k,) for k in range(n)]), policy) \
+        if len(bruker_group) else np.zeros((0, n))
+    for a, b in sorted(best.pairs):
+        ia, ib = idents[a], idents[b]
+        combined = np.maximum(levels[a], levels[b])
+        leads = {}
+        for d_ix, d in enumerate(DIMENSIONS):
+            if levels[a, d_ix] > levels[b, d_ix]:
+                leads[d] = (ia,)
+            elif levels[b, d_ix] > levels[a, d_ix]:
+                leads[d] = (ib,)
+            else:
+                leads[d] = (ia, ib)
+        covers = {
+            ia: tuple(d for d_ix, d in enumerate(DIMENSIONS) if levels[b, d_ix] > levels[a, d_ix]),
+            ib: tuple(d for d_ix, d in enumerate(DIMENSIONS) if levels[a, d_ix] > levels[b, d_ix]),
+        }
+        own = {ia: float(arrays.capacity[a]), ib: float(arrays.capacity[b])}
+        gain, exact = outcome.gains.get((a, b), (float("nan"), False))
+        b_ix = members_of_unit.get(unit_pos[(a, b)], [])
+        brukere = tuple(sorted(arrays.bruker_ids[i] for i in b_ix))
+        n_only, typical = 0, {}
+        if b_ix:
+            pair_fit = fit_matrix(arrays.need[b_ix], combined[None, :], policy)[:, 0]
+            alone = np.maximum(fit_cache[b_ix, a], fit_cache[b_ix, b])
+            only = pair_fit > alone + 1e-12
+            n_only = int(only.sum())
+            if n_only:
+                # the need the pair helps most with: the hardest case it takes
+                lift = np.where(only, pair_fit - alone, -np.inf)
+                need_row = tuple(arrays.need[b_ix[int(np.argmax(lift))]])
+                typical = {d: int(v) for d, v in zip(DIMENSIONS, need_row, strict=True)
+                           if v >= 4 and v > min(levels[a, DIMENSIONS.index(d)],
+                                                 levels[b, DIMENSIONS.index(d)])}
+        pairs_out.append(Pair(
+            members=(ia, ib), gain=float(gain), gain_exact=bool(exact),
+            learning_bonus=float(model.learning[a, b]),
+            combined_profile=CompetenceProfile.from_array(combined),
+            leads=leads, covers=covers,
+            capacity_points=float((own[ia] + own[ib]) * (1 - policy.pair_overhead)),
+            member_capacity_points=own, existing=(ia, ib) in existing,
+            required=(a, b) in req_ix, learning_relation=(ia, ib) in learning_pairs,
+            brukere=brukere, n_only_together=n_only, typical_need=typical,
+        ))
+
+    # singles and their reasons
+    paired = {k for p in best.pairs for k in p}
+    # value of every complementary pair at the final prices, rules ignored (bonus included)
+    w_final = model.pair_values(best.mu, mask=complementary & pairable) + model.learning
+    np.fill_diagonal(w_final, -np.inf)
+    singles = {}
+    capped = max_pairs is not None and len(best.pairs) >= max_pairs
+    for k in range(n):
+        if k in paired:
+            continue
+        ident = idents[k]
+        if not arrays.pairable[k]:
+            singles[ident] = NOT_PAIRABLE
+            continue
+        valuable = complementary[k] & pairable[k] & (w_final[k] >= max(min_gain, 1e-9))
+        valuable[k] = False
+        if not valuable.any():
+            singles[ident] = NO_GAIN
+            continue
+        allowed = valuable & candidate[k]
+        if not allowed.any():
+            blocked_forbid = (valuable & forbid[k]).any()
+            rule = "forbidden" if blocked_forbid else "same_avdeling"
+            singles[ident] = f"{RULE} ({rule})"
+        elif capped and any(j not in paired for j in np.flatnonzero(allowed)):
+            singles[ident] = f"{RULE} (max_pairs)"
+        else:
+            singles[ident] = LEFT_OVER
+
+    objective = float(best.objective)
+    bound = max(float(outcome.bound), objective)
+    gap = (bound - objective) / max(1.0, abs(objective))
+    status = "optimal" if gap <= 1e-6 else ("time_limit" if outcome.stopped_by_time else
+                                            "feasible")
+    n_lb = sum(1 for p in pairs_out if not p.gain_exact)
+    optimality = (
+        "The matching step is exact for the pair values it is given (max_weight_pairing). "
+        "Pairings are judged by the allocation model (LP allocation of brukere to units). "
+        f"The proposal's objective {objective:.3f} is within {bound - objective:.3f} "
+        f"({100 * gap:.2f} %) of {bound:.3f}, a proven upper bound on the objective of every "
+        "permitted pairing (Lagrangian bound from bruker prices"
+        + ("; it ignores max_pairs, so it may be loose" if max_pairs is not None else "")
+        + ")."
+    )
+    message = (f"method={method}: {outcome.rounds} price-and-match rounds, {outcome.n_lp} "
+               f"allocation LPs, {len(outcome.dissolved)} pairs dropped by the min-gain rule")
+    if n_lb:
+        message += f"; {n_lb} gains are proven lower bounds (work budget spent)"
+    if model.factor > 1.0 + policy.balance_slack:
+        message += "; the office's load is above its capacity, every unit is over its points"
+    order_pairs = tuple(sorted(pairs_out, key=lambda p: p.members))
+    return PairingResult(
+        pairs=order_pairs, singles=dict(sorted(singles.items())), objective=objective,
+        allocation_objective=float(best.value), bound=bound, gap=float(gap),
+        optimality=optimality, status=status, message=message,
+        assignment=dict(sorted(assignment.items())),
+        stats={"n_lp": outcome.n_lp, "rounds": outcome.rounds, "history": outcome.history,
+               "dissolved": {unit_id((idents[a], idents[b])): g
+                             for (a, b), g in outcome.dissolved.items()},
+               "pair_overhead": policy.pair_overhead, "capacity_factor": model.factor},
+    )
+

@@ -1,0 +1,376 @@
+"""Tests for navkompetanse.pairing: the DOMAIN.md example, rules, invariants, brute force."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from navkompetanse._pairing_model import PairingModel
+from navkompetanse.exceptions import InvalidInputError
+from navkompetanse.models import (
+    Bruker,
+    CompetenceProfile,
+    Dimension,
+    LearningRelation,
+    Office,
+    Veileder,
+)
+from navkompetanse.pairing import NO_GAIN, NOT_PAIRABLE, RULE, PairingResult, pair_veiledere
+
+P = CompetenceProfile
+GROUPS = ("STANDARD_INNSATS", "SITUASJONSBESTEMT_INNSATS", "SPESIELT_TILPASSET_INNSATS")
+
+
+def profile(rel, stru, forv, dig):
+    return P(relasjonell=rel, struktur=stru, forvaltning=forv, digital=dig)
+
+
+def ordinary(n, start=0):
+    return [Bruker(id=f"o{start + i}", innsatsgruppe=GROUPS[i % 3]) for i in range(n)]
+
+
+def heavy(n):
+    need = profile(5, 3, 5, 2)
+    return [Bruker(id=f"h{i}", innsatsgruppe="SPESIELT_TILPASSET_INNSATS", tung_sak=True,
+                   needs=need) for i in range(n)]
+
+
+REL = "Z100001"  # strong relasjonell, weak forvaltning and digital
+FORV = "Z100002"  # strong forvaltning and digital, weak relasjonell
+
+
+def domain_office(**update) -> Office:
+    vs = [Veileder(ident=REL, profile=profile(5, 3, 1, 2)),
+          Veileder(ident=FORV, profile=profile(2, 3, 5, 5))]
+    vs += [Veileder(ident=f"Z20000{i}", profile=profile(3, 3, 3, 3)) for i in range(4)]
+    office = Office(enhet="0315", name="NAV Test", veiledere=vs, brukere=heavy(12) + ordinary(250))
+    return office.model_copy(update=update) if update else office
+
+
+def check_invariants(result: PairingResult, office: Office, *, required=(), forbidden=(),
+                     min_gain=0.25, max_pairs=None) -> None:
+    """The shared invariant checker: every result must pass it."""
+    seen = [i for p in result.pairs for i in p.members]
+    assert len(seen) == len(set(seen)), "a veileder is in two pairs"
+    assert set(seen) | set(result.singles) == set(office.idents)
+    assert not set(seen) & set(result.singles)
+    pinned = {tuple(sorted(p)) for p in required}
+    got = {p.members for p in result.pairs}
+    assert pinned <= got
+    assert not {tuple(sorted(p)) for p in forbidden} & got
+    for p in result.pairs:
+        assert p.members == tuple(sorted(p.members))
+        if p.members not in pinned:
+            assert p.gain > 0 and p.gain >= min_gain - 1e-9, p
+    if max_pairs is not None:
+        assert len(result.pairs) <= max_pairs
+    assert result.bound >= result.objective - 1e-6
+    assert 0 <= result.gap
+    by_ident = office.veileder_by_ident
+    for ident, reason in result.singles.items():
+        if not by_ident[ident].pairable:
+            assert reason == NOT_PAIRABLE
+
+
+# ---- the DOMAIN.md example --------------------------------------------------------------
+def test_domain_example_pairs_the_two_specialists():
+    office = domain_office()
+    result = pair_veiledere(office)
+    check_invariants(result, office)
+    assert [p.members for p in result.pairs] == [(REL, FORV)]
+    pair = result.pairs[0]
+    # the heavy cases (relasjonell 5 and forvaltning 5 at once) go to their pair
+    assert all(result.assignment[f"h{i}"] == pair.unit_id for i in range(12))
+    # division of labour
+    assert pair.leads[Dimension.relasjonell] == (REL,)
+    assert pair.leads[Dimension.forvaltning] == (FORV,)
+    assert pair.leads[Dimension.digital] == (FORV,)
+    assert pair.leads[Dimension.struktur] == (REL, FORV)  # a tie: both
+    assert set(pair.covers[REL]) == {Dimension.forvaltning, Dimension.digital}
+    assert set(pair.covers[FORV]) == {Dimension.relasjonell}
+    assert pair.combined_profile == profile(5, 3, 5, 5)
+    assert pair.capacity_points == pytest.approx(180.0)
+    assert pair.n_only_together >= 12
+    assert result.status == "optimal"
+    text = result.explain(REL)
+    assert "Z100002 leder forvaltning og digital" in text and "relasjonell 5" in text
+    assert "proposed as a pair" in result.explain((FORV, REL), lang="en")
+
+
+def test_pairing_specialists_beats_spreading_them():
+    """The case an average over brukere gets wrong: spreading scores lower in the allocation."""
+    office = domain_office()
+    result = pair_veiledere(office, min_gain=0.0)
+    rel_forv = result.allocation_objective
+    spread = pair_veiledere(office, required=[(REL, "Z200000"), (FORV, "Z200001")],
+                            max_pairs=2, min_gain=0.0)
+    assert rel_forv > spread.allocation_objective + 0.1
+
+
+def test_identical_profiles_never_pair():
+    vs = [Veileder(ident=f"Z30000{i}", profile=profile(4, 2, 3, 5)) for i in range(4)]
+    office = Office(enhet="0315", name="x", veiledere=vs, brukere=heavy(10) + ordinary(120))
+    result = pair_veiledere(office, min_gain=0.0)
+    assert result.pairs == ()
+    assert set(result.singles.values()) == {NO_GAIN}
+
+
+def test_identical_profiles_have_no_value_in_the_model():
+    # w_ab <= 0 for two equal profiles, at any prices (K is concave in capacity)
+    lv = np.array([[4, 2, 3, 5], [4, 2, 3, 5]])
+    rng = np.random.default_rng(0)
+    need = rng.integers(1, 6, size=(30, 4))
+    model = PairingModel(levels=lv, capacity=np.array([100.0, 80.0]), need=need,
+                         count=rng.integers(1, 10, 30).astype(float),
+                         points=rng.choice([0.4, 1.0, 2.0, 3.5], 30), policy=_policy(),
+                         candidate=np.array([[False, True], [True, False]]),
+                         learning=np.zeros((2, 2)), continuity=np.zeros((2, 2)))
+    for _ in range(20):
+        mu = rng.normal(0.5, 0.4, 30)
+        assert model.pair_values(mu)[0, 1] <= 1e-9
+
+
+def _policy():
+    from navkompetanse.policy import Policy
+
+    return Policy()
+
+
+# ---- rules and options ------------------------------------------------------------------
+def test_required_forbidden_and_errors():
+    office = domain_office()
+    result = pair_veiledere(office, required=[("Z200000", "Z200001")],
+                            forbidden=[(REL, FORV)])
+    check_invariants(result, office, required=[("Z200000", "Z200001")],
+                     forbidden=[(REL, FORV)])
+    pinned = [p for p in result.pairs if p.required]
+    assert pinned and pinned[0].gain <= 0  # identical profiles: honest, no gain
+    assert "låst" in result.explain("Z200000")
+    with pytest.raises(InvalidInputError, match="not in the office"):
+        pair_veiledere(office, required=[(REL, "Z999999")])
+    with pytest.raises(InvalidInputError, match="also forbidden"):
+        pair_veiledere(office, required=[(REL, FORV)], forbidden=[(FORV, REL)])
+    with pytest.raises(InvalidInputError, match="also in required"):
+        pair_veiledere(office, required=[(REL, FORV), (REL, "Z200000")])
+    with pytest.raises(InvalidInputError, match="two different"):
+        pair_veiledere(office, required=[(REL, REL)])
+    np_office = domain_office(veiledere=tuple(
+        v.model_copy(update={"pairable": False}) if v.ident == FORV else v
+        for v in office.veiledere))
+    with pytest.raises(InvalidInputError, match="pairable=false"):
+        pair_veiledere(np_office, required=[(REL, FORV)])
+    result = pair_veiledere(np_office)
+    assert result.singles[FORV] == NOT_PAIRABLE
+    assert "ikke aktuell" in result.explain(FORV)
+
+
+def test_forbidden_and_same_avdeling_give_rule_reasons():
+    office = domain_office()
+    result = pair_veiledere(office, forbidden=[(REL, FORV)])
+    check_invariants(result, office, forbidden=[(REL, FORV)])
+    assert (REL, FORV) not in {p.members for p in result.pairs}
+    vs = tuple(v.model_copy(update={"avdeling": "A" if v.ident == REL else "B"})
+               for v in office.veiledere)
+    result = pair_veiledere(office.model_copy(update={"veiledere": vs}), same_avdeling=True)
+    assert result.pairs == () or all(REL not in p.members for p in result.pairs)
+    assert result.singles[REL] == f"{RULE} (same_avdeling)"
+    result = pair_veiledere(office, max_pairs=0)
+    assert result.pairs == ()
+    assert result.singles[REL] == f"{RULE} (max_pairs)"
+
+
+def test_min_gain_drops_small_pairs():
+    office = domain_office()
+    assert pair_veiledere(office, min_gain=100.0).pairs == ()
+
+
+def test_existing_pair_kept_by_continuity_and_learning_bonus():
+    office = domain_office(pairs=((REL, "Z200000"),))
+    kept = pair_veiledere(office)
+    assert (REL, "Z200000") in {p.members for p in kept.pairs}
+    assert next(p for p in kept.pairs if REL in p.members).existing
+    moved = pair_veiledere(office, keep_existing=False)
+    assert (REL, FORV) in {p.members for p in moved.pairs}
+    office = domain_office(learning_relations=(LearningRelation(mentor=REL, learner=FORV),))
+    result = pair_veiledere(office)
+    pair = result.pairs[0]
+    assert pair.learning_relation and pair.learning_bonus == pytest.approx(0.5)
+    base = pair_veiledere(domain_office()).pairs[0]
+    assert pair.gain == pytest.approx(base.gain + 0.5)
+
+
+def test_empty_and_tiny_offices():
+    office = Office(enhet="0315", name="x")
+    result = pair_veiledere(office)
+    assert result.pairs == () and result.singles == {}
+    office = Office(enhet="0315", name="x", veiledere=[
+        Veileder(ident=REL, profile=profile(5, 3, 1, 2)),
+        Veileder(ident=FORV, profile=profile(2, 3, 5, 5))])
+    result = pair_veiledere(office)  # no brukere: no pair adds value
+    assert result.pairs == ()
+    assert result.to_dict()["singles"] == {REL: NO_GAIN, FORV: NO_GAIN}
+
+
+def test_to_dict_and_prices_method():
+    office = domain_office()
+    result = pair_veiledere(office, method="prices")
+    data = result.to_dict()
+    assert data["pairs"][0]["members"] == [REL, FORV]
+    assert data["pairs"][0]["leads"]["relasjonell"] == [REL]
+    assert "proven upper bound" in result.optimality
+    with pytest.raises(ValueError):
+        pair_veiledere(office, method="magic")
+
+
+# ---- properties ---------------------------------------------------------------------------
+@st.composite
+def small_offices(draw, max_v=8):
+    n_v = draw(st.integers(2, max_v))
+    levels = draw(st.lists(st.tuples(*[st.integers(1, 5)] * 4), min_size=n_v, max_size=n_v))
+    pct = draw(st.lists(st.sampled_from([50, 80, 100]), min_size=n_v, max_size=n_v))
+    avd = draw(st.lists(st.sampled_from(["A", "B"]), min_size=n_v, max_size=n_v))
+    vs = [Veileder(ident=f"Z{500000 + i}", profile=profile(*lv), stillingsprosent=p,
+                   avdeling=a) for i, (lv, p, a) in enumerate(zip(levels, pct, avd, strict=True))]
+    n_heavy = draw(st.integers(0, 10))
+    needs = draw(st.lists(st.tuples(*[st.integers(1, 5)] * 4), min_size=n_heavy,
+                          max_size=n_heavy))
+    brukere = [Bruker(id=f"h{i}", innsatsgruppe="VARIG_TILPASSET_INNSATS", needs=profile(*nd))
+               for i, nd in enumerate(needs)]
+    brukere += ordinary(draw(st.integers(0, 20 * n_v)))
+    return Office(enhet="0315", name="x", veiledere=vs, brukere=brukere)
+
+
+FAST = settings(max_examples=25, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@FAST
+@given(office=small_offices(), data=st.data())
+def test_invariants_and_order(office, data):
+    idents = list(office.idents)
+    forbidden = []
+    if len(idents) >= 2 and data.draw(st.booleans()):
+        forbidden = [tuple(data.draw(st.permutations(idents))[:2])]
+    same = data.draw(st.booleans())
+    max_pairs = data.draw(st.none() | st.integers(0, 3))
+    result = pair_veiledere(office, forbidden=forbidden, same_avdeling=same,
+                            max_pairs=max_pairs)
+    check_invariants(result, office, forbidden=forbidden, max_pairs=max_pairs)
+    perm = data.draw(st.permutations(list(office.veiledere)))
+    again = pair_veiledere(office.model_copy(update={"veiledere": tuple(perm)}),
+                           forbidden=forbidden, same_avdeling=same, max_pairs=max_pairs)
+    assert [p.members for p in again.pairs] == [p.members for p in result.pairs]
+    assert again.singles == result.singles
+    assert again.objective == pytest.approx(result.objective, abs=1e-7)
+
+
+@FAST
+@given(office=small_offices(), data=st.data())
+def test_required_pairs_are_pinned(office, data):
+    idents = data.draw(st.permutations(list(office.idents)))
+    req = [tuple(idents[:2])]
+    result = pair_veiledere(office, required=req)
+    check_invariants(result, office, required=req)
+    assert tuple(sorted(req[0])) in {p.members for p in result.pairs}
+
+
+def all_matchings(nodes):
+    if len(nodes) < 2:
+        yield []
+        return
+    first, rest = nodes[0], nodes[1:]
+    yield from all_matchings(rest)
+    for i, other in enumerate(rest):
+        for m in all_matchings(rest[:i] + rest[i + 1:]):
+            yield [(first, other), *m]
+
+
+def brute_force(model: PairingModel, min_gain: float):
+    """Best objective over every matching of candidate pairs (required pinned)."""
+    best = -np.inf
+    cand = model.candidate
+    for m in all_matchings(list(range(model.n))):
+        if not all(cand[a, b] for a, b in m):
+            continue
+        if not set(model.required) <= set(m):
+            continue
+        best = max(best, model.evaluate(m).objective)
+    return best
+
+
+def _model_of(office, min_gain=0.25):
+    """Rebuild the model the way pair_veiledere does (through its own path)."""
+    import navkompetanse.pairing as pairing
+
+    captured = {}
+    original = pairing.search_pairing
+
+    def spy(model, **kw):
+        captured["model"] = model
+        return original(model, **kw)
+
+    pairing.search_pairing = spy
+    try:
+        result = pair_veiledere(office, min_gain=min_gain)
+    finally:
+        pairing.search_pairing = original
+    return result, captured["model"]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(office=small_offices(max_v=7))
+def test_matches_brute_force_on_small_offices(office):
+    result, model = _model_of(office)
+    best = brute_force(model, 0.25)
+    # the bound is valid: no pairing beats it
+    assert best <= result.bound + 1e-6
+    # the method finds the best pairing on these small offices (report any gap)
+    assert result.objective >= best - 1e-6, (result.objective, best)
+
+
+def test_matching_step_exact_against_brute_force():
+    rng = np.random.default_rng(7)
+    from navkompetanse.optimize import max_weight_pairing
+
+    for n in range(2, 11):
+        w = rng.normal(0, 1, (n, n))
+        w = (w + w.T) / 2
+        sol = max_weight_pairing(w)
+        best = max(sum(w[a, b] for a, b in m if w[a, b] > 0) if all(w[a, b] > 0 for a, b in m)
+                   else -np.inf for m in all_matchings(list(range(n))))
+        assert sol.weight == pytest.approx(best)
+
+
+def test_whole_method_against_brute_force_10_veiledere():
+    rng = np.random.default_rng(11)
+    vs = [Veileder(ident=f"Z{600000 + i}", profile=profile(*rng.integers(1, 6, 4)))
+          for i in range(10)]
+    brukere = ordinary(300) + [
+        Bruker(id=f"h{i}", innsatsgruppe="VARIG_TILPASSET_INNSATS",
+               needs=profile(*rng.integers(2, 6, 4))) for i in range(30)]
+    office = Office(enhet="0315", name="x", veiledere=vs, brukere=brukere)
+    result, model = _model_of(office)
+    # enumerate only matchings of candidate pairs with a chance of value (all 9496 is slow)
+    best = brute_force(model, 0.25)
+    assert best <= result.bound + 1e-6
+    assert result.objective >= best - 1e-6
+
+
+def test_gains_are_exact_marginals_on_small_offices():
+    office = domain_office()
+    result, model = _model_of(office)
+    full = model.evaluate([(0, 1)]).value
+    alone = model.evaluate([]).value
+    assert result.pairs[0].gain == pytest.approx(full - alone)
+    assert result.pairs[0].gain_exact
+
+
+def test_itertools_matchings_count():
+    # sanity of the brute-force enumerator: number of matchings of K_n (telephone numbers)
+    assert [sum(1 for _ in all_matchings(list(range(n)))) for n in range(1, 8)] == \
+        [1, 2, 4, 10, 26, 76, 232]
+    assert itertools  # used for readability in helpers above
