@@ -409,6 +409,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         c = np.where(allowed, c, np.inf)
     stats: dict = {"office": office, "stages": {}}
     integer = bool(np.all(np.isfinite(c) <= (np.round(p) == p)))
+    price_box = [None]  # capacity multipliers certifying the bound (office case)
 
     def finish(a, lb, status, message):
         rt = time.perf_counter() - t0
@@ -430,7 +431,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
             if status == "optimal":
                 message = message or "proven optimal"
         return GapResult(a.astype(np.int64), obj, float(sign * lb), float(gap), status,
-                         message, rt, load, stats)
+                         message, rt, load, stats, prices=price_box[0])
 
     if n == 0:
         return finish(np.zeros(0, dtype=np.int64), 0.0, "optimal", "no items")
@@ -454,6 +455,8 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         budget = 60.0 if time_limit is None else 0.35 * float(time_limit)
         mu = _lagrangian_lbfgs(c, W, C, min(deadline, time.perf_counter() + budget))
     lb, red, _ = _lagrangian(c, W, C, mu)
+    if office:
+        price_box[0] = np.asarray(mu, dtype=float).copy()
     stats["stages"]["bound"] = time.perf_counter() - t0
 
     # ---- primal
@@ -515,5 +518,5 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     r = finish(a, lb, res_status, msg)
     if r.status != "optimal" and status_tl:
         r = GapResult(r.assignment, r.objective, r.bound, r.gap, "time_limit",
-                      "time limit reached", r.runtime, r.agent_load, stats)
+                      "time limit reached", r.runtime, r.agent_load, stats, prices=r.prices)
     return r

@@ -45,6 +45,19 @@ class GapResult:
         Recomputed load per agent (n_agents,).
     stats : dict
         Solver statistics (stage timings, nodes, ...).
+    prices : numpy.ndarray or None
+        Nonnegative capacity multipliers ``lambda`` (n_agents,), in profit units per weight
+        unit, that certify ``bound`` through the capacity Lagrangian (over permitted agents
+        ``j`` of each item ``i``)::
+
+            max:  L(lambda) = sum_i max_j (p_ij - lambda_j w_ij) + sum_j lambda_j C_j >= bound
+            min:  L(lambda) = sum_i min_j (p_ij + lambda_j w_ij) - sum_j lambda_j C_j <= bound
+
+        ``L(prices)`` is a valid bound for any nonnegative prices; ``bound`` equals it unless
+        it was tightened further (integral data: rounded to the incumbent when within 1;
+        exact search).  They are the dual prices of capacity (marginal value of one more
+        weight unit at agent ``j``).  ``None`` on paths that do not produce prices (e.g. the
+        classic per-agent-weight case, no solution).
     """
 
     assignment: np.ndarray
@@ -56,6 +69,7 @@ class GapResult:
     runtime: float
     agent_load: np.ndarray
     stats: dict = field(default_factory=dict, compare=False)
+    prices: np.ndarray | None = field(default=None, compare=False)
 
     @property
     def ok(self) -> bool:
