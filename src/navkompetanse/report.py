@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from .allocation import allocate_portfolios, compare, status_quo
 from .analysis import competence_map
 from .models import Office
+from .pairing import PairingResult, pair_veiledere
 from .policy import Policy
 
 __all__ = ["office_summary_text", "run_plan"]
@@ -66,13 +69,42 @@ def run_plan(
         "office": office.summary(),
         "competence_map": cmap.to_dict(),
     }
+    pairing = None
+    if with_pairs:
+        pairing = pair_veiledere(office, policy=policy, time_limit=time_limit)
+        emit("Veileder-par" if nb else "Veileder-pairs", _pairs_text(pairing, lang))
+        payload["pairing"] = pairing.to_dict()
+    today = status_quo(office, policy=policy)
+    proposal = allocate_portfolios(
+        office, pairs=pairing if pairing is not None else (), policy=policy,
+        max_moves=max_moves, time_limit=time_limit,
+    )
+    emit(
+        "Fordeling: forslag mot i dag" if nb else "Allocation: proposed against today",
+        "\n".join([proposal.describe(lang), "", str(compare(today, proposal, lang=lang))]),
+    )
+    payload["allocation"] = proposal.to_dict()
+    payload["today"] = today.metrics()
     if json_path is not None:
         json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
         print(f"\n{'Skrev' if nb else 'Wrote'} {json_path}", file=out)
     if report_path is not None:
         report_path.write_text(_html(office, sections, lang), encoding="utf-8")
         print(f"{'Skrev rapport' if nb else 'Wrote report'} {report_path}", file=out)
+    if not proposal.ok:
+        print(proposal.describe(lang), file=sys.stderr)
+        return 3
     return 0
+
+
+def _pairs_text(pairing: PairingResult, lang: str) -> str:
+    """The pairing summary, then each pair with its division of labour."""
+    parts = [pairing.explain(lang=lang)]
+    parts += [f"- {pairing.explain(pair, lang=lang)}" for pair in pairing.pairs]
+    if pairing.singles:
+        parts.append("Alene:" if lang == "nb" else "Single:")
+        parts += [f"- {ident}: {reason}" for ident, reason in sorted(pairing.singles.items())]
+    return "\n".join(parts)
 
 
 def _html(office: Office, sections: list[tuple[str, str]], lang: str) -> str:
