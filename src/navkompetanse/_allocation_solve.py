@@ -46,9 +46,15 @@ class SolveOutcome:
     stats: dict = field(default_factory=dict)
 
 
-def _solve_gap():
+def _solve_gap(gap_tol: float):
+    """``solve_gap`` with its stopping gap set to ours when it takes one (beyond the contract)."""
+    import functools
+    import inspect
+
     from .optimize import solve_gap  # imported late: the optimisation core may load slowly
 
+    if "rel_gap" in inspect.signature(solve_gap).parameters:
+        return functools.partial(solve_gap, rel_gap=gap_tol)
     return solve_gap
 
 
@@ -83,24 +89,60 @@ def repair(model: AllocationModel, x: np.ndarray) -> np.ndarray | None:
         hc[v] += h[i]
         x[i] = v
 
+    def unload(v: int) -> bool:
+        """Move light cases out of ``v`` (cheapest loss first) until it is within capacity."""
+        while load[v] > cap[v] + tol[v]:
+            js = np.flatnonzero((x == v) & ~h & ~fixed)
+            if js.size == 0:
+                return False
+            ok = w[js][:, None] <= (cap - load + tol)[None, :]
+            ok[:, v] = False
+            if allowed is not None:
+                ok &= allowed[js]
+            if k is not None:
+                units = np.arange(m)[None, :]
+                has = (cur[js] >= 0)[:, None]
+                d = (has & (units != cur[js][:, None])).astype(int) - (
+                    has & (v != cur[js][:, None])).astype(int)
+                ok &= moves + d <= max(k, moves)
+            loss = np.where(ok, p[js, v][:, None] - p[js], np.inf)
+            flat = int(np.argmin(loss))
+            if not np.isfinite(loss.flat[flat]):
+                return False
+            a, t = divmod(flat, m)
+            apply(int(js[a]), int(t))
+        return True
+
+    def eject(cand: np.ndarray, u: int, ok_base: np.ndarray, loss_base: np.ndarray) -> bool:
+        """Move the cheapest heavy case to a unit with heavy room, then make room there."""
+        loss = np.where(ok_base, loss_base, np.inf)
+        flat = int(np.argmin(loss))
+        if not np.isfinite(loss.flat[flat]):
+            return False
+        a, v = divmod(flat, m)
+        apply(int(cand[a]), int(v))
+        return unload(int(v))
+
+    m = model.n_units
     for u in np.flatnonzero(hc > hcap + _EPS):
         while hc[u] > hcap[u] + _EPS:
             cand = np.flatnonzero((x == u) & h & ~fixed)
             if cand.size == 0:
                 return None
             room = (cap - load + tol)[None, :]
-            ok = (hc + 1 <= hcap + _EPS)[None, :] & (w[cand][:, None] <= room)
-            ok[:, u] = False
+            ok_base = np.broadcast_to((hc + 1 <= hcap + _EPS)[None, :], (cand.size, m)).copy()
+            ok_base[:, u] = False
             if allowed is not None:
-                ok &= allowed[cand]
+                ok_base &= allowed[cand]
             if k is not None:
-                units = np.arange(model.n_units)[None, :]
+                units = np.arange(m)[None, :]
                 has = (cur[cand] >= 0)[:, None]
                 d = (has & (units != cur[cand][:, None])).astype(int) - (
                     has & (u != cur[cand][:, None])).astype(int)
-                ok &= moves + d <= max(k, moves)
-            loss = p[cand, u][:, None] - p[cand]
-            loss[~ok] = np.inf
+                ok_base &= moves + d <= max(k, moves)
+            ok = ok_base & (w[cand][:, None] <= room)
+            loss_base = p[cand, u][:, None] - p[cand]
+            loss = np.where(ok, loss_base, np.inf)
             flat = int(np.argmin(loss))
             if np.isfinite(loss.flat[flat]):
                 i, v = divmod(flat, model.n_units)
@@ -110,7 +152,9 @@ def repair(model: AllocationModel, x: np.ndarray) -> np.ndarray | None:
             others = np.flatnonzero(~h & ~fixed & (x != u))
             others = others[hc[x[others]] + 1 <= hcap[x[others]] + _EPS]
             if others.size == 0:
-                return None
+                if not eject(cand, u, ok_base, loss_base):
+                    return None
+                continue
             v = x[others]
             ok = (load[u] - w[cand][:, None] + w[others][None, :] <= cap[u] + tol[u])
             new_v = load[v][None, :] - w[others][None, :] + w[cand][:, None]
@@ -128,7 +172,9 @@ def repair(model: AllocationModel, x: np.ndarray) -> np.ndarray | None:
             loss[~ok] = np.inf
             flat = int(np.argmin(loss))
             if not np.isfinite(loss.flat[flat]):
-                return None
+                if not eject(cand, u, ok_base, loss_base):
+                    return None
+                continue
             a, b = divmod(flat, others.size)
             i, j = int(cand[a]), int(others[b])
             vj = int(x[j])
@@ -197,6 +243,10 @@ def improve(
         gain[fixed] = 0.0
         if model.allowed is not None:
             gain[~model.allowed] = 0.0
+        # Only targets with room now (moves out of a unit during the round add room later).
+        room = cap - load + 1e-9 * np.maximum(1.0, cap)
+        gain[w[:, None] > room[None, :]] = 0.0
+        gain[h[:, None] & (hc + 1 > hcap + _EPS)[None, :]] = 0.0
         rows, cols = np.nonzero(gain > 1e-12)
         if rows.size == 0:
             break
@@ -227,13 +277,39 @@ def improve(
     return x
 
 
+def _polish(model: AllocationModel, x: np.ndarray, solve_gap, deadline: float,
+            seed: int) -> np.ndarray | None:
+    """Fix the heavy cases where ``x`` has them and re-solve the GAP for the light cases.
+
+    Heavy cases cannot move, so the heavy-case limits hold; the moves budget is re-checked
+    (and repaired) afterwards.
+    """
+    left = deadline - time.perf_counter()
+    if left <= 0.01:
+        return None
+    n, m = model.n_brukere, model.n_units
+    allowed = np.ones((n, m), dtype=bool) if model.allowed is None else model.allowed.copy()
+    rows = np.flatnonzero(model.heavy)
+    allowed[rows] = False
+    allowed[rows, x[rows]] = True
+    r = solve_gap(model.profit, model.weight, model.cap, sense="max", allowed=allowed,
+                  time_limit=max(0.5 * left, 0.01), seed=seed)
+    xp = np.asarray(r.assignment)
+    if xp.size != n or (xp < 0).any():
+        return None
+    if model_violations(model, xp):
+        xp = repair(model, xp)
+    return xp
+
+
 def solve_model(
     model: AllocationModel,
     *,
     time_limit: float = 10.0,
     seed: int = 0,
-    gap_tol: float = 1e-6,
+    gap_tol: float = 1e-4,
     max_iter: int = 25,
+    polish: bool = True,
 ) -> SolveOutcome:
     """Solve the full model; see the module docstring for the method and the bound."""
     start = time.perf_counter()
@@ -242,7 +318,7 @@ def solve_model(
     stats: dict = {"gap_solves": 0, "gap_runtime": 0.0, "repaired": 0, "method": "gap"}
     if n == 0:
         return SolveOutcome(np.zeros(0, dtype=np.int64), 0.0, 0.0, "optimal", stats=stats)
-    solve_gap = _solve_gap()
+    solve_gap = _solve_gap(gap_tol)
     k = model.max_moves
     heavy_f = model.heavy.astype(float)
     heavy_may_bind = bool(model.heavy.sum() > model.heavy_cap.min(initial=np.inf))
@@ -299,6 +375,15 @@ def solve_model(
             break
         if not side:
             break
+        if xr is not None and xr is not x and polish:
+            # Keep the repaired heavy placement and re-solve the light cases around it.
+            xp = _polish(model, xr, solve_gap, deadline, seed)
+            stats["gap_solves"] += 1
+            if xp is not None and model.objective(xp) > best_obj:
+                best_x, best_obj = xp, model.objective(xp)
+                stats["polished"] = stats.get("polished", 0) + 1
+            if best_bound - best_obj <= gap_tol * max(1.0, abs(best_obj)):
+                break
         # Update the prices.
         _, _, counts = model.loads(x)
         g = counts - model.heavy_cap

@@ -499,7 +499,7 @@ def allocate_portfolios(
     allow_overflow: bool = False,
     hard_specialty: bool = False,
     seed: int = 0,
-    gap_tol: float = 1e-6,
+    gap_tol: float = 1e-4,
 ) -> AllocationResult:
     """Propose a distribution of brukere over veiledere and pairs.
 
@@ -532,7 +532,9 @@ def allocate_portfolios(
     seed : int
         Passed to the GAP solver.
     gap_tol : float
-        Stop refining prices for the side constraints when the relative gap is this small.
+        Stop once the certified relative gap is this small (passed on to the GAP solver and
+        used to stop refining the prices of the side constraints). ``status`` is "optimal"
+        only when the gap is at most 1e-6.
 
     Returns
     -------

@@ -1,0 +1,107 @@
+"""Benchmarks for allocate_portfolios against scipy's milp on the same full model.
+
+Run::
+
+    cd /work/main && PYTHONPATH=src python -m pytest benchmarks/bench_allocation.py \
+        --benchmark-only -s
+
+or ``PYTHONPATH=src python benchmarks/bench_allocation.py`` for a plain table (the numbers in
+``docs/allocation.md``).
+
+Targets (issue 5): 1,800 brukere × 25 units under 0.3 s; 10,000 brukere × 150 units under 2 s
+with a certified gap of at most 0.1 %. Each case also solves the *same* model (every side
+constraint as a row) with ``scipy.optimize.milp`` and reports the runtime ratio and whether the
+milp optimum lies between our objective and our bound.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from navkompetanse._allocation_model import (
+    build_model,
+    exact_milp,
+    model_violations,
+    resolve_units,
+)
+from navkompetanse.allocation import allocate_portfolios, naive, status_quo
+from navkompetanse.policy import Policy
+from navkompetanse.synthetic import synthetic_office
+
+#: (n_veiledere, n_brukere, time target in s, gap target)
+CASES = {
+    "1800x25": (25, 1800, 0.3, 1e-3),
+    "10000x150": (150, 10_000, 2.0, 1e-3),
+}
+MILP_TIME_LIMIT = {"1800x25": 120.0, "10000x150": 120.0}
+
+
+def _office(name: str):
+    n_v, n_b, _, _ = CASES[name]
+    return synthetic_office(n_v, n_b, seed=0)
+
+
+def _milp_reference(office, name: str) -> dict:
+    policy = Policy()
+    model, _, _ = build_model(office, resolve_units(office, None), policy)
+    sol = exact_milp(model, time_limit=MILP_TIME_LIMIT[name])
+    return {"milp_status": sol.status, "milp_objective": sol.objective,
+            "milp_bound": sol.bound, "milp_runtime_s": sol.runtime,
+            "milp_feasible": sol.assignment is not None
+            and not model_violations(model, sol.assignment)}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_allocation_speed(benchmark, name):
+    n_v, n_b, target_s, target_gap = CASES[name]
+    office = _office(name)
+    result = benchmark.pedantic(
+        allocate_portfolios, args=(office,),
+        kwargs={"time_limit": 10 * target_s, "gap_tol": target_gap},
+        rounds=3, iterations=1, warmup_rounds=1)
+    ref = _milp_reference(office, name)
+    ours = benchmark.stats.stats.median
+    info = {
+        "status": result.status, "objective": result.objective, "bound": result.bound,
+        "gap": result.gap, "moves": result.n_moves, "median_s": ours,
+        "ratio_milp_over_ours": ref["milp_runtime_s"] / ours, **ref,
+        "milp_within_bound": bool(result.objective - 1e-6 <= ref["milp_objective"]
+                                  <= result.bound + 1e-6) if ref["milp_feasible"] else None,
+    }
+    benchmark.extra_info.update(info)
+    print(f"\n{name}: {info}")
+    assert not result.unassigned and all(
+        u.load_points <= u.capacity_points + 1e-9 for u in result.units.values())
+    assert result.mean_shortfall < status_quo(office).mean_shortfall
+    assert result.mean_shortfall < naive(office).mean_shortfall
+    assert result.gap <= target_gap, f"gap {result.gap:.2e} above {target_gap}"
+    assert ours < target_s, f"median {ours:.3f} s above the target {target_s} s"
+
+
+def main() -> None:
+    """Print one line per case: our time, gap and the milp reference."""
+    for name, (_, _, target_s, target_gap) in CASES.items():
+        office = _office(name)
+        kwargs = {"time_limit": 10 * target_s, "gap_tol": target_gap}
+        allocate_portfolios(office, **kwargs)  # warm-up
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            result = allocate_portfolios(office, **kwargs)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        ref = _milp_reference(office, name)
+        within = (result.objective - 1e-6 <= ref["milp_objective"] <= result.bound + 1e-6
+                  if ref["milp_feasible"] else None)
+        print(f"{name}: median {times[1]:.3f} s (target {target_s} s), status {result.status}, "
+              f"gap {100 * result.gap:.4f} %, solves {result.stats.get('gap_solves')}, "
+              f"moves {result.n_moves}; milp {ref['milp_status']} in "
+              f"{ref['milp_runtime_s']:.2f} s (ratio {ref['milp_runtime_s'] / times[1]:.1f}x), "
+              f"milp objective {ref['milp_objective']:.4f} vs ours {result.objective:.4f} "
+              f"bound {result.bound:.4f}, milp within [ours, bound]: {within}")
+
+
+if __name__ == "__main__":
+    main()
