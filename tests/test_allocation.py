@@ -510,3 +510,14 @@ def test_pinned_over_the_balance_cap_names_the_balance_cap():
                                                                 for i in range(4)})
     assert r.status == "infeasible"
     assert "har 4 poeng, 0,6 poeng over balansegrensen 3,4" in r.message
+
+
+def test_max_moves_on_a_synthetic_office_reports_gain_per_move():
+    synthetic = pytest.importorskip("navkompetanse.synthetic")
+    o = synthetic.synthetic_office(8, 450, seed=3)
+    r = allocate_portfolios(o, max_moves=10, time_limit=2)
+    check_result(o, r, Policy(), max_moves=10)
+    assert 0 < r.n_moves <= 10 and r.improvement_per_move > 0
+    assert "gevinst" in r.message and "per bytte" in r.message
+    free = allocate_portfolios(o, time_limit=2)
+    assert free.n_moves > 10  # the cap binds
