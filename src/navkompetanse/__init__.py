@@ -7,6 +7,15 @@ recommendation in plain Norwegian.
 
 from __future__ import annotations
 
+from .allocation import (
+    AllocationResult,
+    Comparison,
+    allocate_portfolios,
+    compare,
+    naive,
+    status_quo,
+)
+from .analysis import CompetenceMap, competence_map
 from .exceptions import (
     CapacityWarning,
     InfeasibleError,
@@ -30,17 +39,21 @@ from .models import (
     Veileder,
 )
 from .io import load_office, office_from_dict, office_json_schema, office_to_dict, save_office
+from .pairing import Pair, PairingResult, pair_veiledere
 from .policy import Policy
 from .synthetic import load_example_office, synthetic_office, synthetic_offices
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "DIMENSIONS",
+    "AllocationResult",
     "Assessment",
     "Bruker",
     "CapacityWarning",
+    "Comparison",
+    "CompetenceMap",
     "CompetenceProfile",
+    "DIMENSIONS",
     "Dimension",
     "Hovedmal",
     "InfeasibleError",
@@ -51,17 +64,25 @@ __all__ = [
     "NavkompetanseError",
     "NavkompetanseWarning",
     "Office",
+    "Pair",
+    "PairingResult",
     "PersonalDataError",
     "Policy",
     "Problem",
     "Veileder",
     "__version__",
+    "allocate_portfolios",
+    "compare",
+    "competence_map",
     "load_example_office",
     "load_office",
+    "naive",
     "office_from_dict",
     "office_json_schema",
     "office_to_dict",
+    "pair_veiledere",
     "save_office",
+    "status_quo",
     "synthetic_office",
     "synthetic_offices",
 ]
