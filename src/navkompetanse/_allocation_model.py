@@ -113,8 +113,9 @@ class AllocationModel:
     The full problem: choose one unit per bruker, ``x[i] = u``, to maximise
     ``Σ_i profit[i, x[i]]`` subject to
 
-    - ``Σ_{i: x[i]=u} weight[i] ≤ cap[u]`` (capacity, already the smaller of the unit's
-      capacity and its balance cap; with overflow, the overflow capacity);
+    - ``floor[u] ≤ Σ_{i: x[i]=u} weight[i] ≤ cap[u]`` (capacity, already the smaller of the
+      unit's capacity and its balance cap; with overflow, the overflow capacity; the floor is
+      the fair share less the slack and one bruker's weight, see :func:`balance_floor`);
     - ``#{i heavy: x[i]=u} ≤ heavy_cap[u]`` (heavy cases);
     - ``allowed[i, x[i]]`` (pinned brukere and the hard specialty rule);
     - ``#{i: current[i] ≥ 0, x[i] ≠ current[i]} ≤ max_moves`` when ``max_moves`` is set.
@@ -127,6 +128,8 @@ class AllocationModel:
     cover: np.ndarray  # cover[unit, dimension]
     fit: np.ndarray  # fit[bruker, unit]
     profit: np.ndarray  # profit[bruker, unit] = fit + continuity + specialty bonus
+    base_profit: np.ndarray  # profit without the continuity bonus (fit + specialty bonus)
+    continuity_bonus: float  # added to base_profit at a bruker's current unit
     specialty_match: np.ndarray  # bool [bruker, unit]: unit has one of her malgrupper
     weight: np.ndarray  # workload points per bruker
     heavy: np.ndarray  # bool per bruker
@@ -134,6 +137,7 @@ class AllocationModel:
     fair_share: np.ndarray  # total load × capacity / total capacity
     balance_cap: np.ndarray  # fair share × (1 + balance_slack)
     cap: np.ndarray  # the capacity the solver must respect
+    floor: np.ndarray  # the least load a unit must get (balance from below)
     heavy_limit: np.ndarray  # heavy-case limit per unit (policy and max_tunge_saker)
     heavy_cap: np.ndarray  # heavy-case limit the solver must respect
     position: np.ndarray  # full positions per unit
@@ -249,12 +253,13 @@ def build_model(
         unit_fields[u] = arr.spesialfelt[list(idx)].any(axis=0)
     specialty_match = (arr.malgrupper.astype(np.int64) @ unit_fields.T.astype(np.int64)) > 0
 
-    profit = fit.copy()
+    base_profit = fit.copy()
+    if not hard_specialty:
+        base_profit += policy.specialty_bonus * specialty_match
+    profit = base_profit.copy()
     has_current = current >= 0
     rows = np.flatnonzero(has_current)
     profit[rows, current[rows]] += policy.continuity_bonus
-    if not hard_specialty:
-        profit += policy.specialty_bonus * specialty_match
 
     capacity = unit_capacity(arr.capacity, members_idx, policy.pair_overhead)
     position = np.array([sum(office.veiledere[k].position for k in idx) for idx in members_idx])
@@ -285,6 +290,7 @@ def build_model(
     cap = np.minimum(capacity, balance_cap)
     heavy_cap = heavy_limit.astype(float).copy()
     w_max = float(weight.max()) if n else 0.0
+    floor = balance_floor(fair, policy.balance_slack, w_max)
     per_pos = policy.capacity_points_per_position
     overflow = False
     if m == 0 and n > 0:
@@ -405,31 +411,53 @@ def build_model(
                     excess=load - room))
 
     if max_moves is not None and not diagnoses and m:
-        forced = _forced_moves(weight, heavy, current, pinned_u, cap, heavy_cap, allowed)
+        forced = _forced_moves(weight, heavy, current, pinned_u, cap, heavy_cap, allowed,
+                               np.minimum(floor, cap))
         if forced > max_moves:
             diagnoses.append(Diagnosis(
                 "moves",
                 f"Minst {forced} brukere må bytte veileder (låste brukere, kapasitet, grenser "
-                f"for tunge saker), men max_moves er {max_moves} — øk max_moves til {forced}",
+                f"for tunge saker, balanse), men max_moves er {max_moves} — øk max_moves til "
+                f"{forced}",
                 f"At least {forced} brukere must change veileder (pinned brukere, capacity, "
-                f"heavy-case limits) but max_moves is {max_moves} — raise max_moves to {forced}",
+                f"heavy-case limits, balance) but max_moves is {max_moves} — raise max_moves "
+                f"to {forced}",
                 excess=float(forced - max_moves)))
 
     model = AllocationModel(
         bruker_ids=arr.bruker_ids, unit_ids=unit_ids, unit_members=tuple(tuple(u) for u in units),
         need=arr.need, cover=cover, fit=fit, profit=profit, specialty_match=specialty_match,
         weight=weight, heavy=heavy, capacity=capacity, fair_share=fair, balance_cap=balance_cap,
-        cap=cap, heavy_limit=heavy_limit.astype(float), heavy_cap=heavy_cap, position=position,
+        cap=cap, floor=np.minimum(floor, cap), heavy_limit=heavy_limit.astype(float), heavy_cap=heavy_cap, position=position,
+        base_profit=base_profit, continuity_bonus=float(policy.continuity_bonus),
         allowed=allowed, current=current.astype(np.int64), pinned=pinned_u,
         max_moves=max_moves, overflow=overflow,
     )
     return model, diagnoses, notes
 
 
-def _forced_moves(weight, heavy, current, pinned, cap, heavy_cap, allowed) -> int:
+#: The balance floor is the fair share less this share of the policy's ``balance_slack`` (the
+#: same slack as the cap above, mirrored) — a Policy field ``balance_floor_slack`` would make it
+#: its own setting.
+FLOOR_SLACK_FACTOR = 1.0
+
+
+def balance_floor(fair: np.ndarray, slack: float, w_max: float) -> np.ndarray:
+    """The least load a unit must get: ``fair × (1 − slack) − w_max``, never below 0.
+
+    One bruker's weight (the largest) is taken off so that whole brukere can always be dealt
+    out: dealing each bruker to the unit furthest below its fair share leaves every unit
+    within ``w_max`` of it.
+    """
+    return np.maximum(np.asarray(fair, dtype=float) * (1.0 - FLOOR_SLACK_FACTOR * slack)
+                      - w_max, 0.0)
+
+
+def _forced_moves(weight, heavy, current, pinned, cap, heavy_cap, allowed, floor=None) -> int:
     """A lower bound on the moves any plan needs: per unit, pinned-away brukere, brukere the
     unit may not keep, and the fewest brukere whose removal brings today's load and heavy
-    cases within the limits."""
+    cases within the limits; or, when larger, the fewest moves that lift the units below
+    their balance floor after the ufordelte have filled what they can."""
     n = len(weight)
     m = len(cap)
     forced = 0
@@ -448,6 +476,13 @@ def _forced_moves(weight, heavy, current, pinned, cap, heavy_cap, allowed) -> in
         k_heavy = max(0, int(heavy[here].sum() - heavy_cap[u]))
         forced += max(k_load, k_heavy)
     del pinned
+    if floor is not None and m and n:
+        today = np.bincount(current[stays], weights=weight[stays], minlength=m)
+        deficit = float(np.maximum(floor - today, 0.0).sum())
+        free_load = float(weight[current < 0].sum())
+        w_max = float(weight.max())
+        if deficit - free_load > 1e-9 and w_max > 0:
+            forced = max(forced, math.ceil((deficit - free_load) / w_max - 1e-9))
     return forced
 
 
@@ -462,6 +497,9 @@ def model_violations(model: AllocationModel, assignment: np.ndarray) -> list[str
     tol = 1e-7 * np.maximum(1.0, model.cap)
     for u in np.flatnonzero(load > model.cap + tol):
         out.append(f"{model.unit_ids[u]}: load {load[u]:.2f} > {model.cap[u]:.2f}")
+    for u in np.flatnonzero(load < model.floor - tol):
+        out.append(f"{model.unit_ids[u]}: load {load[u]:.2f} < balance floor "
+                   f"{model.floor[u]:.2f}")
     for u in np.flatnonzero(heavy > model.heavy_cap + 1e-9):
         out.append(f"{model.unit_ids[u]}: {heavy[u]} heavy cases > {model.heavy_cap[u]:.0f}")
     if model.allowed is not None and n and not model.allowed[np.arange(n), a].all():
@@ -507,7 +545,7 @@ def exact_milp(model: AllocationModel, *, time_limit: float | None = None) -> Mi
     hv = model.heavy[rows]
     heavy = csr_array((np.ones(int(hv.sum())), (cols[hv], var[hv])), shape=(m, nv))
     blocks = [assign, capacity, heavy]
-    lower = [np.ones(n), np.full(m, -np.inf), np.full(m, -np.inf)]
+    lower = [np.ones(n), model.floor - 1e-9, np.full(m, -np.inf)]
     upper = [np.ones(n), model.cap + 1e-9, model.heavy_cap + 1e-9]
     if model.max_moves is not None:
         moved = (model.current[rows] >= 0) & (cols != model.current[rows])

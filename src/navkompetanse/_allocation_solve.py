@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._allocation_lp import _State, improve_plan, lift_floors, place_rest, round_lp, solve_class_lp
 from ._allocation_model import AllocationModel, exact_milp, model_violations
 
 __all__ = ["SolveOutcome", "solve_model"]
@@ -221,59 +222,10 @@ def repair(model: AllocationModel, x: np.ndarray) -> np.ndarray | None:
         apply(i, int(cur[i]))
         apply(j, v)
     if model_violations(model, x):
-        return None
-    return x
-
-
-def improve(
-    model: AllocationModel, x: np.ndarray, *, deadline: float, rounds: int = 3
-) -> np.ndarray:
-    """Greedy single moves that raise the objective and keep every constraint."""
-    x = x.copy()
-    p, w, h = model.profit, model.weight, model.heavy
-    n, _m = model.n_brukere, model.n_units
-    cap, hcap, cur, k = model.cap, model.heavy_cap, model.current, model.max_moves
-    fixed = model.pinned >= 0
-    load, _, hc = model.loads(x)
-    hc = hc.astype(float)
-    moves = model.n_moves(x)
-    idx = np.arange(n)
-    for _ in range(rounds):
-        gain = p - p[idx, x][:, None]
-        gain[fixed] = 0.0
-        if model.allowed is not None:
-            gain[~model.allowed] = 0.0
-        # Only targets with room now (moves out of a unit during the round add room later).
-        room = cap - load + 1e-9 * np.maximum(1.0, cap)
-        gain[w[:, None] > room[None, :]] = 0.0
-        gain[h[:, None] & (hc + 1 > hcap + _EPS)[None, :]] = 0.0
-        rows, cols = np.nonzero(gain > 1e-12)
-        if rows.size == 0:
-            break
-        order = np.argsort(-gain[rows, cols], kind="stable")
-        changed = False
-        for t in order:
-            if time.perf_counter() > deadline:
-                return x
-            i, v = int(rows[t]), int(cols[t])
-            u = int(x[i])
-            if u == v or p[i, v] <= p[i, u] + 1e-12:
-                continue
-            if load[v] + w[i] > cap[v] + 1e-9 * max(1.0, cap[v]) or hc[v] + h[i] > hcap[v] + _EPS:
-                continue
-            if k is not None and cur[i] >= 0:
-                d = int(v != cur[i]) - int(u != cur[i])
-                if moves + d > k:
-                    continue
-                moves += d
-            load[u] -= w[i]
-            load[v] += w[i]
-            hc[u] -= h[i]
-            hc[v] += h[i]
-            x[i] = v
-            changed = True
-        if not changed:
-            break
+        st = _State(model, x)
+        if not lift_floors(st, time.perf_counter() + 1.0) or model_violations(model, st.x):
+            return None
+        x = st.x
     return x
 
 
@@ -302,7 +254,7 @@ def _polish(model: AllocationModel, x: np.ndarray, solve_gap, deadline: float,
     return xp
 
 
-def solve_model(
+def _solve_priced(
     model: AllocationModel,
     *,
     time_limit: float = 10.0,
@@ -311,7 +263,7 @@ def solve_model(
     max_iter: int = 25,
     polish: bool = True,
 ) -> SolveOutcome:
-    """Solve the full model; see the module docstring for the method and the bound."""
+    """The fallback: Lagrangian prices around ``solve_gap`` (see the module docstring)."""
     start = time.perf_counter()
     deadline = start + float(time_limit)
     n, m = model.n_brukere, model.n_units
@@ -364,10 +316,14 @@ def solve_model(
         if x.size != n or (x < 0).any():
             break
         xr = x if not model_violations(model, x) else repair(model, x)
+        if xr is not None and xr is not x:
+            xr = xr if not model_violations(model, xr) else None
         if xr is not None:
             if xr is not x:
                 stats["repaired"] += 1
-            xr = improve(model, xr, deadline=deadline)
+            st = _State(model, xr.copy())
+            improve_plan(st, deadline, rounds=3)
+            xr = st.x
             obj = model.objective(xr)
             if obj > best_obj:
                 best_x, best_obj = xr, obj
@@ -434,3 +390,60 @@ def solve_model(
         status = "feasible"
     stats["runtime"] = time.perf_counter() - start
     return SolveOutcome(best_x, best_obj, best_bound, status, last_message, stats)
+
+
+def solve_model(
+    model: AllocationModel,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    gap_tol: float = 1e-4,
+) -> SolveOutcome:
+    """Solve the full model: the class LP (bound), its rounding (plan), then improvement.
+
+    Falls back to :func:`_solve_priced` (prices around ``solve_gap``) only when the LP stops on
+    the time limit or its rounding finds no plan within every limit.
+    """
+    start = time.perf_counter()
+    deadline = start + float(time_limit)
+    n = model.n_brukere
+    stats: dict = {"method": "class-lp"}
+    if n == 0:
+        return SolveOutcome(np.zeros(0, dtype=np.int64), 0.0, 0.0, "optimal", stats=stats)
+    lp = solve_class_lp(model, time_limit=0.8 * float(time_limit), stop_gap=0.1 * gap_tol)
+    stats.update(lp.stats)
+    if lp.status == "infeasible":
+        stats["relaxation"] = "infeasible"
+        return SolveOutcome(None, float("nan"), -np.inf, "infeasible",
+                            "the LP relaxation has no solution", stats)
+    best_x: np.ndarray | None = None
+    if lp.status == "optimal":
+        st = _State(model, round_lp(model, lp))
+        stats["rounded_rest"] = int((st.x < 0).sum())
+        if place_rest(st) and lift_floors(st, deadline) and not model_violations(model, st.x):
+            best_x = st.x
+            obj = model.objective(best_x)
+            stats["rounded_objective"] = obj
+            if lp.bound - obj > gap_tol * max(1.0, abs(obj)):
+                improve_plan(st, deadline, target=lp.bound - gap_tol * max(1.0, abs(obj)))
+                if not model_violations(model, st.x):
+                    best_x = st.x
+    if best_x is None:
+        left = deadline - time.perf_counter()
+        stats["method"] = "priced-gap"
+        out = _solve_priced(model, time_limit=max(left, 0.05), seed=seed, gap_tol=gap_tol)
+        out.stats.update({f"lp_{k}" if not k.startswith("lp") else k: v
+                          for k, v in stats.items() if k != "method"})
+        if out.assignment is not None and lp.status == "optimal" and lp.bound < out.bound:
+            out.bound = max(lp.bound, out.objective)
+            gap = (out.bound - out.objective) / max(1.0, abs(out.objective))
+            if gap <= 1e-6:
+                out.status = "optimal"
+        return out
+    obj = model.objective(best_x)
+    bound = max(lp.bound, obj)  # a bound below a feasible value is rounding noise
+    gap = (bound - obj) / max(1.0, abs(obj))
+    hit_limit = time.perf_counter() > deadline
+    status = "optimal" if gap <= 1e-6 else ("time_limit" if hit_limit else "feasible")
+    stats["runtime"] = time.perf_counter() - start
+    return SolveOutcome(best_x, obj, bound, status, "", stats)

@@ -1,0 +1,502 @@
+"""The allocation model as one exact LP over classes of identical brukere, and its rounding.
+
+Private helper of :mod:`navkompetanse.allocation` (see ``docs/allocation.md``).
+
+Brukere who are not pinned and have the same base profit row (fit + specialty bonus per unit),
+weight, heavy flag and allowed row form a *class* ``g`` of ``n_g`` interchangeable brukere; a
+class member differs from another only in her current unit ``c``, which is worth the
+continuity bonus at ``c``. The LP, over continuous counts:
+
+    maximise   Σ_{g,u} base[g,u] · z[g,u] + bonus · Σ_{(g,c)} s[g,c]  (+ pinned brukere's profit)
+    subject to Σ_u z[g,u] = n_g                                    every bruker one unit
+               0 ≤ s[g,c] ≤ min(z[g,c], n_{g,c})                    stayers at c
+
+(in the LP, ``s`` is a separate copy of ``z[g,c]`` bounded by ``n_{g,c}``: the same LP with
+fewer rows)
+               floor[u] ≤ Σ_g w_g z[g,u] + pinned load ≤ cap[u]     capacity, balance both ways
+               Σ_{g heavy} z[g,u] + pinned heavy ≤ heavy_cap[u]      heavy cases
+               movers − Σ s + pinned moves ≤ max_moves              moves budget (when set)
+               z[g,u] = 0 where not allowed                          hard specialty
+
+Any integer plan gives such ``(z, s)`` with the same objective (s = brukere of ``g`` who stay),
+so the LP optimum is an upper bound on the integer optimum: the certified ``bound``. The LP is
+small (classes × units, a few hundred classes on a large office) and solved exactly by HiGHS.
+
+The integer plan rounds the LP solution down class by class (stayers first), places the few
+brukere left over greedily, lifts units below their floor, and improves by single moves and
+swaps; every step keeps every constraint. The result is deterministic: nothing depends on the
+clock unless the time limit runs out.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
+
+from ._allocation_model import AllocationModel
+
+__all__ = ["ClassLP", "solve_class_lp", "round_lp", "improve_plan"]
+
+_EPS = 1e-9
+#: Relative safety margin added to the LP optimum before it is reported as a bound (HiGHS
+#: solves to tolerances of about 1e-7 on rows whose coefficients are workload points).
+BOUND_MARGIN = 1e-9
+#: Column generation starts from each class's best units and each unit's least-regret classes.
+INIT_UNITS_PER_CLASS = 8
+INIT_CLASSES_PER_UNIT = 12
+#: Columns added per class and round (the most negative reduced costs).
+ADD_PER_CLASS = 3
+_DEBUG = False
+#: Brukere tried for a swap per improvement round (the ones who would gain most elsewhere).
+SWAP_CANDIDATES = 400
+
+
+@dataclass
+class ClassLP:
+    """The class LP's solution: status, bound, and the counts per class and unit."""
+
+    status: str  # "optimal", "infeasible", "error"
+    bound: float
+    cls: np.ndarray  # class of each bruker (-1 = pinned)
+    n_classes: int
+    z: np.ndarray  # (n_classes, n_units) brukere of class g at unit u
+    stay_class: np.ndarray  # class of each stay pair
+    stay_unit: np.ndarray  # unit of each stay pair
+    s: np.ndarray  # stayers per pair
+    stats: dict = field(default_factory=dict)
+
+
+def _classes(model: AllocationModel, free: np.ndarray) -> tuple[np.ndarray, int]:
+    """Class id per free bruker: identical base profit row, weight, heavy flag, allowed row."""
+    idx = np.flatnonzero(free)
+    if idx.size == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    parts = [model.base_profit[idx], model.weight[idx, None], model.heavy[idx, None]
+             .astype(float)]
+    if model.allowed is not None:
+        parts.append(model.allowed[idx].astype(float))
+    key = np.ascontiguousarray(np.hstack(parts))
+    void = key.view(np.dtype((np.void, key.dtype.itemsize * key.shape[1]))).ravel()
+    _, first, inverse = np.unique(void, return_index=True, return_inverse=True)
+    # Number classes by their first bruker, so the numbering follows the office order.
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return rank[inverse.reshape(-1)], int(order.size)
+
+
+def solve_class_lp(model: AllocationModel, *, time_limit: float | None = None,
+                   stop_gap: float = 0.0) -> ClassLP:
+    """Build and solve the class LP (see the module docstring).
+
+    Column generation stops when no column has a negative reduced cost, or when the columns
+    left out could raise the bound by at most ``stop_gap`` (relative): the bound is then the
+    dual (Lagrangian) value, still valid, just that much above the LP optimum.
+    """
+    start = time.perf_counter()
+    n, m = model.n_brukere, model.n_units
+    free = model.pinned < 0
+    pin = ~free
+    cls = np.full(n, -1, dtype=np.int64)
+    cls_free, G = _classes(model, free)
+    cls[free] = cls_free
+    w, h, cur = model.weight, model.heavy, model.current
+    pin_u = model.pinned[pin]
+    pin_load = np.bincount(pin_u, weights=w[pin], minlength=m)
+    pin_heavy = np.bincount(pin_u, weights=h[pin].astype(float), minlength=m)
+    pin_profit = float(model.profit[np.flatnonzero(pin), pin_u].sum())
+    pin_moves = int(((cur[pin] >= 0) & (cur[pin] != pin_u)).sum())
+
+    fi = np.flatnonzero(free)
+    rep = np.zeros(G, dtype=np.int64)
+    rep[cls_free[::-1]] = fi[::-1]  # first bruker of each class
+    n_g = np.bincount(cls_free, minlength=G).astype(float)
+    w_g, h_g = w[rep], h[rep]
+    base_g = model.base_profit[rep]
+    allowed_g = np.ones((G, m), dtype=bool) if model.allowed is None else model.allowed[rep]
+
+    # Stay pairs (g, c): free brukere with a current unit they may stay at.
+    has = (cur[fi] >= 0)
+    if model.allowed is not None:
+        has &= model.allowed[fi, np.maximum(cur[fi], 0)]
+    pair_key = cls_free[has] * m + cur[fi][has]
+    pairs, n_pair = np.unique(pair_key, return_counts=True)
+    stay_class, stay_unit = pairs // m, pairs % m
+    J = pairs.size
+    movers_free = int((cur[fi] >= 0).sum())
+
+    # Variables: z[g, u] for allowed (g, u), then s[j] for each stay pair j = (g, c): a copy of
+    # z[g, c] worth the continuity bonus more, at most n_{g,c}. (Same LP as s ≤ z, fewer rows.)
+    zg, zu = np.nonzero(allowed_g)
+    nz = zg.size
+    vg = np.concatenate([zg, stay_class])
+    vu = np.concatenate([zu, stay_unit])
+    nv = nz + J
+    cost = -np.concatenate([base_g[zg, zu],
+                            base_g[stay_class, stay_unit] + model.continuity_bonus])
+    var = np.arange(nv)
+    var_s = nz + np.arange(J)
+
+    a_eq = sparse.csr_array((np.ones(nv), (vg, var)), shape=(G, nv))
+    b_eq = n_g
+    blocks, rhs = [], []
+    load_rows = sparse.csr_array((w_g[vg], (vu, var)), shape=(m, nv))
+    blocks.append(load_rows)
+    rhs.append(model.cap - pin_load)
+    has_floor = model.floor > 0
+    if has_floor.any():
+        rows = np.flatnonzero(has_floor)
+        blocks.append(-load_rows[rows])
+        rhs.append(-(model.floor[rows] - pin_load[rows]))
+    hv = h_g[vg]
+    if hv.any():
+        blocks.append(sparse.csr_array((np.ones(int(hv.sum())), (vu[hv], var[hv])),
+                                       shape=(m, nv)))
+        rhs.append(model.heavy_cap - pin_heavy)
+    if model.max_moves is not None:
+        blocks.append(sparse.csr_array((-np.ones(J), (np.zeros(J, dtype=np.int64), var_s)),
+                                       shape=(1, nv)))
+        rhs.append(np.array([float(model.max_moves - pin_moves - movers_free)]))
+    a_ub = sparse.vstack(blocks, format="csc")
+    a_eq = a_eq.tocsc()
+    b_ub = np.concatenate(rhs)
+    ub = np.concatenate([n_g[zg], n_pair.astype(float)])
+    if nv == 0:  # every bruker pinned (or none to place): the pins are the plan
+        ok = (b_ub >= -1e-9).all() and G == 0
+        stats = {"classes": G, "stay_pairs": 0, "lp_vars": 0, "lp_rounds": 0}
+        z0 = np.zeros((G, m))
+        return ClassLP("optimal" if ok else "infeasible",
+                       pin_profit * (1 + BOUND_MARGIN) + BOUND_MARGIN if ok else -np.inf,
+                       cls, G, z0, stay_class, stay_unit, np.zeros(0), stats)
+
+    # Column generation: start from each class's best units, each unit's least-regret classes
+    # and every stay pair; add the columns whose reduced cost is negative until none is.
+    active = np.zeros(nv, dtype=bool)
+    active[nz:] = True
+    zindex = np.full((G, m), -1, dtype=np.int64)
+    zindex[zg, zu] = np.arange(nz)
+    score = np.where(allowed_g, base_g, -np.inf)
+    k = min(m, INIT_UNITS_PER_CLASS)
+    top = np.argpartition(-score, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m),
+                                                                              (G, 1))
+    sel = zindex[np.arange(G)[:, None], top]
+    active[sel[sel >= 0]] = True
+    regret = score.max(axis=1, keepdims=True) - score  # inf where not allowed
+    k = min(G, INIT_CLASSES_PER_UNIT)
+    top = np.argpartition(regret, k - 1, axis=0)[:k] if k < G else np.tile(np.arange(G)[:, None],
+                                                                           (1, m))
+    sel = zindex[top, np.arange(m)[None, :]]
+    active[sel[sel >= 0]] = True
+    deadline = None if time_limit is None else start + float(time_limit)
+    rounds = 0
+    res = None
+    lower = -np.inf  # proven lower bound of the min problem
+    rc = None
+    while True:
+        rounds += 1
+        cols = np.flatnonzero(active)
+        options: dict = {"presolve": True}
+        if deadline is not None:
+            options["time_limit"] = max(deadline - time.perf_counter(), 0.01)
+        res = linprog(cost[cols], A_ub=a_ub[:, cols], b_ub=b_ub, A_eq=a_eq[:, cols], b_eq=b_eq,
+                      bounds=np.column_stack([np.zeros(cols.size), ub[cols]]), method="highs",
+                      options=options)
+        if res.status == 2 and not active.all():
+            active[:] = True  # the restricted LP may lack the columns that make it feasible
+            continue
+        if res.status != 0 or res.x is None:
+            break
+        y_eq = np.asarray(res.eqlin.marginals, dtype=float)
+        y_ub = np.minimum(np.asarray(res.ineqlin.marginals, dtype=float), 0.0)
+        rc = cost - a_eq.T @ y_eq - a_ub.T @ y_ub
+        lower = max(lower, float(b_eq @ y_eq + b_ub @ y_ub + np.minimum(rc, 0.0) @ ub))
+        add = ~active & (rc < -1e-9)
+        if _DEBUG:
+            print("round", rounds, cols.size, -res.fun, -lower, add.sum())
+        if not add.any() or (deadline is not None and time.perf_counter() > deadline):
+            break
+        if float(res.fun) - lower <= stop_gap * max(1.0, abs(float(res.fun))):
+            break  # the missing columns can add at most this little: the bound is tight
+        # Partial pricing: per class, only its most negative columns.
+        rcm = np.full((G, m), np.inf)
+        rcm[zg, zu] = np.where(add[:nz], rc[:nz], np.inf)
+        k = min(m, ADD_PER_CLASS)
+        top = np.argpartition(rcm, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m),
+                                                                              (G, 1))
+        gg = np.repeat(np.arange(G), top.shape[1])
+        uu = top.ravel()
+        ok = np.isfinite(rcm[gg, uu])
+        active[zindex[gg[ok], uu[ok]]] = True
+        active[nz:] |= add[nz:]
+    assert res is not None
+    stats = {"classes": G, "stay_pairs": J, "lp_vars": nv, "lp_columns": int(active.sum()),
+             "lp_rows": G + a_ub.shape[0], "lp_rounds": rounds,
+             "lp_runtime": time.perf_counter() - start, "lp_status": int(res.status)}
+    z = np.zeros((G, m))
+    s = np.zeros(J)
+    if res.status == 2:
+        return ClassLP("infeasible", -np.inf, cls, G, z, stay_class, stay_unit, s, stats)
+    if res.status != 0 or res.x is None:
+        return ClassLP("error", np.inf, cls, G, z, stay_class, stay_unit, s, stats)
+    x_full = np.zeros(nv)
+    x_full[cols] = res.x
+    s = x_full[nz:]
+    z[zg, zu] = x_full[:nz]
+    np.add.at(z, (stay_class, stay_unit), s)
+    # The bound is the dual value (weak duality, valid whatever the primal accuracy), never
+    # below the LP value it certifies by more than rounding noise.
+    value = -lower + pin_profit
+    stats["lp_value"] = -float(res.fun) + pin_profit
+    bound = value + BOUND_MARGIN * max(1.0, abs(value))
+    return ClassLP("optimal", bound, cls, G, z, stay_class, stay_unit, s, stats)
+
+
+# ------------------------------------------------------------------------------ the plan
+class _State:
+    """A (partial) plan with its loads, heavy counts and moves kept up to date."""
+
+    def __init__(self, model: AllocationModel, x: np.ndarray):
+        self.model = model
+        self.x = x
+        m = model.n_units
+        placed = x >= 0
+        self.load = np.bincount(x[placed], weights=model.weight[placed], minlength=m)
+        self.hc = np.bincount(x[placed], weights=model.heavy[placed].astype(float), minlength=m)
+        cur = model.current
+        self.moves = int((placed & (cur >= 0) & (x != cur)).sum())
+        self.tol = 1e-9 * np.maximum(1.0, model.cap)
+
+    def move_delta(self, i, frm, to):
+        """Change in the number of moves when bruker(s) i go from ``frm`` (-1: unplaced) to
+        ``to``."""
+        cur = self.model.current[i]
+        has = cur >= 0
+        before = has & (frm >= 0) & (frm != cur)
+        return (has & (to != cur)).astype(np.int64) - before.astype(np.int64)
+
+    def budget(self) -> float:
+        k = self.model.max_moves
+        return np.inf if k is None else k - self.moves
+
+    def apply(self, i: int, v: int) -> None:
+        mdl = self.model
+        u = int(self.x[i])
+        self.moves += int(self.move_delta(np.array([i]), np.array([u]), np.array([v]))[0])
+        if u >= 0:
+            self.load[u] -= mdl.weight[i]
+            self.hc[u] -= mdl.heavy[i]
+        self.load[v] += mdl.weight[i]
+        self.hc[v] += mdl.heavy[i]
+        self.x[i] = v
+
+
+def round_lp(model: AllocationModel, lp: ClassLP) -> np.ndarray:
+    """Round the LP solution down class by class; -1 marks the brukere still to place."""
+    n, m = model.n_brukere, model.n_units
+    x = np.full(n, -1, dtype=np.int64)
+    pin = model.pinned >= 0
+    x[pin] = model.pinned[pin]
+    cur = model.current
+    zi = np.floor(lp.z + 1e-6).astype(np.int64)
+    # Members of each class, in office order, and per (class, current unit).
+    order = np.argsort(lp.cls, kind="stable")
+    order = order[lp.cls[order] >= 0]
+    bounds = np.searchsorted(lp.cls[order], np.arange(lp.n_classes + 1))
+    members = [order[bounds[g]:bounds[g + 1]] for g in range(lp.n_classes)]
+    filled = np.zeros_like(zi)
+    # 1. Stayers: up to the slots at their current unit (more than s stayers is only better).
+    for g, members_g in enumerate(members):
+        if members_g.size == 0:
+            continue
+        c = cur[members_g]
+        for u in np.unique(c[c >= 0]):
+            room = zi[g, u] - filled[g, u]
+            if room <= 0:
+                continue
+            take = members_g[c == u][:room]
+            x[take] = u
+            filled[g, u] += take.size
+    # 2. The other slots, with the class's brukere not yet placed (in office order).
+    for g, members_g in enumerate(members):
+        need = zi[g] - filled[g]
+        if not (need > 0).any():
+            continue
+        left = members_g[x[members_g] < 0]
+        units = np.repeat(np.arange(m), np.maximum(need, 0))[: left.size]
+        x[left[: units.size]] = units
+    return x
+
+
+def place_rest(st: _State) -> bool:
+    """Place the brukere with ``x = -1`` one by one (largest first) at the best unit with
+    room, within the heavy limits and the moves budget; False if one finds no place."""
+    mdl = st.model
+    p, w, h, cur = mdl.profit, mdl.weight, mdl.heavy, mdl.current
+    rest = np.flatnonzero(st.x < 0)
+    rest = rest[np.lexsort((rest, -w[rest]))]
+    m = mdl.n_units
+    for i in rest:
+        ok = st.load + w[i] <= mdl.cap + st.tol
+        if h[i]:
+            ok &= st.hc + 1 <= mdl.heavy_cap + _EPS
+        if mdl.allowed is not None:
+            ok &= mdl.allowed[i]
+        if cur[i] >= 0 and st.budget() < 1:
+            home = np.zeros(m, dtype=bool)
+            home[cur[i]] = True
+            ok &= home
+        if not ok.any():
+            return False
+        v = int(np.argmax(np.where(ok, p[i], -np.inf)))
+        st.apply(int(i), v)
+    return True
+
+
+def lift_floors(st: _State, deadline: float) -> bool:
+    """Bring units below their balance floor up by moving in the brukere cheapest to move
+    (from units that stay above their own floor); False if that is not possible."""
+    mdl = st.model
+    p, w, h = mdl.profit, mdl.weight, mdl.heavy
+    n = mdl.n_brukere
+    fixed = mdl.pinned >= 0
+    idx = np.arange(n)
+    while True:
+        low = np.flatnonzero(st.load < mdl.floor - st.tol)
+        if low.size == 0:
+            return True
+        if time.perf_counter() > deadline:
+            return False
+        u = int(low[np.argmax(mdl.floor[low] - st.load[low])])
+        x = st.x
+        ok = ~fixed & (x != u)
+        ok &= st.load[x] - w >= mdl.floor[x] - st.tol[x]
+        ok &= st.load[u] + w <= mdl.cap[u] + st.tol[u]
+        if st.hc[u] + 1 > mdl.heavy_cap[u] + _EPS:
+            ok &= ~h
+        if mdl.allowed is not None:
+            ok &= mdl.allowed[:, u]
+        d = st.move_delta(idx, x, np.full(n, u))
+        ok &= d <= st.budget()
+        loss = np.where(ok, p[idx, x] - p[:, u], np.inf)
+        i = int(np.argmin(loss))
+        if not np.isfinite(loss[i]):
+            return False
+        st.apply(i, u)
+
+
+def improve_plan(st: _State, deadline: float, *, rounds: int = 3, target: float = np.inf,
+                 swap_candidates: int = SWAP_CANDIDATES) -> None:
+    """Single moves, then swaps of two brukere between units, that raise the objective within
+    every limit; stops when nothing improves, at ``target`` or at the deadline.
+
+    The work is bounded by ``rounds`` and ``swap_candidates``, not by the clock, so the same
+    input gives the same plan (the deadline only matters when the time limit is reached).
+    """
+    mdl = st.model
+    for _ in range(rounds):
+        changed = _single_moves(st, deadline)
+        if mdl.objective(st.x) >= target or time.perf_counter() > deadline:
+            return
+        changed |= _swaps(st, deadline, swap_candidates, target)
+        if not changed or mdl.objective(st.x) >= target or time.perf_counter() > deadline:
+            return
+
+
+def _single_moves(st: _State, deadline: float) -> bool:
+    """Each bruker to her best unit with room, best gain first, while every limit holds."""
+    mdl = st.model
+    p, w, h, cur = mdl.profit, mdl.weight, mdl.heavy, mdl.current
+    n = mdl.n_brukere
+    fixed = mdl.pinned >= 0
+    idx = np.arange(n)
+    x = st.x
+    gain = p - p[idx, x][:, None]
+    if mdl.allowed is not None:
+        gain[~mdl.allowed] = -np.inf
+    gain[w[:, None] > (mdl.cap - st.load + st.tol)[None, :]] = -np.inf
+    gain[h[:, None] & (st.hc + 1 > mdl.heavy_cap + _EPS)[None, :]] = -np.inf
+    best = np.argmax(gain, axis=1)
+    g = gain[idx, best]
+    g[fixed | (st.load[x] - w < mdl.floor[x] - st.tol[x])] = -np.inf
+    rows = np.flatnonzero(g > 1e-12)
+    changed = False
+    for i in rows[np.lexsort((rows, -g[rows]))]:
+        i, v = int(i), int(best[i])
+        u = int(x[i])
+        if st.load[v] + w[i] > mdl.cap[v] + st.tol[v] or (
+                h[i] and st.hc[v] + 1 > mdl.heavy_cap[v] + _EPS):
+            continue
+        if st.load[u] - w[i] < mdl.floor[u] - st.tol[u]:
+            continue
+        if cur[i] >= 0 and int(v != cur[i]) - int(u != cur[i]) > st.budget():
+            continue
+        st.apply(i, v)
+        changed = True
+    del deadline
+    return changed
+
+
+def _swaps(st: _State, deadline: float, candidates: int, target: float) -> bool:
+    """Exchange two brukere of different units when that raises the objective.
+
+    Only the ``candidates`` brukere who would gain most at another unit are tried, each at
+    her three best units, with the best partner there to take her place.
+    """
+    mdl = st.model
+    p, w, h = mdl.profit, mdl.weight, mdl.heavy
+    n = mdl.n_brukere
+    fixed = mdl.pinned >= 0
+    idx = np.arange(n)
+    x = st.x
+    own = p[idx, x]
+    want = p.copy()
+    if mdl.allowed is not None:
+        want[~mdl.allowed] = -np.inf
+    want[fixed] = -np.inf
+    best_gain = want.max(axis=1) - own
+    cand = np.flatnonzero(best_gain > 1e-12)
+    if cand.size == 0:
+        return False
+    cand = cand[np.lexsort((cand, -best_gain[cand]))][:candidates]
+    changed = False
+    obj = mdl.objective(x)
+    for i in cand:
+        if time.perf_counter() > deadline or obj >= target:
+            break
+        u = int(x[i])
+        vs = np.flatnonzero(want[i] > p[i, u] + 1e-12)
+        vs = vs[np.lexsort((vs, -want[i, vs]))][:3]
+        for v in vs:
+            v = int(v)
+            js = np.flatnonzero((x == v) & ~fixed)
+            if js.size == 0:
+                continue
+            gain = p[i, v] - p[i, u] + p[js, u] - p[js, v]
+            if mdl.allowed is not None:
+                gain = np.where(mdl.allowed[js, u], gain, -np.inf)
+            dw = w[js] - w[i]  # u's load changes by dw, v's by -dw
+            ok = (st.load[u] + dw <= mdl.cap[u] + st.tol[u]) & (
+                st.load[u] + dw >= mdl.floor[u] - st.tol[u])
+            ok &= (st.load[v] - dw <= mdl.cap[v] + st.tol[v]) & (
+                st.load[v] - dw >= mdl.floor[v] - st.tol[v])
+            dh = h[js].astype(float) - float(h[i])
+            ok &= (st.hc[u] + dh <= mdl.heavy_cap[u] + _EPS) & (
+                st.hc[v] - dh <= mdl.heavy_cap[v] + _EPS)
+            if mdl.max_moves is not None:
+                d = (st.move_delta(np.full(js.size, i), np.full(js.size, u), np.full(js.size, v))
+                     + st.move_delta(js, np.full(js.size, v), np.full(js.size, u)))
+                ok &= d <= st.budget()
+            gain = np.where(ok, gain, -np.inf)
+            b = int(np.argmax(gain))
+            if gain[b] > 1e-12:
+                j = int(js[b])
+                st.apply(int(i), v)
+                st.apply(j, u)
+                obj += float(gain[b])
+                changed = True
+                break
+    return changed
