@@ -10,8 +10,17 @@ Algorithm (see ``docs/performance.md``):
 3. Build an incumbent from the permutation's cycles, then improve it greedily.
 4. Reduced-cost pruning: any matching better than the incumbent uses only edges with
    ``y_a + y_b - w_ab <= UB - LB``.  Each connected component of the pruned graph whose
-   incumbent does not already attain its dual value is solved exactly with
-   :func:`networkx.max_weight_matching`.
+   incumbent does not already attain its dual value is solved exactly by Edmonds' blossom
+   LP with cutting planes (:mod:`._pairing_lp`: HiGHS, odd-set cuts from the fractional
+   support, the tight graph and Padberg-Rao, column generation seeded with the assignment
+   and incumbent edges, branching only on a stall).  If HiGHS fails, the component goes to
+   :func:`networkx.max_weight_matching` (exact, slower).
+
+Bellman-Ford accepts an update only if it improves a potential by more than
+``1e-9 * max|w| * n``, so float round-off (e.g. ``0.1 + 0.2``) no longer stops the dual
+recovery; violated dual constraints are repaired by a uniform shift, and if the potentials
+do not settle, trivially feasible duals ``y_a = max_b w_ab / 2`` are used (weaker pruning,
+same exactness).
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components
 
+from ._pairing_lp import LPFailure, solve_component
 from ._result import PairingSolution, SolverError, _verify_pairing
 
 __all__ = ["max_weight_pairing"]
@@ -53,27 +63,38 @@ def _validate(weights, allowed):
     return w, wz, use, allowed
 
 
-def _duals(Wp, sigma):
-    """Node potentials u, v with u_i + v_j >= Wp_ij and equality on the permutation."""
+def _duals(Wp, sigma, tol):
+    """Node potentials u, v with u_i + v_j >= Wp_ij - O(tol) and equality on the permutation.
+
+    Bellman-Ford on the difference-constraint system of the optimal permutation ``sigma``.
+    Float round-off can create cycles of tiny negative length (e.g. symmetric weights such
+    as ``0.1 + 0.2``), so an update counts only if it improves a potential by more than
+    ``tol``; remaining violations are repaired by the caller.  Returns ``None`` if the
+    potentials still do not settle (the caller then uses trivially feasible duals).
+    """
     n = Wp.shape[0]
     # constraint v_sigma(i) - v_j <= Wp[i, sigma(i)] - Wp[i, j]: edge j -> sigma(i).
-    # D[j, k] = cost of edge j -> k, k = sigma(i)  =>  rows of Wp permuted.
     diag = Wp[np.arange(n), sigma]
     inv = np.empty(n, dtype=np.int64)
     inv[sigma] = np.arange(n)
-    # edge cost from j to k=sigma(i): diag[i] - Wp[i, j];  as matrix E[j, k]
-    E = (diag[inv][None, :] - Wp[inv, :].T)  # E[j, k] = diag[inv[k]] - Wp[inv[k], j]
+    E = diag[inv][None, :] - Wp[inv, :].T  # E[j, k] = diag[inv[k]] - Wp[inv[k], j]
     E[~np.isfinite(E)] = np.inf
     v = np.zeros(n)
     for _ in range(n + 1):
-        nv = np.minimum(v, (v[:, None] + E).min(axis=0))
-        if np.array_equal(nv, v):
+        cand = (v[:, None] + E).min(axis=0)
+        better = cand < v - tol
+        if not better.any():
             break
-        v = nv
-    else:  # pragma: no cover - impossible for an optimal assignment
-        raise SolverError("negative cycle while recovering assignment duals")
+        v = np.where(better, cand, v)
+    else:
+        return None
     u = diag - v[sigma]
     return u, v
+
+
+def wpos_rowmax(wz, pos):
+    """Largest positive weight at each node (0 if none)."""
+    return np.where(pos, wz, 0.0).max(axis=1)
 
 
 def _cycles(sigma):
@@ -205,98 +226,6 @@ def _augment3(mate, wpos, max_rounds=50):
             mate[y], mate[b] = b, y
 
 
-def _component_bnb(nodes, ei, ej, wz, inc_w, tol, stats, max_nodes=400):
-    """Exact max-weight matching on one pruned component, or None if nothing beats ``inc_w``.
-
-    Branch and bound over the assignment relaxation: an optimal permutation with an odd cycle
-    of length >= 3 is split into children that each forbid one edge of that cycle (every
-    matching misses at least one edge of an odd cycle, so the split is complete).  Falls back
-    to :func:`networkx.max_weight_matching` if the tree grows beyond ``max_nodes``.
-    """
-    k = len(nodes)
-    loc = {int(a): t for t, a in enumerate(nodes)}
-    li = np.array([loc[int(a)] for a in ei], dtype=np.int64)
-    lj = np.array([loc[int(b)] for b in ej], dtype=np.int64)
-    base = np.full((k, k), -np.inf)
-    base[li, lj] = wz[ei, ej]
-    base[lj, li] = wz[ei, ej]
-    np.fill_diagonal(base, 0.0)
-    best_w, best = inc_w, None
-    import heapq
-
-    stack = [(0.0, 0, ())]
-    seen = set()
-    count = 0
-    while stack:
-        negval, _, forb = heapq.heappop(stack)
-        if -negval <= best_w + tol and count:
-            break
-        count += 1
-        if count > max_nodes:
-            import networkx as nx
-
-            G = nx.Graph()
-            G.add_weighted_edges_from(
-                (int(a), int(b), float(wz[a, b])) for a, b in zip(ei, ej, strict=True)
-            )
-            m = nx.max_weight_matching(G)
-            stats["networkx_fallback"] = stats.get("networkx_fallback", 0) + 1
-            val = sum(wz[a, b] for a, b in m)
-            return [(int(a), int(b)) for a, b in m] if val > inc_w + tol else best
-        M = base.copy()
-        for a, b in forb:
-            M[a, b] = M[b, a] = -np.inf
-        try:
-            r, sg = linear_sum_assignment(M, maximize=True)
-        except ValueError:
-            continue
-        val = M[r, sg].sum() / 2.0
-        if not np.isfinite(val) or val <= best_w + tol:
-            continue
-        cyc = _cycles(sg)
-        odd = [c for c in cyc if len(c) % 2 == 1 and len(c) > 2]
-        if not odd:
-            pairs = []
-            wpos = np.where(np.isfinite(M), M, 0.0)
-            for c in cyc:
-                if len(c) == 2:
-                    pairs.append((c[0], c[1]))
-                elif len(c) > 2:
-                    pairs.extend(_best_path_matching(c, wpos, True))
-            v2 = sum(wpos[a, b] for a, b in pairs)
-            if v2 > best_w + tol:
-                best_w = v2
-                best = [(int(nodes[a]), int(nodes[b])) for a, b in pairs]
-            continue
-        # heuristic incumbent from this node's relaxation
-        wpos = np.where(np.isfinite(base) & (base > 0), base, 0.0)
-        hm = -np.ones(k, dtype=np.int64)
-        for c in cyc:
-            if len(c) == 2:
-                hm[c[0]], hm[c[1]] = c[1], c[0]
-            elif len(c) % 2 == 0:
-                for a, b in _best_path_matching(c, wpos, True):
-                    hm[a], hm[b] = b, a
-        _match_odd_cycles(odd, wpos, hm)
-        _augment3(hm, wpos)
-        hv = sum(wpos[a, hm[a]] for a in range(k) if hm[a] > a)
-        if hv > best_w + tol:
-            best_w = hv
-            best = [(int(nodes[a]), int(nodes[hm[a]])) for a in range(k) if hm[a] > a]
-        cy = min(odd, key=len)
-        edges = [(cy[t], cy[(t + 1) % len(cy)]) for t in range(len(cy))]
-        edges.sort(key=lambda e: -M[e[0], e[1]])  # heaviest forbidden last -> explored first
-        for e in edges:
-            key = frozenset(forb + (e,))
-            if key in seen:
-                continue
-            seen.add(key)
-            count_push = len(stack) + count
-            heapq.heappush(stack, (-val, count_push, forb + (e,)))
-    stats["bnb_nodes"] = stats.get("bnb_nodes", 0) + count
-    return best
-
-
 def _greedy_augment(mate, wz, use):
     """Add positive edges between single nodes, heaviest first."""
     single = np.flatnonzero(mate < 0)
@@ -310,6 +239,70 @@ def _greedy_augment(mate, wz, use):
         a, b = single[ii[k]], single[jj[k]]
         if mate[a] < 0 and mate[b] < 0:
             mate[a], mate[b] = b, a
+
+
+def _close_gap(mate, sigma, wz, pos, y, slack, ub, lb, tol, scale, stats):
+    """Optimal matching given feasible duals ``y`` and the incumbent ``mate``.
+
+    Any matching M satisfies ``w(M) = ub - sum_{e in M} rc_e - y(single nodes)``, so one that
+    beats the incumbent uses only edges with ``rc_e <= ub - lb``.  The pruned graph (plus the
+    incumbent's own edges) splits into components, solved independently; a component whose
+    incumbent part already attains ``y(component)`` is optimal as it stands.
+    """
+    n = len(mate)
+    keep = pos & (slack <= (ub - lb) + tol)
+    inc = np.flatnonzero(mate > np.arange(n))
+    keep[inc, mate[inc]] = True
+    ii, jj = np.nonzero(np.triu(keep, 1))
+    g = csr_array((np.ones(len(ii)), (ii, jj)), shape=(n, n))
+    _, lab = connected_components(g, directed=False)
+    stats["pruned_edges"] = int(len(ii))
+    new_mate = mate.copy()
+    solved = 0
+    elab = lab[ii]
+    for c in np.unique(elab):
+        nodes = np.flatnonzero(lab == c)
+        inc_w = float(sum(wz[a, mate[a]] for a in nodes if mate[a] > a))
+        if inc_w >= y[nodes].sum() - tol:
+            continue
+        sel = elab == c
+        sub_i, sub_j = ii[sel], jj[sel]
+        solved += 1
+        seed = (mate[sub_i] == sub_j) | (sigma[sub_i] == sub_j) | (sigma[sub_j] == sub_i)
+        m = _solve_component(
+            nodes, sub_i, sub_j, wz, inc_w, scale, stats, slack[sub_i, sub_j], seed
+        )
+        if m is not None:
+            new_mate[nodes] = -1
+            for a, b in m:
+                new_mate[a], new_mate[b] = b, a
+    stats["components_solved"] = solved
+    stats["largest_component_edges"] = int(np.bincount(elab).max()) if len(elab) else 0
+    return new_mate
+
+
+def _solve_component(nodes, ei, ej, wz, inc_w, scale, stats, rc0=None, seed=None):
+    """Exact matching of one pruned component (global node ids); None keeps the incumbent."""
+    loc = np.full(int(nodes.max()) + 1, -1, dtype=np.int64)
+    loc[nodes] = np.arange(len(nodes))
+    li, lj = loc[ei], loc[ej]
+    we = wz[ei, ej]
+    tol_lp = 1e-9 * scale
+    try:
+        pick, _ = solve_component(len(nodes), li, lj, we, inc_w, tol_lp, stats, rc0, seed)
+        if pick is None:
+            return None
+        return [(int(ei[e]), int(ej[e])) for e in pick]
+    except LPFailure:  # pragma: no cover - HiGHS failure: exact but slower fallback
+        import networkx as nx
+
+        stats["networkx_fallback"] = stats.get("networkx_fallback", 0) + 1
+        G = nx.Graph()
+        G.add_weighted_edges_from(zip(ei.tolist(), ej.tolist(), we.tolist(), strict=True))
+        m = nx.max_weight_matching(G)
+        if sum(wz[a, b] for a, b in m) > inc_w:
+            return [(int(a), int(b)) for a, b in m]
+        return None
 
 
 def max_weight_pairing(weights, *, allowed=None) -> PairingSolution:
@@ -349,16 +342,21 @@ def max_weight_pairing(weights, *, allowed=None) -> PairingSolution:
     np.fill_diagonal(Wp, 0.0)
     rows, sigma = linear_sum_assignment(Wp, maximize=True)
     ub_lp = Wp[rows, sigma].sum() / 2.0
-    u, v = _duals(Wp, sigma)
-    y = (u + v) / 2.0
-    scale = max(1.0, float(np.abs(wz[pos]).max()))
-    tol = 1e-9 * scale * max(1, n)
-    # dual feasibility check (exactness of the pruning relies on it)
+    scale = float(np.abs(wz[pos]).max())
+    tol = 1e-12 * scale * n  # optimality / pruning comparisons (sums of n floats)
+    duals = _duals(Wp, sigma, 1e-9 * scale * n)
+    if duals is None:  # pragma: no cover - round-off beyond the tolerance
+        stats["dual_fallback"] = True
+        y = 0.5 * wpos_rowmax(wz, pos)  # y_a + y_b >= max(w_a., w_.b) / 2 * 2 >= w_ab
+    else:
+        y = (duals[0] + duals[1]) / 2.0
+    # dual feasibility repair (exactness of the pruning relies on it)
     y = np.maximum(y, 0.0)
     slack = y[:, None] + y[None, :] - wz
     viol = np.where(pos, -slack, 0.0).max()
     if viol > 0:
-        y = y + viol / 2.0  # still feasible, slightly weaker
+        y = y + viol / 2.0  # feasible again, slightly weaker
+        slack = slack + viol
     ub = float(y.sum())
     stats["ub_lp"] = float(ub_lp)
     # incumbent from cycles
@@ -379,34 +377,8 @@ def max_weight_pairing(weights, *, allowed=None) -> PairingSolution:
     lb = float(sum(wz[i, mate[i]] for i in range(n) if mate[i] > i))
     stats["lb_incumbent"] = lb
     if ub - lb > tol:
-        red = np.where(pos, slack, np.inf)
-        keep = np.triu(red <= (ub - lb) + tol, 1)
-        ii, jj = np.nonzero(keep)
-        g = csr_array((np.ones(len(ii)), (ii, jj)), shape=(n, n))
-        ncomp, lab = connected_components(g, directed=False)
-        new_mate = mate.copy()
-        solved = 0
-        for c in np.unique(lab[ii]):
-            nodes = np.flatnonzero(lab == c)
-            inc_w = sum(wz[a, mate[a]] for a in nodes if mate[a] > a and lab[mate[a]] == c)
-            leaving = any(mate[a] >= 0 and lab[mate[a]] != c for a in nodes)
-            if not leaving and inc_w >= y[nodes].sum() - tol:
-                continue
-            sel = lab[ii] == c
-            sub_i, sub_j = ii[sel], jj[sel]
-            m = _component_bnb(nodes, sub_i, sub_j, wz, inc_w, tol, stats)
-            for a in nodes:
-                new_mate[a] = mate[a]
-            if m is not None:
-                for a in nodes:
-                    new_mate[a] = -1
-                for a, b in m:
-                    new_mate[a], new_mate[b] = b, a
-            solved += 1
-        stats["components_solved"] = solved
-        new_w = float(sum(wz[i, new_mate[i]] for i in range(n) if new_mate[i] > i))
-        if new_w > lb:
-            mate, lb = new_mate, new_w
+        mate = _close_gap(mate, sigma, wz, pos, y, slack, ub, lb, tol, scale, stats)
+        lb = float(sum(wz[i, mate[i]] for i in range(n) if mate[i] > i))
         ub = lb  # proven: every improving matching lives in the pruned graph
     total = _verify_pairing(mate, w_raw, allowed)
     if total < lb - tol:  # pragma: no cover
