@@ -70,6 +70,7 @@ def check_result(o: Office, result: AllocationResult, policy: Policy, *, pinned=
         heavy[uid] += o.bruker_by_id[bid].tung_sak
     total_load = sum(points.values())
     total_cap = sum(u.capacity_points for u in result.units.values())
+    w_max = max(points.values(), default=0.0)
     for uid, unit in result.units.items():
         members = uid.split("+")
         assert tuple(members) == unit.members
@@ -82,6 +83,9 @@ def check_result(o: Office, result: AllocationResult, policy: Policy, *, pinned=
         limit = heavy_case_limits([by_ident[m] for m in members], policy).sum()
         assert unit.heavy_limit == limit
         fair = total_load * cap / total_cap
+        floor = max(0.0, fair * (1 - policy.balance_slack) - w_max)
+        assert unit.balance_floor == pytest.approx(min(floor, unit.balance_floor + 1e-9))
+        assert load[uid] >= min(floor, unit.balance_floor) - 1e-9, f"{uid} under its floor"
         if not overflow:
             assert load[uid] <= cap + 1e-9, f"{uid} over capacity"
             assert load[uid] <= fair * (1 + policy.balance_slack) + 1e-9, f"{uid} over balance"
@@ -521,3 +525,82 @@ def test_max_moves_on_a_synthetic_office_reports_gain_per_move():
     assert "gevinst" in r.message and "per bytte" in r.message
     free = allocate_portfolios(o, time_limit=2)
     assert free.n_moves > 10  # the cap binds
+
+
+# ------------------------------------------------------------------------------- balance floor
+def three_unit_office(**kw):
+    """Two strong veiledere and a weak one; 30 brukere of one point each, all at A and B."""
+    vs = [vei("A000001", (5, 5, 5, 5)), vei("B000001", (5, 5, 5, 5)), vei("C000001", (1, 1, 1, 1))]
+    bs = [bru(f"b{i:02d}", veileder="A000001" if i % 2 else "B000001") for i in range(30)]
+    return office(vs, bs, **kw)
+
+
+FLOOR = Policy(capacity_points_per_position=40.0, balance_slack=0.5)  # fair 10, cap 15, floor 4
+
+
+def test_balance_floor_keeps_a_weak_veileder_from_being_left_empty():
+    o = three_unit_office()
+    r = allocate_portfolios(o, policy=FLOOR, time_limit=5)
+    check_result(o, r, FLOOR)
+    c = r.units["C000001"]
+    assert c.balance_floor == pytest.approx(10 * 0.5 - 1)
+    assert c.load_points == pytest.approx(4)  # exactly the floor: every bruker fits A/B better
+    assert r.status == "optimal"
+    # without the floor (a large slack) the weak veileder gets nobody
+    loose = FLOOR.model_copy(update={"balance_slack": 5.0})
+    assert allocate_portfolios(o, policy=loose, time_limit=5).units["C000001"].n_brukere == 0
+    # today's distribution breaks the floor, and status_quo says so
+    sq = status_quo(o, policy=FLOOR)
+    assert any("C000001" in v and "floor" in v for v in sq.violations)
+    assert compare(sq, r)["load_spread"].b < float("inf")
+
+
+def test_balance_floor_with_too_few_moves_is_diagnosed():
+    r = allocate_portfolios(three_unit_office(), policy=FLOOR, max_moves=2)
+    assert r.status == "infeasible" and not r.assignment
+    assert "Minst 4 brukere må bytte veileder" in r.message and "balanse" in r.message
+    ok = allocate_portfolios(three_unit_office(), policy=FLOOR, max_moves=4, time_limit=5)
+    check_result(three_unit_office(), ok, FLOOR, max_moves=4)
+    assert ok.n_moves == 4 and ok.units["C000001"].load_points == pytest.approx(4)
+
+
+def test_balance_floor_blocked_by_pins_is_diagnosed():
+    o = three_unit_office()
+    pins = {b.id: b.veileder for b in o.brukere}  # the leader keeps everyone where they are
+    r = allocate_portfolios(o, policy=FLOOR, pinned=pins)
+    assert r.status == "infeasible" and set(r.unassigned) == set(pins)
+    assert "balansegulvet" in r.message and "balance floor" in r.message_en
+    with pytest.raises(InfeasibleError, match="balansegulvet"):
+        r.raise_for_status()
+
+
+def test_same_input_gives_the_same_plan():
+    synthetic = pytest.importorskip("navkompetanse.synthetic")
+    o = synthetic.synthetic_office(8, 450, seed=5)
+    pair = [(o.veiledere[0].ident, o.veiledere[1].ident)]
+    for kw in ({}, {"max_moves": 15}, {"pairs": pair, "pinned": {o.brukere[0].id: pair[0][0]}}):
+        a = allocate_portfolios(o, time_limit=5, **kw)
+        b = allocate_portfolios(o, time_limit=5, **kw)
+        assert a.assignment == b.assignment and a.objective == b.objective
+        assert a.bound == b.bound and a.status == b.status and a.status == "feasible"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_class_lp_bound_is_above_the_milp_optimum(seed):
+    from navkompetanse._allocation_lp import solve_class_lp
+
+    rng = np.random.default_rng(200 + seed)
+    o = _random_office(rng, 4, 16, seed)
+    pol = Policy(capacity_points_per_position=float(rng.choice([14.0, 20.0, 30.0])),
+                 heavy_cases_per_position=float(rng.choice([2.0, 4.0, 8.0])),
+                 balance_slack=float(rng.choice([0.15, 0.4])))
+    pins = {o.brukere[0].id: o.veiledere[1].ident} if seed % 3 == 0 else None
+    model, diag, _ = build_model(o, resolve_units(o, None), pol, max_moves=[None, 3][seed % 2],
+                                 pinned=pins, hard_specialty=seed % 4 == 1)
+    exact = exact_milp(model, time_limit=20)
+    lp = solve_class_lp(model)
+    if exact.status == "infeasible":  # the LP may still be feasible: integrality can bind
+        return
+    assert exact.status == "optimal" and lp.status == "optimal" and not diag
+    assert lp.bound >= exact.objective - 1e-9
+    assert lp.stats["classes"] <= len(o.brukere)

@@ -46,10 +46,10 @@ _EPS = 1e-9
 #: solves to tolerances of about 1e-7 on rows whose coefficients are workload points).
 BOUND_MARGIN = 1e-9
 #: Column generation starts from each class's best units and each unit's least-regret classes.
-INIT_UNITS_PER_CLASS = 8
-INIT_CLASSES_PER_UNIT = 12
+INIT_UNITS_PER_CLASS = 12
+INIT_CLASSES_PER_UNIT = 30
 #: Columns added per class and round (the most negative reduced costs).
-ADD_PER_CLASS = 3
+ADD_PER_CLASS = 10
 _DEBUG = False
 #: Brukere tried for a swap per improvement round (the ones who would gain most elsewhere).
 SWAP_CANDIDATES = 400

@@ -93,6 +93,9 @@ class Unit:
     overflow_points : float
         Load above ``capacity_points`` (only with ``allow_overflow`` or in today's
         distribution).
+    balance_floor : float
+        The least load the unit must get: fair share × (1 − balance slack) less one bruker's
+        weight (the largest), so that nobody is left nearly empty.
     """
 
     id: str
@@ -106,6 +109,7 @@ class Unit:
     position: float
     cover: dict[str, int]
     overflow_points: float = 0.0
+    balance_floor: float = 0.0
 
     @property
     def utilisation(self) -> float:
@@ -119,7 +123,7 @@ class Unit:
             "n_brukere": self.n_brukere, "heavy_cases": self.heavy_cases,
             "heavy_limit": self.heavy_limit, "balance_cap": self.balance_cap,
             "position": self.position, "cover": dict(self.cover),
-            "overflow_points": self.overflow_points,
+            "overflow_points": self.overflow_points, "balance_floor": self.balance_floor,
         }
 
 
@@ -376,7 +380,7 @@ def _wrap(
             load_points=float(load[u]), n_brukere=int(count[u]), heavy_cases=int(heavy[u]),
             heavy_limit=float(model.heavy_limit[u]), balance_cap=float(model.balance_cap[u]),
             position=float(model.position[u]), cover=_levels(model.cover[u]),
-            overflow_points=over,
+            overflow_points=over, balance_floor=float(model.floor[u]),
         )
     need = model.need
     sf_new = shortfall_levels(need, model.cover[x]) if n else need
@@ -390,27 +394,37 @@ def _wrap(
     pinned = model.pinned >= 0
     placements = {}
     moves = []
+    # Plain Python values once (a dict per bruker and dimension is the costly part otherwise).
+    cover_dicts = [_levels(row) for row in model.cover]
+    need_l, sfn_l, sfc_l = need.tolist(), sf_new.tolist(), sf_cur.tolist()
+    x_l, cur_l = x.tolist(), cur.tolist()
+    fit_new_l, fit_cur_l = fit_new.tolist(), fit_cur.tolist()
+    moved_l, has_l, pinned_l = moved.tolist(), has_cur.tolist(), pinned.tolist()
+    spec_new = model.specialty_match[idx, x].tolist() if n else []
+    spec_cur = model.specialty_match[idx, cur_safe].tolist() if n else []
     for i, bid in enumerate(model.bruker_ids):
-        if pinned[i]:
+        xi = x_l[i]
+        if pinned_l[i]:
             reason = "pinned"
-        elif not has_cur[i]:
+        elif not has_l[i]:
             reason = "ufordelt"
-        elif not moved[i]:
+        elif not moved_l[i]:
             reason = "stayed"
-        elif fit_new[i] > fit_cur[i] + 1e-12:
+        elif fit_new_l[i] > fit_cur_l[i] + 1e-12:
             reason = "better_fit"
-        elif model.specialty_match[i, x[i]] and not model.specialty_match[i, cur[i]]:
+        elif spec_new[i] and not spec_cur[i]:
             reason = "specialty"
         else:
             reason = "capacity"
         placements[bid] = Placement(
-            bruker_id=bid, unit=uids[x[i]], current_unit=uids[cur[i]] if has_cur[i] else None,
-            need=_levels(need[i]), cover=_levels(model.cover[x[i]]), shortfall=_levels(sf_new[i]),
-            fit=float(fit_new[i]), current_shortfall=_levels(sf_cur[i]),
-            current_fit=float(fit_cur[i]), moved=bool(moved[i]), reason=reason,
+            bruker_id=bid, unit=uids[xi], current_unit=uids[cur_l[i]] if has_l[i] else None,
+            need=dict(zip(_DIMS, need_l[i], strict=True)), cover=cover_dicts[xi],
+            shortfall=dict(zip(_DIMS, sfn_l[i], strict=True)), fit=fit_new_l[i],
+            current_shortfall=dict(zip(_DIMS, sfc_l[i], strict=True)),
+            current_fit=fit_cur_l[i], moved=moved_l[i], reason=reason,
         )
-        if moved[i]:
-            moves.append(Move(bid, uids[cur[i]], uids[x[i]], float(fit_new[i] - fit_cur[i]),
+        if moved_l[i]:
+            moves.append(Move(bid, uids[cur_l[i]], uids[xi], fit_new_l[i] - fit_cur_l[i],
                               reason))
     moves.sort(key=lambda m: (-m.fit_gain, m.bruker_id))
     # Improvement over leaving every bruker with a veileder where she is (ufordelte placed as
@@ -439,7 +453,7 @@ def _no_plan(model: AllocationModel, status: str, message: str, message_en: str,
                   load_points=0.0, n_brukere=0, heavy_cases=0,
                   heavy_limit=float(model.heavy_limit[u]),
                   balance_cap=float(model.balance_cap[u]), position=float(model.position[u]),
-                  cover=_levels(model.cover[u]))
+                  cover=_levels(model.cover[u]), balance_floor=float(model.floor[u]))
         for u, uid in enumerate(model.unit_ids)
     }
     return AllocationResult(
@@ -499,13 +513,14 @@ def allocate_portfolios(
     allow_overflow: bool = False,
     hard_specialty: bool = False,
     seed: int = 0,
-    gap_tol: float = 1e-4,
+    gap_tol: float = 1e-3,
 ) -> AllocationResult:
     """Propose a distribution of brukere over veiledere and pairs.
 
     Maximises ``Σ fit + continuity bonus + specialty bonus`` so that every bruker gets exactly
-    one unit, within each unit's capacity, balance cap and heavy-case limit, the moves budget
-    and pinned placements.
+    one unit, within each unit's capacity, balance cap and floor (no unit above its fair share
+    plus the slack, none below it less the slack), heavy-case limit, the moves budget and
+    pinned placements. The same input gives the same plan (unless ``time_limit`` runs out).
 
     Parameters
     ----------
@@ -530,11 +545,11 @@ def allocate_portfolios(
         Brukere in a malgruppe go only to units with that spesialfelt (when some unit has
         it); otherwise a matching specialty is worth ``policy.specialty_bonus``.
     seed : int
-        Passed to the GAP solver.
+        Passed to ``solve_gap`` in the fallback path.
     gap_tol : float
-        Stop once the certified relative gap is this small (passed on to the GAP solver and
-        used to stop refining the prices of the side constraints). ``status`` is "optimal"
-        only when the gap is at most 1e-6.
+        Improve the rounded plan only while the certified relative gap is above this (0.1 %
+        by default); also the fallback's stopping gap (``solve_gap(rel_gap=...)``). ``status``
+        is "optimal" only when the gap is at most 1e-6.
 
     Returns
     -------
@@ -551,11 +566,13 @@ def allocate_portfolios(
 
     Notes
     -----
-    The core is ``navkompetanse.optimize.solve_gap`` (one capacity row per unit). The balance
-    cap is folded into the capacity; the heavy-case limits and the moves budget get Lagrangian
-    prices, and each GAP solution is repaired to satisfy them exactly. The reported ``bound``
-    is the smallest Lagrangian bound seen, valid for the full problem. Every constraint is
-    checked again on the returned plan. See ``docs/allocation.md``.
+    Brukere with identical rows (fit, weight, heavy case, allowed units) form classes; one
+    exact LP over classes × units holds every side constraint (HiGHS, column generation), and
+    its dual value is the reported ``bound``, valid for the full integer problem. The plan
+    rounds the LP solution down class by class, places the few brukere left over, lifts units
+    below their floor and improves by moves and swaps. If that fails, prices around
+    ``navkompetanse.optimize.solve_gap`` are the fallback. Every constraint is checked again on
+    the returned plan. See ``docs/allocation.md``.
 
     Examples
     --------
@@ -609,16 +626,25 @@ def _packing_diagnosis(model: AllocationModel) -> Diagnosis:
     cap = float(model.cap.sum())
     pct = 100 * load / cap if cap else float("inf")
     tight = "balansegrensen" if (model.cap < model.capacity - 1e-9).any() else "kapasiteten"
+    floor_nb = floor_en = ""
+    if (model.floor > 0).any():
+        floor_nb = (f", balansegulvet (minst {fmt(model.floor.min())}–"
+                    f"{fmt(model.floor.max())} poeng per enhet)")
+        floor_en = (f", the balance floor (at least {fmt(model.floor.min(), 'en')}–"
+                    f"{fmt(model.floor.max(), 'en')} points per unit)")
+    moves_nb = f", høyst {model.max_moves} bytter" if model.max_moves is not None else ""
+    moves_en = f", at most {model.max_moves} moves" if model.max_moves is not None else ""
     return Diagnosis(
         "packing",
-        f"Brukerne får ikke plass samtidig innenfor {tight}, grensene for tunge saker og "
-        f"låste plasseringer: arbeidsmengden {fmt(load)} poeng er {fmt(pct)} % av "
-        f"{fmt(cap)} poeng som kan fordeles — øk balance_slack, legg til en stilling eller "
+        f"Brukerne får ikke plass samtidig innenfor {tight}{floor_nb}, grensene for tunge saker"
+        f"{moves_nb} og låste plasseringer: arbeidsmengden {fmt(load)} poeng er {fmt(pct)} % "
+        f"av {fmt(cap)} poeng som kan fordeles — øk balance_slack"
+        f"{' eller max_moves' if moves_nb else ''}, legg til en stilling eller "
         f"bruk allow_overflow=True",
-        f"The brukere do not fit within capacity, balance cap, heavy-case limits and pinned "
-        f"placements at once: the load {fmt(load, 'en')} points is {fmt(pct, 'en')} % of the "
-        f"{fmt(cap, 'en')} points available — raise balance_slack, add a position or use "
-        f"allow_overflow=True",
+        f"The brukere do not fit within capacity, balance cap{floor_en}, heavy-case limits"
+        f"{moves_en} and pinned placements at once: the load {fmt(load, 'en')} points is "
+        f"{fmt(pct, 'en')} % of the {fmt(cap, 'en')} points available — raise balance_slack"
+        f"{' or max_moves' if moves_en else ''}, add a position or use allow_overflow=True",
         excess=max(0.0, load - cap))
 
 
@@ -753,7 +779,7 @@ def compare(a: AllocationResult, b: AllocationResult, lang: str = "nb") -> Compa
 
     Examples
     --------
-    >>> # print(compare(status_quo(office), allocate_portfolios(office)))  # doctest: +SKIP
+    >>> print(compare(status_quo(office), allocate_portfolios(office)))  # doctest: +SKIP
     """
     labels = metric_labels(lang)
     ma, mb = a.metrics(), b.metrics()
