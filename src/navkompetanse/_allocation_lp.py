@@ -350,9 +350,50 @@ def place_rest(st: _State) -> bool:
             home[cur[i]] = True
             ok &= home
         if not ok.any():
-            return False
+            if not _eject_into(st, int(i)):
+                return False
+            continue
         v = int(np.argmax(np.where(ok, p[i], -np.inf)))
         st.apply(int(i), v)
+    return True
+
+
+def _eject_into(st: _State, i: int) -> bool:
+    """Place unplaced bruker ``i`` at a unit ``v`` by sending one bruker ``j`` of ``v`` to a
+    unit ``t`` with room: the cheapest such pair of moves within every limit."""
+    mdl = st.model
+    p, w, h, cur = mdl.profit, mdl.weight, mdl.heavy, mdl.current
+    n, m = mdl.n_brukere, mdl.n_units
+    x = st.x
+    js = np.flatnonzero((x >= 0) & (mdl.pinned < 0))
+    v = x[js]
+    ok_v = st.load[v] - w[js] + w[i] <= mdl.cap[v] + st.tol[v]
+    ok_v &= st.load[v] - w[js] + w[i] >= mdl.floor[v] - st.tol[v]
+    ok_v &= st.hc[v] - h[js] + h[i] <= mdl.heavy_cap[v] + _EPS
+    if mdl.allowed is not None:
+        ok_v &= mdl.allowed[i, v]
+    js, v = js[ok_v], v[ok_v]
+    if js.size == 0:
+        return False
+    ok_t = (st.load[None, :] + w[js][:, None] <= (mdl.cap + st.tol)[None, :])
+    ok_t &= ~(h[js][:, None] & (st.hc + 1 > mdl.heavy_cap + _EPS)[None, :])
+    ok_t[np.arange(js.size), v] = False
+    if mdl.allowed is not None:
+        ok_t &= mdl.allowed[js]
+    if mdl.max_moves is not None:
+        d_i = st.move_delta(np.full(js.size, i), np.full(js.size, -1), v)
+        d_j = (cur[js] >= 0)[:, None] & (np.arange(m)[None, :] != cur[js][:, None])
+        d_j = d_j.astype(np.int64) - ((cur[js] >= 0) & (v != cur[js])).astype(np.int64)[:, None]
+        ok_t &= (d_i[:, None] + d_j) <= st.budget()
+    loss = np.where(ok_t, p[js, v][:, None] - p[js] - p[i, v][:, None], np.inf)
+    flat = int(np.argmin(loss))
+    if not np.isfinite(loss.flat[flat]):
+        return False
+    a, t = divmod(flat, m)
+    j, vv = int(js[a]), int(v[a])
+    st.apply(j, int(t))
+    st.apply(i, vv)
+    del n
     return True
 
 

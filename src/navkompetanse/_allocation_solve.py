@@ -420,7 +420,12 @@ def solve_model(
     if lp.status == "optimal":
         st = _State(model, round_lp(model, lp))
         stats["rounded_rest"] = int((st.x < 0).sum())
-        if place_rest(st) and lift_floors(st, deadline) and not model_violations(model, st.x):
+        placed = place_rest(st)
+        lifted = placed and lift_floors(st, deadline)
+        broken = model_violations(model, st.x) if lifted else ["not placed"]
+        stats["rounding"] = ("ok" if not broken else "no place for a bruker" if not placed
+                             else "floor not reached" if not lifted else "; ".join(broken[:3]))
+        if not broken:
             best_x = st.x
             obj = model.objective(best_x)
             stats["rounded_objective"] = obj
@@ -432,8 +437,8 @@ def solve_model(
         left = deadline - time.perf_counter()
         stats["method"] = "priced-gap"
         out = _solve_priced(model, time_limit=max(left, 0.05), seed=seed, gap_tol=gap_tol)
-        out.stats.update({f"lp_{k}" if not k.startswith("lp") else k: v
-                          for k, v in stats.items() if k != "method"})
+        out.stats.update({k: v for k, v in stats.items() if k != "method"})
+        out.stats["method"] = "priced-gap (fallback)"
         if out.assignment is not None and lp.status == "optimal" and lp.bound < out.bound:
             out.bound = max(lp.bound, out.objective)
             gap = (out.bound - out.objective) / max(1.0, abs(out.objective))
