@@ -8,6 +8,9 @@ Run::
 or ``PYTHONPATH=src python benchmarks/bench_allocation.py`` for a plain table (the numbers in
 ``docs/allocation.md``).
 
+``MILP_TIME_LIMIT=30`` shortens the milp reference. Wall-clock and CPU seconds are both printed:
+on a shared machine the CPU time is what the solve itself costs.
+
 Targets (issue 5): 1,800 brukere × 25 units under 0.3 s; 10,000 brukere × 150 units under 2 s
 with a certified gap of at most 0.1 %. Each case also solves the *same* model (every side
 constraint as a row) with ``scipy.optimize.milp`` and reports the runtime ratio and whether the
@@ -16,6 +19,7 @@ milp optimum lies between our objective and our bound.
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -35,7 +39,8 @@ CASES = {
     "1800x25": (25, 1800, 0.3, 1e-3),
     "10000x150": (150, 10_000, 2.0, 1e-3),
 }
-MILP_TIME_LIMIT = {"1800x25": 120.0, "10000x150": 120.0}
+MILP_TIME_LIMIT = {"1800x25": float(os.environ.get("MILP_TIME_LIMIT", 120.0)),
+                   "10000x150": float(os.environ.get("MILP_TIME_LIMIT", 120.0))}
 
 
 def _office(name: str):
@@ -86,19 +91,25 @@ def main() -> None:
         office = _office(name)
         kwargs = {"time_limit": 10 * target_s, "gap_tol": target_gap}
         allocate_portfolios(office, **kwargs)  # warm-up
-        times = []
-        for _ in range(3):
-            t = time.perf_counter()
+        times, cpu = [], []
+        for _ in range(5):
+            t, c = time.perf_counter(), time.process_time()
             result = allocate_portfolios(office, **kwargs)
             times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
         times.sort()
+        cpu.sort()
+        floors_ok = all(u.load_points >= u.balance_floor - 1e-9 for u in result.units.values())
         ref = _milp_reference(office, name)
         within = (result.objective - 1e-6 <= ref["milp_objective"] <= result.bound + 1e-6
                   if ref["milp_feasible"] else None)
-        print(f"{name}: median {times[1]:.3f} s (target {target_s} s), status {result.status}, "
-              f"gap {100 * result.gap:.4f} %, solves {result.stats.get('gap_solves')}, "
-              f"moves {result.n_moves}; milp {ref['milp_status']} in "
-              f"{ref['milp_runtime_s']:.2f} s (ratio {ref['milp_runtime_s'] / times[1]:.1f}x), "
+        print(f"{name}: median {times[2]:.3f} s wall, {cpu[2]:.3f} s CPU (target {target_s} s), "
+              f"status {result.status}, gap {100 * result.gap:.4f} %, "
+              f"method {result.stats.get('method')}, classes {result.stats.get('classes')}, "
+              f"LP rounds {result.stats.get('lp_rounds')}, moves {result.n_moves}, "
+              f"balance floor held: {floors_ok}; "
+              f"milp {ref['milp_status']} in "
+              f"{ref['milp_runtime_s']:.2f} s (ratio {ref['milp_runtime_s'] / times[2]:.1f}x), "
               f"milp objective {ref['milp_objective']:.4f} vs ours {result.objective:.4f} "
               f"bound {result.bound:.4f}, milp within [ours, bound]: {within}")
 

@@ -604,3 +604,20 @@ def test_class_lp_bound_is_above_the_milp_optimum(seed):
     assert exact.status == "optimal" and lp.status == "optimal" and not diag
     assert lp.bound >= exact.objective - 1e-9
     assert lp.stats["classes"] <= len(o.brukere)
+
+
+def test_fallback_to_priced_solve_gap_keeps_every_limit(monkeypatch):
+    from navkompetanse import _allocation_solve
+    from navkompetanse._allocation_lp import solve_class_lp
+
+    def broken(model, **kw):
+        lp = solve_class_lp(model, **kw)
+        lp.status = "error"  # as if the LP had stopped on the time limit
+        return lp
+
+    monkeypatch.setattr(_allocation_solve, "solve_class_lp", broken)
+    o = three_unit_office()
+    r = allocate_portfolios(o, policy=FLOOR, max_moves=6, time_limit=5)
+    check_result(o, r, FLOOR, max_moves=6)
+    assert r.stats["method"].startswith("priced-gap")
+    assert r.units["C000001"].load_points >= r.units["C000001"].balance_floor

@@ -229,6 +229,7 @@ def build_model(
     hard_specialty: bool = False,
     allow_overflow: bool = False,
     arrays: OfficeArrays | None = None,
+    relax_balance: bool = False,
 ) -> tuple[AllocationModel, list[Diagnosis], list[str]]:
     """Build the model; return it, the diagnoses that make it infeasible, and overflow notes.
 
@@ -291,8 +292,12 @@ def build_model(
     heavy_cap = heavy_limit.astype(float).copy()
     w_max = float(weight.max()) if n else 0.0
     floor = balance_floor(fair, policy.balance_slack, w_max)
+    if relax_balance:  # whole brukere could not be dealt within the caps: one bruker's room
+        cap = np.maximum(cap, fair + w_max)
+        notes.append("Balansegrensen er hevet med inntil én bruker per enhet for at hele brukere "
+                     "skal gå opp.")
     per_pos = policy.capacity_points_per_position
-    overflow = False
+    overflow = relax_balance
     if m == 0 and n > 0:
         diagnoses.append(Diagnosis(
             "capacity",
@@ -428,7 +433,8 @@ def build_model(
         bruker_ids=arr.bruker_ids, unit_ids=unit_ids, unit_members=tuple(tuple(u) for u in units),
         need=arr.need, cover=cover, fit=fit, profit=profit, specialty_match=specialty_match,
         weight=weight, heavy=heavy, capacity=capacity, fair_share=fair, balance_cap=balance_cap,
-        cap=cap, floor=np.minimum(floor, cap), heavy_limit=heavy_limit.astype(float), heavy_cap=heavy_cap, position=position,
+        cap=cap, floor=np.minimum(floor, cap), heavy_limit=heavy_limit.astype(float),
+        heavy_cap=heavy_cap, position=position,
         base_profit=base_profit, continuity_bonus=float(policy.continuity_bonus),
         allowed=allowed, current=current.astype(np.int64), pinned=pinned_u,
         max_moves=max_moves, overflow=overflow,

@@ -1,6 +1,8 @@
-"""Solving the allocation model: GAP core plus Lagrangian prices, repair and a valid bound.
+"""Solving the allocation model: the class LP first, GAP with Lagrangian prices as fallback.
 
-Private helper of :mod:`navkompetanse.allocation`.
+Private helper of :mod:`navkompetanse.allocation`. :func:`solve_model` solves the class LP of
+:mod:`._allocation_lp` (bound) and rounds it (plan). Only when that fails does it fall back to
+:func:`_solve_priced`, described below.
 
 ``solve_gap`` has one capacity row per unit. The other side constraints are handled here:
 
@@ -48,15 +50,12 @@ class SolveOutcome:
 
 
 def _solve_gap(gap_tol: float):
-    """``solve_gap`` with its stopping gap set to ours when it takes one (beyond the contract)."""
+    """``solve_gap`` with its stopping gap set to ours."""
     import functools
-    import inspect
 
     from .optimize import solve_gap  # imported late: the optimisation core may load slowly
 
-    if "rel_gap" in inspect.signature(solve_gap).parameters:
-        return functools.partial(solve_gap, rel_gap=gap_tol)
-    return solve_gap
+    return functools.partial(solve_gap, rel_gap=gap_tol)
 
 
 def repair(model: AllocationModel, x: np.ndarray) -> np.ndarray | None:

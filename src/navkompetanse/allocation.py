@@ -593,6 +593,13 @@ def allocate_portfolios(
     if diagnoses:
         return _infeasible(model, diagnoses)
     outcome = solve_model(model, time_limit=time_limit, seed=seed, gap_tol=gap_tol)
+    if outcome.status == "infeasible" and allow_overflow:
+        # Whole brukere do not fit under the balance caps (tiny offices): allow one bruker's
+        # weight above the fair share, as the overflow rule does, and report it.
+        model, _, notes = build_model(
+            office, units, policy, pinned=pinned, max_moves=max_moves,
+            hard_specialty=hard_specialty, allow_overflow=True, relax_balance=True)
+        outcome = solve_model(model, time_limit=time_limit, seed=seed, gap_tol=gap_tol)
     if outcome.assignment is None:
         if outcome.status == "infeasible":
             return _infeasible(model, [_packing_diagnosis(model)], outcome.stats)
