@@ -64,8 +64,11 @@ def check_invariants(result: PairingResult, office: Office, *, required=(), forb
     assert not {tuple(sorted(p)) for p in forbidden} & got
     for p in result.pairs:
         assert p.members == tuple(sorted(p.members))
+        assert p.gain_exact, p  # every proposed pair's gain is an exact LP difference
         if p.members not in pinned:
-            assert p.gain > 0 and p.gain >= min_gain - 1e-9, p
+            assert p.gain > 0, p
+            if not p.existing:  # kept pairs answer to the continuity threshold instead
+                assert p.gain >= min_gain - 1e-9, p
     if max_pairs is not None:
         assert len(result.pairs) <= max_pairs
     assert result.bound >= result.objective - 1e-6
@@ -201,6 +204,103 @@ def test_existing_pair_kept_by_continuity_and_learning_bonus():
     assert pair.learning_relation and pair.learning_bonus == pytest.approx(0.5)
     base = pair_veiledere(domain_office()).pairs[0]
     assert pair.gain == pytest.approx(base.gain + 0.5)
+
+
+def test_continuity_threshold_decides_whether_an_existing_pair_is_split():
+    """Kept unless changing it gains more than Policy.pair_continuity_threshold."""
+    from navkompetanse.policy import Policy
+
+    office = domain_office(pairs=((REL, "Z200000"),))
+    _, model = _model_of(office)
+    ix = {ident: k for k, ident in enumerate(sorted(office.idents))}
+    today = tuple(sorted((ix[REL], ix["Z200000"])))
+    better = tuple(sorted((ix[REL], ix[FORV])))
+    # what the change gains for the brukere, less the min_gain a new pair must earn
+    delta = model.evaluate([better]).value - model.evaluate([today]).value - 0.25
+    assert delta > 0.5
+    for threshold, kept in ((delta - 0.2, False), (delta + 0.2, True)):
+        policy = Policy().model_copy(update={"pair_continuity_threshold": threshold})
+        result = pair_veiledere(office, policy=policy)
+        check_invariants(result, office)
+        members = {p.members for p in result.pairs}
+        assert ((REL, "Z200000") in members) is kept, (threshold, delta, members)
+        assert ((REL, FORV) in members) is not kept
+        if kept:
+            pair = result.pair_of(REL)
+            assert pair.existing and "fortsetter som par" in result.explain(REL)
+
+
+def test_existing_pair_is_not_held_to_min_gain_but_needs_a_gain():
+    office = domain_office(pairs=((REL, FORV),))
+    result = pair_veiledere(office, min_gain=100.0)  # a new pair could never earn this
+    assert [p.members for p in result.pairs] == [(REL, FORV)]
+    assert result.pairs[0].existing and 0 < result.pairs[0].gain < 100
+    assert pair_veiledere(office, min_gain=100.0, keep_existing=False).pairs == ()
+    # two identical profiles working as a pair today gain nothing: they are split
+    same = domain_office(pairs=(("Z200000", "Z200001"),))
+    assert ("Z200000", "Z200001") not in {p.members for p in pair_veiledere(same).pairs}
+
+
+def test_singles_carry_a_labelled_estimate():
+    office = domain_office()
+    result = pair_veiledere(office, forbidden=[(REL, FORV)], min_gain=0.0)
+    for ident, est in result.estimates.items():
+        assert est["exact"] is False and ident in result.singles
+    if FORV in result.estimates:
+        assert "anslag" in result.explain(FORV)
+        assert "estimate" in result.explain(FORV, lang="en")
+
+
+def test_warm_lp_agrees_with_linprog():
+    """The warm-started HiGHS LP (column generation) gives linprog's optimum."""
+    import navkompetanse._pairing_lp as lp_mod
+    from navkompetanse.synthetic import synthetic_office
+
+    office = synthetic_office(24, 1700, seed=5)
+    _, model = _model_of(office)
+    rng = np.random.default_rng(3)
+    cand = np.argwhere(np.triu(model.candidate, 1))
+    warm = lp_mod.AllocationLP(model._fit_table, model.count, model.points)
+    old = lp_mod.PAIRING_LP_BACKEND
+    lp_mod.PAIRING_LP_BACKEND = "linprog"
+    try:
+        cold = lp_mod.AllocationLP(model._fit_table, model.count, model.points)
+    finally:
+        lp_mod.PAIRING_LP_BACKEND = old
+    assert cold.backend == "linprog"
+    for trial in range(12):
+        used, pairs = set(), []
+        for i in rng.permutation(len(cand))[: 3 + trial]:
+            a, b = map(int, cand[i])
+            if a not in used and b not in used:
+                used |= {a, b}
+                pairs.append((a, b))
+        units = model.units_of(pairs)
+        cover = np.array([model._cover_ix[u[0], u[-1]] for u in units])
+        cap = np.bincount(cover, weights=[model.unit_capacity(*u) for u in units],
+                          minlength=model._fit_table.shape[1])
+        a, b = warm.solve(cap), cold.solve(cap)
+        assert a.value == pytest.approx(b.value, rel=1e-9, abs=1e-7)
+        assert np.allclose(a.x.sum(axis=1), model.count)
+        assert ((a.x * model.points[:, None]).sum(axis=0) <= cap + 1e-6).all()
+    if warm.backend == "warm":
+        assert warm.n_warm == 12 and warm.n_fallback == 0
+
+
+def test_gains_exact_on_a_synthetic_office():
+    from navkompetanse.synthetic import synthetic_office
+
+    office = synthetic_office(40, 2900, seed=2)
+    result, model = _model_of(office)
+    check_invariants(result, office)
+    assert result.pairs and all(p.gain_exact for p in result.pairs)
+    ix = {ident: k for k, ident in enumerate(sorted(office.idents))}
+    pairs = [tuple(sorted((ix[a], ix[b]))) for a, b in (p.members for p in result.pairs)]
+    full = model.evaluate(pairs).value
+    for p, pair in list(zip(result.pairs, pairs, strict=True))[:4]:
+        without = model.evaluate([q for q in pairs if q != pair]).value
+        assert p.gain == pytest.approx(full - without + p.learning_bonus, abs=1e-6)
+    assert result.stats["n_lp"] >= len(result.pairs)
 
 
 def test_empty_and_tiny_offices():

@@ -21,7 +21,7 @@ from ._pairing_model import PairingModel, search_pairing
 from .exceptions import InvalidInputError, Problem
 from .models import DIMENSIONS, CompetenceProfile, Dimension, Office
 from .policy import Policy
-from .scoring import fit_matrix, office_arrays, unit_cover, unit_id
+from .scoring import office_arrays, unit_id
 
 __all__ = ["Pair", "PairingResult", "pair_veiledere"]
 
@@ -32,6 +32,11 @@ LEFT_OVER = "left over"
 RULE = "excluded by a rule"
 
 _METHODS = ("allocation", "prices")
+
+#: Allocation LPs the search may spend (rounds + local search + Lagrangian heuristic), on top
+#: of one LP per proposed pair for its exact gain. A count, so results do not depend on the
+#: machine; each LP is a warm re-solve of a few milliseconds (see ``_pairing_lp``).
+_LP_BUDGET = 40
 
 _TASK_NB = {
     Dimension.relasjonell: "brukermøtene",
@@ -73,8 +78,8 @@ class Pair:
         from no cover to full cover): the allocation objective with the pair less the
         objective with the two as singles (every other pair kept), plus the learning bonus.
     gain_exact : bool
-        True when ``gain`` is the exact LP value; False when it is the proven lower bound
-        from the allocation's prices (large offices, work budget spent).
+        True when ``gain`` is the exact LP value (always, unless ``time_limit`` cut the
+        call short: then it is the proven lower bound from the allocation's prices).
     learning_bonus : float
         The part of ``gain`` that is ``Policy.pair_learning_bonus`` (a learning relation).
     combined_profile : CompetenceProfile
@@ -167,8 +172,14 @@ class PairingResult:
     assignment : dict
         ``{bruker id: unit id}`` of the allocation the pairing was judged by, from the LP
         (largest share), empty if the office has no brukere.
+    estimates : dict
+        ``{ident: {"partner", "estimated_gain", "exact": False}}`` for singles who had a
+        partner worth ``min_gain`` by the price estimate ``w(μ*)`` at the final prices: an
+        *estimate*, not an allocation LP (only proposed pairs get exact gains). Shown in
+        ``explain(ident)``.
     stats : dict
-        Counts and timings.
+        Counts: allocation LPs (``n_lp``; ``n_search_lp`` of them in the search, the rest
+        for exact gains), exact matchings, price-and-match rounds.
     """
 
     pairs: tuple[Pair, ...]
@@ -181,6 +192,7 @@ class PairingResult:
     status: str
     message: str
     assignment: dict = field(default_factory=dict, repr=False)
+    estimates: dict = field(default_factory=dict, repr=False)
     stats: dict = field(default_factory=dict, repr=False)
     _names: dict = field(default_factory=dict, repr=False)
 
@@ -320,6 +332,19 @@ class PairingResult:
         return float(self.stats.get("pair_overhead", 0.0))
 
     def _explain_single(self, ident: str, lang: str) -> str:
+        text = self._explain_single_reason(ident, lang)
+        est = self.estimates.get(ident)
+        if est and self.singles[ident] != NO_GAIN:
+            gain = _num(est["estimated_gain"], lang)
+            if lang == "nb":
+                text += (f" Beste alternativ er {est['partner']}, anslått gevinst {gain} "
+                         "(et anslag fra prisene i fordelingen, ikke regnet ut eksakt).")
+            else:
+                text += (f" The best alternative is {est['partner']}, estimated gain {gain} "
+                         "(an estimate from the allocation's prices, not computed exactly).")
+        return text
+
+    def _explain_single_reason(self, ident: str, lang: str) -> str:
         reason = self.singles[ident]
         if lang == "nb":
             if reason == NOT_PAIRABLE:
@@ -364,6 +389,7 @@ class PairingResult:
             "optimality": self.optimality,
             "status": self.status,
             "message": self.message,
+            "estimates": {k: dict(v) for k, v in self.estimates.items()},
         }
 
     def to_frame(self):
@@ -576,16 +602,19 @@ def pair_veiledere(
                 policy.pair_learning_bonus
     existing = {tuple(sorted(p)) for p in office.pairs}
     continuity = np.zeros((n, n))
+    kept_today = np.zeros((n, n), dtype=bool)
     if keep_existing:
         for a, b in existing:
-            continuity[index[a], index[b]] = continuity[index[b], index[a]] = \
-                policy.pair_continuity_threshold
+            ia, ib = index[a], index[b]
+            if candidate[ia, ib]:
+                kept_today[ia, ib] = kept_today[ib, ia] = True
+                continuity[ia, ib] = continuity[ib, ia] = policy.pair_continuity_threshold
 
     model = PairingModel(
         levels=levels, capacity=arrays.capacity, need=uniq[:, :4].astype(np.int64),
         count=count.astype(float), points=uniq[:, 4].astype(float), policy=policy,
         candidate=candidate, learning=learning, continuity=continuity, required=req_ix,
-        pair_cost=float(min_gain),
+        pair_cost=float(min_gain), existing=kept_today,
     )
     start = [frozenset()]
     kept = frozenset(tuple(sorted((index[a], index[b]))) for a, b in existing
@@ -595,7 +624,12 @@ def pair_veiledere(
     outcome = search_pairing(
         model, start=start, min_gain=float(min_gain), max_pairs=max_pairs,
         rounds=8 if method == "allocation" else 1,
-        work_budget=0.5 if method == "allocation" else 0.0,
+        # small offices (<= 12 veiledere, LPs of a millisecond) get a thorough local search
+        lp_budget=(_LP_BUDGET * (3 if n <= 12 else 1)) if method == "allocation" else 2,
+        move_limit=None if n <= 12 else 12,
+        max_idle=3 if n <= 12 else 1,
+        bound_steps=(20 if n <= 12 else 8) if method == "allocation" else 0,
+        exact_heuristic=n <= 12,
         time_limit=time_limit,
     )
     return _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, index,
@@ -615,19 +649,34 @@ def _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, i
     assignment: dict[str, str] = {}
     members_of_unit: dict[int, list[int]] = {}
     if len(bruker_group):
+        # whole brukere from the LP shares: per group, largest-remainder rounding of its flow
         flow = best.flow  # [group, unit] brukere of each group at each unit
-        remaining = flow.copy()
-        for b_ix in np.argsort(bruker_group, kind="stable"):
-            g = bruker_group[b_ix]
-            u = int(np.argmax(remaining[g]))
-            remaining[g, u] -= 1.0
-            assignment[arrays.bruker_ids[b_ix]] = unit_names[u]
-            members_of_unit.setdefault(u, []).append(int(b_ix))
+        by_group = np.argsort(bruker_group, kind="stable")
+        starts = np.searchsorted(bruker_group[by_group], np.arange(len(flow) + 1))
+        for g in range(len(flow)):
+            members = by_group[starts[g]:starts[g + 1]]
+            if not len(members):
+                continue
+            share = np.maximum(flow[g], 0.0)
+            total = share.sum()
+            share = share * (len(members) / total) if total > 0 else share
+            whole = np.floor(share + 1e-9).astype(np.int64)
+            short = len(members) - int(whole.sum())
+            if short > 0:
+                frac = share - whole
+                whole[np.lexsort((np.arange(len(frac)), -frac))[:short]] += 1
+            elif short < 0:  # pragma: no cover - round-off only
+                whole[np.argmax(whole)] += short
+            at = 0
+            for u in np.flatnonzero(whole):
+                chunk = members[at:at + whole[u]]
+                at += whole[u]
+                members_of_unit.setdefault(int(u), []).extend(int(b) for b in chunk)
+                for b_ix in chunk:
+                    assignment[arrays.bruker_ids[b_ix]] = unit_names[u]
     unit_pos = {u: i for i, u in enumerate(units)}
 
     pairs_out = []
-    fit_cache = fit_matrix(arrays.need, unit_cover(levels, [(k,) for k in range(n)]), policy) \
-        if len(bruker_group) else np.zeros((0, n))
     for a, b in sorted(best.pairs):
         ia, ib = idents[a], idents[b]
         combined = np.maximum(levels[a], levels[b])
@@ -649,8 +698,9 @@ def _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, i
         brukere = tuple(sorted(arrays.bruker_ids[i] for i in b_ix))
         n_only, typical = 0, {}
         if b_ix:
-            pair_fit = fit_matrix(arrays.need[b_ix], combined[None, :], policy)[:, 0]
-            alone = np.maximum(fit_cache[b_ix, a], fit_cache[b_ix, b])
+            grp = bruker_group[b_ix]
+            pair_fit = model.fit(a, b)[grp]
+            alone = np.maximum(model.fit(a)[grp], model.fit(b)[grp])
             only = pair_fit > alone + 1e-12
             n_only = int(only.sum())
             if n_only:
@@ -677,6 +727,7 @@ def _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, i
     w_final = model.pair_values(best.mu, mask=complementary & pairable) + model.learning
     np.fill_diagonal(w_final, -np.inf)
     singles = {}
+    estimates: dict[str, dict] = {}
     capped = max_pairs is not None and len(best.pairs) >= max_pairs
     for k in range(n):
         if k in paired:
@@ -687,6 +738,10 @@ def _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, i
             continue
         valuable = complementary[k] & pairable[k] & (w_final[k] >= max(min_gain, 1e-9))
         valuable[k] = False
+        if valuable.any():  # the best partner by the price estimate (not an LP)
+            j = int(np.argmax(np.where(valuable, w_final[k], -np.inf)))
+            estimates[ident] = {"partner": idents[j], "estimated_gain": float(w_final[k, j]),
+                                "exact": False}
         if not valuable.any():
             singles[ident] = NO_GAIN
             continue
@@ -718,7 +773,10 @@ def _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, i
     message = (f"method={method}: {outcome.rounds} price-and-match rounds, {outcome.n_lp} "
                f"allocation LPs, {len(outcome.dissolved)} pairs dropped by the min-gain rule")
     if n_lb:
-        message += f"; {n_lb} gains are proven lower bounds (work budget spent)"
+        message += f"; {n_lb} gains are proven lower bounds (time_limit reached)"
+    if estimates:
+        message += (f"; {len(estimates)} singles have a partner by price estimate only "
+                    "(see estimates)")
     if model.factor > 1.0 + policy.balance_slack:
         message += "; the office's load is above its capacity, every unit is over its points"
     order_pairs = tuple(sorted(pairs_out, key=lambda p: p.members))
@@ -727,7 +785,10 @@ def _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, i
         allocation_objective=float(best.value), bound=bound, gap=float(gap),
         optimality=optimality, status=status, message=message,
         assignment=dict(sorted(assignment.items())),
-        stats={"n_lp": outcome.n_lp, "rounds": outcome.rounds, "history": outcome.history,
+        estimates=dict(sorted(estimates.items())),
+        stats={"n_lp": outcome.n_lp, "n_search_lp": outcome.n_search_lp,
+               "n_matchings": outcome.n_matchings, "lp_backend": model.lp.backend,
+               "rounds": outcome.rounds, "history": outcome.history,
                "dissolved": {unit_id((idents[a], idents[b])): g
                              for (a, b), g in outcome.dissolved.items()},
                "pair_overhead": policy.pair_overhead, "capacity_factor": model.factor},
