@@ -671,9 +671,29 @@ def search_pairing(
                 dissolved[p] = gains[p][0]
             best = ev_of(best.pairs - {p for _, p in weak}, search=False)
             break
-        p = weak[0][1]
-        dissolved[p] = gains[p][0]
-        best = ev_of(best.pairs - {p}, search=False)
+        if len(weak) > 3:
+            # many weak pairs (a rough proposal): drop them all, then put back one at a time
+            # those that earn their keep on their own (one LP each, best estimate first)
+            dropped = [q for _, q in weak]
+            for q in dropped:
+                dissolved[q] = gains[q][0]
+            best = ev_of(best.pairs - set(dropped), search=False)
+            w_now = model.pair_values(best.mu) + model.bonus
+            for q in sorted(dropped, key=lambda q: (-w_now[q], q)):
+                if out_of_time():
+                    break
+                trial = ev_of(best.pairs | {q}, search=False)
+                gain = trial.value - best.value + model.learning_bonus(q)
+                if keeps(model, q, gain, min_gain) and better(trial, best):
+                    best = trial
+                    del dissolved[q]
+            continue
+        while weak:  # drop the weakest, re-check only the others that were weak
+            p = weak[0][1]
+            dissolved[p] = gains[p][0]
+            best = ev_of(best.pairs - {p}, search=False)
+            gains = exact_gains(best, [q for _, q in weak[1:]])
+            weak = weak_of(gains)
     gains = _gain_bounds(model, best)  # the report: exact gains of every pair
     gains.update(exact_gains(best, gains))
 
