@@ -114,6 +114,16 @@ def test_pairing_specialists_beats_spreading_them():
     assert rel_forv > spread.allocation_objective + 0.1
 
 
+def test_cached_idents_of_the_input_do_not_leak_into_the_canonical_order():
+    """Office.idents is a cached property; copying the office must not carry it over."""
+    office = domain_office()
+    shuffled = office.model_copy(update={"veiledere": tuple(reversed(office.veiledere))})
+    assert shuffled.idents[0] != REL  # touch the cache in input order
+    result = pair_veiledere(shuffled)
+    assert [p.members for p in result.pairs] == [(REL, FORV)]
+    assert result.pairs[0].leads[Dimension.relasjonell] == (REL,)
+
+
 def test_identical_profiles_never_pair():
     vs = [Veileder(ident=f"Z30000{i}", profile=profile(4, 2, 3, 5)) for i in range(4)]
     office = Office(enhet="0315", name="x", veiledere=vs, brukere=heavy(10) + ordinary(120))

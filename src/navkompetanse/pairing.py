@@ -509,12 +509,12 @@ def pair_veiledere(
     max_pairs : int, optional
         Most pairs in the result (required ones included).
     min_gain : float
-        Least gain (fit units) a proposed pair must bring; it is also charged per pair in the
+        Least gain (fit units) a new pair must bring; it is also charged per new pair in the
         objective, so the search only forms pairs that earn it. Default 0.25.
     keep_existing : bool
-        Give the office's current pairs the continuity bonus
-        ``policy.pair_continuity_threshold``: they are split only when another pairing gains
-        more than that.
+        Keep the office's current pairs unless a change gains more than
+        ``policy.pair_continuity_threshold`` (they earn it as a bonus in the objective and are
+        not charged ``min_gain``); a current pair that gains nothing at all is split.
     method : {"allocation", "prices"}
         ``"allocation"`` (default): price-and-match rounds plus local search scored by the
         allocation. ``"prices"``: one matching on the prices of today's units (faster, no
@@ -554,6 +554,11 @@ def pair_veiledere(
     order = sorted(range(office.n_veiledere), key=lambda k: office.veiledere[k].ident)
     veiledere = [office.veiledere[k] for k in order]
     canon = office.model_copy(update={"veiledere": tuple(veiledere)})
+    # model_copy carries the input's cached views (Office.idents is a cached_property):
+    # drop them, or the canonical arrays would be labelled in the input's order
+    for cached in ("idents", "veileder_by_ident", "bruker_by_id"):
+        canon.__dict__.pop(cached, None)
+    assert canon.idents == tuple(v.ident for v in veiledere)
     arrays = office_arrays(canon, policy)
     idents = arrays.idents
     index = {ident: k for k, ident in enumerate(idents)}
