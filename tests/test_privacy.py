@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from navkompetanse import Bruker
+from navkompetanse import Bruker, Office, Problem
+from navkompetanse.models import office_problems
 from navkompetanse.privacy import contains_fodselsnummer, is_fodselsnummer
 
 K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -64,3 +65,33 @@ def test_spaced_number_inside_an_id_is_found():
     number = with_check_digits("150765005")
     assert number is not None
     assert contains_fodselsnummer(f"x {number[:6]} {number[6:]}")
+
+
+def test_refused_number_is_not_echoed_in_the_error():
+    number = with_check_digits("150765005")
+    assert number is not None
+    with pytest.raises(ValidationError) as err:
+        Bruker(id=number)
+    assert number not in str(err.value)
+    with pytest.raises(ValidationError) as err:
+        Office.model_validate({"enhet": "0315", "name": "x", "brukere": [{"id": number}]})
+    assert number not in str(err.value)
+
+
+def test_cross_reference_problems_mask_the_number():
+    number = with_check_digits("150765005")
+    data = {"enhet": "0315", "name": "x", "pairs": [[number, "Z100001"]],
+            "learning_relations": [{"mentor": f"x{number}", "learner": "Z100001"}]}
+    problems = office_problems(data)
+    assert problems and all(number not in str(p) for p in problems)
+    assert {"*" * 11, "x" + "*" * 11} <= {p.value for p in problems}
+    with pytest.raises(ValidationError) as err:
+        Office.model_validate(data)
+    assert number not in str(err.value)
+
+
+def test_problem_masks_any_number_it_is_given():
+    number = with_check_digits("150765005")
+    problem = Problem("brukere[0]", "id", "bad", [f"b-{number}", "b-2"])
+    assert problem.value == [f"b-{'*' * 11}", "b-2"]
+    assert number not in str(problem) and number not in str(problem.to_dict())

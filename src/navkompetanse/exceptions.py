@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .privacy import mask_fodselsnummer
+
 __all__ = [
     "CapacityWarning",
     "InfeasibleError",
@@ -43,9 +45,14 @@ class Problem:
     hint: str = ""
     source: str = ""
 
+    def __post_init__(self) -> None:
+        # A problem is shown, printed and shared: never with a fødselsnummer in it.
+        object.__setattr__(self, "value", mask_fodselsnummer(self.value))
+
     def __str__(self) -> str:
         where = f"{self.source}: {self.location}" if self.source else self.location
-        text = f"{where} [{self.field}]: {self.message}" if self.field else f"{where}: {self.message}"
+        text = f"{where} [{self.field}]: " if self.field else f"{where}: "
+        text += self.message
         if self.value is not None:
             shown = repr(self.value)
             text += f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"

@@ -70,15 +70,6 @@ Path_ = tuple[str | int, ...]  # a JSON path as a tuple: ("brukere", 12, "veiled
 # Collecting problems
 # --------------------------------------------------------------------------------------------
 
-def _mask(value: Any) -> Any:
-    """``value`` with every digit starred when it holds a fødselsnummer (so reports are safe)."""
-    if isinstance(value, str):
-        return re.sub(r"\d", "*", value) if contains_fodselsnummer(value) else value
-    if isinstance(value, list | tuple):
-        return type(value)(_mask(v) for v in value)
-    return value
-
-
 def _has_fodselsnummer(value: Any) -> bool:
     if isinstance(value, str):
         return contains_fodselsnummer(value)
@@ -102,9 +93,8 @@ class _Report:
         self, location: str, field_: str, message: str, value: Any = None, hint: str = "",
         source: str = "", *, personal: bool = False,
     ) -> None:
-        if _has_fodselsnummer(value):
-            personal, value = True, _mask(value)
-        self.personal |= personal
+        # Problem masks the number itself; here it only makes the error a PersonalDataError.
+        self.personal |= personal or _has_fodselsnummer(value)
         self.problems.append(Problem(location, field_, message, value, hint, source))
 
     def raise_if_any(self, source: str) -> None:

@@ -88,7 +88,9 @@ class Malgruppe(StrEnum):
     sosialhjelp = "sosialhjelp"
 
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+#: ``hide_input_in_errors``: a refused fødselsnummer must not be echoed back in the error text
+#: (``errors()`` keeps the input, so the loaders can still report it masked).
+_FROZEN = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, hide_input_in_errors=True)
 
 
 def _unique_sorted(values: Iterable[Any], what: str) -> tuple[Any, ...]:

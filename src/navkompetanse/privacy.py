@@ -10,8 +10,9 @@ a near miss with a wrong check digit is not (it cannot be a real number).
 from __future__ import annotations
 
 import re
+from typing import Any
 
-__all__ = ["contains_fodselsnummer", "is_fodselsnummer"]
+__all__ = ["contains_fodselsnummer", "is_fodselsnummer", "mask_fodselsnummer"]
 
 _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -49,3 +50,21 @@ def contains_fodselsnummer(text: str) -> bool:
     """True when any standalone 11-digit run in ``text`` (spaces and dots ignored) is one."""
     compact = re.sub(r"[\s.]", "", text)
     return any(is_fodselsnummer(m.group()) for m in _ELEVEN_DIGITS.finditer(compact))
+
+
+def mask_fodselsnummer(value: Any) -> Any:
+    """``value`` with every digit starred when it holds a fødselsnummer, so it can be shown.
+
+    Strings are masked whole (the number may be split by spaces or dots); lists and tuples
+    item by item; anything else is returned as it is.
+
+    Examples
+    --------
+    >>> mask_fodselsnummer("b-15076500565"), mask_fodselsnummer(["b-1", "15076500565"])
+    ('b-***********', ['b-1', '***********'])
+    """
+    if isinstance(value, str):
+        return re.sub(r"\d", "*", value) if contains_fodselsnummer(value) else value
+    if isinstance(value, list | tuple):
+        return type(value)(mask_fodselsnummer(v) for v in value)
+    return value
