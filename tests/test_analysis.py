@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 from navkompetanse import Office
@@ -40,3 +41,10 @@ def test_render_in_both_languages():
     assert "Dekning" in cmap.render("nb") and "Cover" in cmap.render("en")
     assert "relasjonell" in cmap.render()
     assert cmap.to_dict()["dimensions"][0]["cover_ratio"] == 50.0
+
+
+def test_to_dict_is_strict_json():
+    # structure has no high need: its ratio is infinite, which JSON cannot hold
+    data = competence_map(_office()).to_dict()
+    assert data["dimensions"][1]["cover_ratio"] is None
+    json.dumps(data, allow_nan=False)

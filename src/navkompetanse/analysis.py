@@ -48,7 +48,11 @@ class CompetenceMap:
 
     def to_dict(self) -> dict:
         return {
-            "dimensions": [asdict(d) | {"cover_ratio": d.cover_ratio} for d in self.dimensions],
+            # No high need gives an infinite ratio; JSON has no Infinity, so write null.
+            "dimensions": [
+                asdict(d) | {"cover_ratio": d.cover_ratio if np.isfinite(d.cover_ratio) else None}
+                for d in self.dimensions
+            ],
             "avdeling_levels": self.avdeling_levels,
             "n_veiledere": self.n_veiledere,
             "n_brukere": self.n_brukere,

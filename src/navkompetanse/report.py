@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -86,7 +87,8 @@ def run_plan(
     payload["allocation"] = proposal.to_dict()
     payload["today"] = today.metrics()
     if json_path is not None:
-        json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+        text = json.dumps(_strict_json(payload), indent=2, ensure_ascii=False, allow_nan=False)
+        json_path.write_text(text, encoding="utf-8")
         print(f"\n{'Skrev' if nb else 'Wrote'} {json_path}", file=out)
     if report_path is not None:
         report_path.write_text(_html(office, sections, lang), encoding="utf-8")
@@ -95,6 +97,20 @@ def run_plan(
         print(proposal.describe(lang), file=sys.stderr)
         return 3
     return 0
+
+
+def _strict_json(value: Any) -> Any:
+    """``value`` with NaN and infinities as None: JSON has no NaN, and other tools read this.
+
+    (An infeasible allocation has no objective or bound, so those are NaN in its ``to_dict``.)
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict_json(v) for v in value]
+    return value
 
 
 def _pairs_text(pairing: PairingResult, lang: str) -> str:
