@@ -28,6 +28,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, got {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="navkompetanse",
@@ -46,8 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("office", type=Path, help="office JSON file or CSV folder")
     plan.add_argument("--json", type=Path, help="write the plan as JSON here")
     plan.add_argument("--report", type=Path, help="write an HTML report here")
-    plan.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
-    plan.add_argument("--max-moves", type=int, default=None,
+    plan.add_argument("--time-limit", type=_positive_seconds, default=10.0,
+                      help="seconds (default 10)")
+    plan.add_argument("--max-moves", type=_count, default=None,
                       help="move at most this many brukere from their current veileder")
     plan.add_argument("--no-pairs", action="store_true", help="allocate to single veiledere only")
 
@@ -83,7 +100,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except InfeasibleError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INFEASIBLE
-    except FileNotFoundError as exc:
+    except OSError as exc:  # a path that is not there, not writable, a file for a folder ...
         print(f"navkompetanse: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
