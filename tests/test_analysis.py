@@ -16,7 +16,8 @@ def _office() -> Office:
 
     return Office.model_validate({
         "enhet": "0315", "name": "NAV Test",
-        "veiledere": [v("Z100001", 5, 2, "A"), v("Z100002", 2, 4, "A", 50), v("Z100003", 3, 3, "B")],
+        "veiledere": [v("Z100001", 5, 2, "A"), v("Z100002", 2, 4, "A", 50), v("Z100004", 2, 2, "A"),
+                      v("Z100003", 3, 3, "B")],
         "brukere": [
             {"id": "b1", "innsatsgruppe": "SPESIELT_TILPASSET_INNSATS"},  # rel 4, 2 points
             {"id": "b2", "innsatsgruppe": "STANDARD_INNSATS"},  # nothing high
@@ -31,9 +32,19 @@ def test_counts_and_cover_ratio():
     assert (rel.brukere_high_need, rel.workload_high_need) == (1, 2.0)
     assert (rel.veiledere_high_level, rel.capacity_high_level) == (1, 100.0)
     assert rel.cover_ratio == 50.0
-    assert (forv.brukere_high_need, forv.veiledere_high_level, forv.capacity_high_level) == (1, 1, 50.0)
+    high_forv = (forv.brukere_high_need, forv.veiledere_high_level, forv.capacity_high_level)
+    assert high_forv == (1, 1, 50.0)
     assert stru.brukere_high_need == 0 and math.isinf(stru.cover_ratio)
-    assert cmap.avdeling_levels["A"]["relasjonell"] == 3.5
+    assert cmap.avdeling_levels["A"]["relasjonell"] == 3.0  # (5 + 2 + 2) / 3
+
+
+def test_small_avdelinger_are_not_shown():
+    # B is one veileder: her mean is her own profile
+    cmap = competence_map(_office())
+    assert "B" not in cmap.avdeling_levels and cmap.n_avdelinger_hidden == 1
+    assert cmap.to_dict()["n_avdelinger_hidden"] == 1
+    assert "  B:" not in cmap.render() and "vises ikke" in cmap.render()
+    assert "not shown" in cmap.render("en")
 
 
 def test_render_in_both_languages():

@@ -10,11 +10,16 @@ from .models import DIMENSIONS, Office
 from .policy import Policy
 from .scoring import office_arrays
 
-__all__ = ["CompetenceMap", "DimensionCover", "competence_map"]
+__all__ = ["MIN_GROUP_SIZE", "CompetenceMap", "DimensionCover", "competence_map"]
 
 #: A need or a level at or above this is "high": the level of someone who works independently
 #: and more (4 = strong, 5 = can teach others).
 HIGH = 4
+
+#: The smallest group whose mean levels are shown. In a group of two, each can read the
+#: other's profile off the mean (DOMAIN.md: reports about small groups must not identify
+#: individuals); from three on, a member learns only the sum of the others.
+MIN_GROUP_SIZE = 3
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class CompetenceMap:
     avdeling_levels: dict[str, dict[str, float]]
     n_veiledere: int
     n_brukere: int
+    #: Avdelinger left out of ``avdeling_levels``: fewer than MIN_GROUP_SIZE veiledere.
+    n_avdelinger_hidden: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -56,6 +63,7 @@ class CompetenceMap:
             "avdeling_levels": self.avdeling_levels,
             "n_veiledere": self.n_veiledere,
             "n_brukere": self.n_brukere,
+            "n_avdelinger_hidden": self.n_avdelinger_hidden,
         }
 
     def render(self, lang: str = "nb") -> str:
@@ -85,6 +93,14 @@ class CompetenceMap:
             for avdeling, levels in self.avdeling_levels.items():
                 shown = ", ".join(f"{k[:3]} {v:.1f}" for k, v in levels.items())
                 lines.append(f"  {avdeling}: {shown}")
+        if self.n_avdelinger_hidden:
+            lines.append(
+                f"  ({self.n_avdelinger_hidden} avdeling(er) med færre enn {MIN_GROUP_SIZE} "
+                "veiledere vises ikke, av personvernhensyn)"
+                if nb else
+                f"  ({self.n_avdelinger_hidden} avdeling(s) with fewer than {MIN_GROUP_SIZE} "
+                "veiledere not shown, for privacy)"
+            )
         note = (
             "Dekning = kapasitet hos veiledere på nivå 4–5 delt på arbeidsmengden til brukere "
             "med behov 4–5; under 1 betyr at de sterke ikke rekker alle som trenger dem."
@@ -100,8 +116,8 @@ def competence_map(office: Office, policy: Policy | None = None) -> CompetenceMa
 
     For each dimension: how many brukere need level 4 or more and their workload points; how
     many veiledere are at level 4 or more and their capacity points; the ratio of the two.
-    Also the mean level per avdeling. Groups are never smaller than the office's avdelinger, so
-    no individual is shown.
+    Also the mean level per avdeling, for avdelinger of at least :data:`MIN_GROUP_SIZE`
+    veiledere only, so no individual's levels can be read off a mean.
     """
     policy = policy or Policy()
     arrays = office_arrays(office, policy)
@@ -119,14 +135,21 @@ def competence_map(office: Office, policy: Policy | None = None) -> CompetenceMa
             mean_level=float(arrays.levels[:, d].mean()) if len(arrays.levels) else 0.0,
         ))
     by_avdeling: dict[str, dict[str, float]] = {}
+    hidden = 0
     names = sorted({a for a in arrays.avdeling if a})
     for name in names:
         mask = np.array([a == name for a in arrays.avdeling])
+        if mask.sum() < MIN_GROUP_SIZE:
+            hidden += 1
+            continue
         mean = arrays.levels[mask].mean(axis=0)
-        by_avdeling[name] = {dim.value: round(float(m), 2) for dim, m in zip(DIMENSIONS, mean, strict=True)}
+        by_avdeling[name] = {
+            dim.value: round(float(m), 2) for dim, m in zip(DIMENSIONS, mean, strict=True)
+        }
     return CompetenceMap(
         dimensions=tuple(rows),
         avdeling_levels=by_avdeling,
         n_veiledere=office.n_veiledere,
         n_brukere=office.n_brukere,
+        n_avdelinger_hidden=hidden,
     )
