@@ -441,6 +441,22 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     if m == 0:  # pragma: no cover - caught by diagnose
         return finish(None, np.inf, "infeasible", "no agents")
 
+    if not office:  # classic GAP: knapsack Lagrangian, fixing, search (see _gap_classic)
+        import dataclasses
+
+        from ._gap_classic import solve_classic
+
+        a, lb, kind, msg = solve_classic(c, W, C, integer=integer, rel_gap=rel_gap,
+                                         deadline=deadline, stats=stats, seed=seed)
+        if kind == "infeasible":
+            return finish(None, np.inf, "infeasible", msg)
+        if a is None:
+            return finish(None, lb, "time_limit", msg)
+        r = finish(a, lb, "auto", msg)
+        if r.status != "optimal" and kind == "time_limit":
+            r = dataclasses.replace(r, status="time_limit", message="time limit reached")
+        return r
+
     # ---- multipliers and bound
     x_lp = None
     fin = np.isfinite(c)

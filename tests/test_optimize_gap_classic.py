@@ -1,0 +1,227 @@
+"""Tests for the classic GAP engine (weight per item and agent): knapsack DP, Lagrangian
+bound, Lagrangian fixing, branch and bound, time-limited search."""
+
+import itertools
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from navkompetanse.optimize import solve_gap
+from navkompetanse.optimize._gap_classic import _Lag, _lp_start, knapsack
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gap"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+
+# ----------------------------------------------------------------------------- helpers
+def brute_knapsack(v, w, cap):
+    best = 0.0
+    for take in itertools.product((0, 1), repeat=len(v)):
+        t = np.array(take, dtype=bool)
+        if w[t].sum() <= cap:
+            best = max(best, float(v[t].sum()))
+    return best
+
+
+def brute_gap(c, W, C, fixed=None):
+    """Min-form optimum by enumeration; ``fixed=(i, j, val)`` forces x_ij = val."""
+    n, m = c.shape
+    best = np.inf
+    for a in itertools.product(range(m), repeat=n):
+        a = np.array(a)
+        if fixed is not None:
+            i, j, val = fixed
+            if (a[i] == j) != bool(val):
+                continue
+        load = np.bincount(a, weights=W[np.arange(n), a], minlength=m)
+        if (load <= C).all():
+            best = min(best, float(c[np.arange(n), a].sum()))
+    return best
+
+
+def milp_ref(p, W, C, sense):
+    n, m = p.shape
+    cols = np.arange(n * m)
+    A1 = sparse.csr_array((np.ones(n * m), (np.repeat(np.arange(n), m), cols)), shape=(n, n * m))
+    A2 = sparse.csr_array((W.ravel(), (np.tile(np.arange(m), n), cols)), shape=(m, n * m))
+    cc = p.ravel() * (-1 if sense == "max" else 1)
+    r = milp(cc, integrality=np.ones(n * m), bounds=Bounds(0, 1),
+             constraints=[LinearConstraint(A1, 1, 1), LinearConstraint(A2, -np.inf, C)])
+    if r.x is None:
+        return None
+    return -r.fun if sense == "max" else r.fun
+
+
+def random_classic(rng, n, m, tight=0.8, integer_profit=True):
+    p = rng.integers(5, 50, size=(n, m)).astype(float)
+    if not integer_profit:
+        p = p + rng.random((n, m))
+    W = rng.integers(1, 20, size=(n, m)).astype(float)
+    C = np.floor(tight * W.sum(axis=0) / m).astype(float)
+    return p, W, C
+
+
+# ----------------------------------------------------------------------------- knapsack DP
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 9), st.integers(0, 40), st.integers(0, 10**6))
+def test_knapsack_matches_brute_force(k, cap, seed):
+    rng = np.random.default_rng(seed)
+    v = rng.integers(-5, 20, size=k).astype(float)
+    w = rng.integers(0, 15, size=k)
+    val, take = knapsack(v, w, cap)
+    assert val == pytest.approx(brute_knapsack(v, w, cap))
+    assert w[take].sum() <= cap
+    assert v[take].sum() == pytest.approx(val)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6))
+def test_batched_lagrangian_matches_per_agent_knapsacks(seed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 12)), int(rng.integers(1, 5))
+    c = rng.integers(0, 30, size=(n, m)).astype(float)
+    W = rng.integers(1, 12, size=(n, m))
+    C = rng.integers(0, 40, size=m).astype(float)
+    keep = rng.random((n, m)) < 0.8
+    keep[np.arange(n), rng.integers(0, m, n)] = True
+    keep[:, 0] |= keep.sum(axis=1) == 1  # keep every item free (>= 2 options) when m > 1
+    u = rng.normal(20, 10, size=n)
+    lag = _Lag(c, W, C)
+    if not lag.setup(keep):
+        return
+    L, x = lag.value(u)
+    ref = float(u[lag.free].sum()) + lag.const
+    for j in range(m):
+        items = np.flatnonzero(lag.fk[:, j])
+        kv, _ = knapsack(u[items] - c[items, j], W[items, j], int(lag.Cr[j]))
+        ref -= kv
+        assert W[x[:, j], j].sum() <= lag.Cr[j]
+    assert L == pytest.approx(ref, abs=1e-9)
+
+
+# ----------------------------------------------------------------------------- bounds
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6))
+def test_lagrangian_bound_valid_and_tighter_than_lp(seed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 7)), int(rng.integers(2, 4))
+    c = rng.integers(0, 30, size=(n, m)).astype(float)
+    W = rng.integers(1, 10, size=(n, m))
+    C = np.maximum(np.floor(0.9 * W.sum(axis=0) / m), W.min(axis=0)).astype(float)
+    opt = brute_gap(c, W, C)
+    keep = np.ones((n, m), dtype=bool)
+    lag = _Lag(c, W, C)
+    assert lag.setup(keep)
+    for _ in range(5):  # any multipliers give a lower bound (min form)
+        L, _ = lag.value(rng.normal(15, 10, size=n))
+        assert L <= opt + 1e-9
+    s, lb_lp, u_lp, _, _ = _lp_start(c, W, C, keep)
+    if s == "ok":
+        L, _ = lag.value(u_lp)
+        assert L <= opt + 1e-9
+        assert L >= lb_lp - 1e-6  # knapsack Lagrangian at the LP duals >= LP bound
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10**6))
+def test_forced_bounds_never_cut_off_better_solutions(seed):
+    """L1[i, j] (L0[i, j]) bounds every solution with x_ij = 1 (= 0)."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 6)), int(rng.integers(2, 4))
+    c = rng.integers(0, 30, size=(n, m)).astype(float)
+    W = rng.integers(1, 10, size=(n, m))
+    C = np.maximum(np.floor(0.9 * W.sum(axis=0) / m), W.min(axis=0)).astype(float)
+    lag = _Lag(c, W, C)
+    assert lag.setup(np.ones((n, m), dtype=bool))
+    u = rng.normal(15, 10, size=n)
+    L, L1, L0 = lag.forced_bounds(u)
+    assert L == pytest.approx(lag.value(u)[0])
+    for i in range(n):
+        for j in range(m):
+            assert L1[i, j] <= brute_gap(c, W, C, (i, j, 1)) + 1e-9
+            assert L0[i, j] <= brute_gap(c, W, C, (i, j, 0)) + 1e-9
+
+
+# ----------------------------------------------------------------------------- solver
+@pytest.mark.parametrize("seed", range(8))
+def test_exact_against_milp(seed):
+    rng = np.random.default_rng(seed)
+    n, m = (18, 3) if seed < 4 else (30, 5)
+    p, W, C = random_classic(rng, n, m, tight=0.75)
+    sense = "max" if seed % 2 else "min"
+    ref = milp_ref(p, W, C, sense)
+    r = solve_gap(p, W, C, sense=sense)
+    if ref is None:
+        assert r.status == "infeasible"
+        return
+    assert r.status == "optimal"
+    assert r.objective == pytest.approx(ref)
+    assert r.bound == pytest.approx(ref)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_non_integer_profits_and_weights(seed):
+    rng = np.random.default_rng(100 + seed)
+    p, W, C = random_classic(rng, 16, 3, tight=0.8, integer_profit=False)
+    if seed == 2:
+        W = W + rng.random(W.shape)  # non-integer weights: no DP, milp proof path
+        C = C + 0.5
+    ref = milp_ref(p, W, C, "max")
+    r = solve_gap(p, W, C, sense="max", rel_gap=1e-9)
+    assert r.objective == pytest.approx(ref, rel=1e-7)
+    assert r.bound >= r.objective - 1e-9
+    assert r.bound <= ref * (1 + 1e-6) + 1e-9
+
+
+def test_allowed_mask_classic():
+    rng = np.random.default_rng(7)
+    p, W, C = random_classic(rng, 20, 4, tight=0.85)
+    allowed = rng.random(p.shape) < 0.7
+    allowed[np.arange(20), rng.integers(0, 4, 20)] = True
+    r = solve_gap(p, W, C, sense="max", allowed=allowed)
+    pm = np.where(allowed, p, -1e6)
+    ref = milp_ref(pm, W, C, "max")
+    assert r.status == "optimal" and r.objective == pytest.approx(ref)
+    assert allowed[np.arange(20), r.assignment].all()
+
+
+def test_time_limit_classic():
+    rng = np.random.default_rng(11)
+    p, W, C = random_classic(rng, 400, 20, tight=0.8)
+    t = time.perf_counter()
+    r = solve_gap(p, W, C, sense="min", time_limit=1.0)
+    dt = time.perf_counter() - t
+    assert dt < 1.1 + 0.3  # honoured within 10 % (plus slack for a loaded box)
+    assert r.status in ("optimal", "feasible", "time_limit")
+    if r.ok:
+        assert r.bound <= r.objective + 1e-9
+
+
+def test_infeasible_classic():
+    p = np.ones((3, 2))
+    W = np.array([[2.0, 2.0], [2.0, 2.0], [2.0, 2.0]])
+    r = solve_gap(p, W, np.array([3.0, 3.0]))
+    assert r.status == "infeasible" and not r.ok and r.message
+
+
+# ----------------------------------------------------------------------------- OR-Library
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"GAP data not found at {DATA}")
+
+
+@needs_data
+@pytest.mark.parametrize("k", range(1, 6))
+@pytest.mark.parametrize("sense", ["max", "min"])
+def test_orlib_gap1(k, sense):
+    from gapdata import read_best_known, read_gap_file
+
+    inst = read_gap_file(DATA / "orlib" / "gap1.txt")[k - 1]
+    best = float(read_best_known(DATA)[(f"gap1-{k}", sense)]["best_known"])
+    r = solve_gap(inst.profit, inst.weight, inst.capacity, sense=sense)
+    assert r.status == "optimal" and r.objective == best and r.bound == best
