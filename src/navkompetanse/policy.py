@@ -89,7 +89,7 @@ class Policy(BaseModel):
     )
 
     # --- fit ----------------------------------------------------------------------------
-    dimension_weights: NeedLevels = Field(
+    dimension_weights: dict[Dimension, float] = Field(
         default_factory=lambda: dict(
             zip(DIMENSIONS, (1.0, 1.0, 1.0, 0.6), strict=True)
         ),

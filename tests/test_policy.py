@@ -1,0 +1,115 @@
+"""Policy: its validation rules, and docs/policy.md stating the numbers the code uses."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from navkompetanse import DIMENSIONS, Malgruppe, Policy
+from navkompetanse.policy import NO_DECISION
+
+DOC = Path(__file__).parent.parent / "docs" / "policy.md"
+
+
+def doc_rows() -> list[list[str]]:
+    """Every table row of docs/policy.md as its cells, backticks removed."""
+    rows = []
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith("|") and not line.startswith("|---"):
+            rows.append([c.strip().replace("`", "") for c in line.strip("|").split("|")])
+    return rows
+
+
+def number(text: str) -> float:
+    return float(text.lstrip("+"))
+
+
+@pytest.mark.skipif(not DOC.exists(), reason="docs not present")
+def test_doc_tables_match_policy_defaults():
+    policy = Policy()
+    rows = doc_rows()
+    single = [r for r in rows if re.fullmatch(r"\+?[\d.]+", r[1])]
+    workload = {r[0]: number(r[1]) for r in single if r[0] in policy.workload_points}
+    workload[NO_DECISION] = next(number(r[1]) for r in single if NO_DECISION in r[0])
+    assert workload == policy.workload_points
+    assert next(number(r[1]) for r in rows if r[0].startswith("heavy case (tung_sak)")) == (
+        policy.tung_sak_points)
+
+    need = {r[0]: [int(x) for x in r[1].split(",")] for r in rows
+            if r[0] in policy.need_profile and re.fullmatch(r"[\d, ]+", r[1])}
+    need[NO_DECISION] = next([int(x) for x in r[1].split(",")] for r in rows
+                             if r[0] == "no decision yet" and re.fullmatch(r"[\d, ]+", r[1]))
+    assert need == {g: [levels[d] for d in DIMENSIONS] for g, levels in
+                    policy.need_profile.items()}
+
+    def raised(text: str) -> dict:
+        names, _, by = text.rpartition("+")
+        return {d: (int(by) if d.value in names else 0) for d in DIMENSIONS}
+
+    for m in Malgruppe:
+        row = next(r for r in rows if r[0].split(" ")[0] == m.value)
+        assert raised(row[1]) == policy.malgruppe_adjustment[m], m
+    heavy = next(r for r in rows if "tung_sak_adjustment" in r[0])
+    assert raised(heavy[1]) == policy.tung_sak_adjustment
+
+    fields = {r[0]: r[1] for r in rows if r[0] in Policy.model_fields}
+    assert set(fields) >= {"heavy_cases_per_position", "continuity_bonus", "specialty_bonus",
+                           "balance_slack", "pair_overhead", "pair_learning_bonus",
+                           "pair_continuity_threshold"}
+    for name, shown in fields.items():
+        assert number(shown) == getattr(policy, name), name
+
+
+@pytest.mark.skipif(not DOC.exists(), reason="docs not present")
+def test_doc_inline_numbers_match_policy_defaults():
+    text = DOC.read_text(encoding="utf-8")
+    policy = Policy()
+    found = dict(re.findall(r"`(\w+) = ([\d., ]*\d)`", text))
+    assert number(found["capacity_points_per_position"]) == policy.capacity_points_per_position
+    assert number(found["shortfall_exponent"]) == policy.shortfall_exponent
+    weights = [number(w) for w in found["dimension_weights"].split(",")]
+    assert weights == [policy.dimension_weights[d] for d in DIMENSIONS]
+
+
+def test_every_policy_field_is_documented():
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else pytest.skip("docs not present")
+    assert [f for f in Policy.model_fields if f not in text] == []
+
+
+@pytest.mark.parametrize(("update", "message"), [
+    ({"workload_points": {"STANDARD_INNSATS": 1.0}}, "missing"),
+    ({"need_profile": {**Policy().need_profile, "ANNEN_INNSATS": Policy().need_profile[
+        NO_DECISION]}}, "unknown"),
+    ({"workload_points": {**Policy().workload_points, "STANDARD_INNSATS": -1.0}},
+     "workload_points must be non-negative"),
+    ({"need_profile": {**Policy().need_profile, NO_DECISION: {"relasjonell": 3}}},
+     "must give all four dimensions"),
+    ({"need_profile": {**Policy().need_profile, NO_DECISION: dict.fromkeys(DIMENSIONS, 6)}},
+     "levels must be 1-5"),
+    ({"dimension_weights": {"relasjonell": 1.0}}, "dimension_weights must give all four"),
+    ({"dimension_weights": {**Policy().dimension_weights, DIMENSIONS[0]: -0.5}},
+     "dimension_weights must be non-negative"),
+    ({"pair_overhead": 1.0}, "less than 1"),
+    ({"shortfall_exponent": 0.5}, "greater than or equal to 1"),
+    ({"capacity_points_per_position": 0}, "greater than 0"),
+    ({"ukjent": 1}, "Extra inputs are not permitted"),
+])
+def test_policy_rules(update, message):
+    with pytest.raises(ValidationError, match=message):
+        Policy(**update)
+
+
+def test_policy_is_frozen():
+    with pytest.raises(ValidationError):
+        Policy().continuity_bonus = 1.0  # type: ignore[misc]
+
+
+def test_policy_round_trips_and_takes_fractional_weights():
+    # dimension_weights was typed as int levels: its own default 0.6 was refused on input
+    policy = Policy()
+    assert Policy(**policy.model_dump()) == policy
+    assert Policy.model_validate_json(policy.model_dump_json()) == policy
+    assert Policy(dimension_weights={**policy.dimension_weights, DIMENSIONS[3]: 0.3}) != policy
