@@ -179,3 +179,48 @@ def test_other_competences_named_and_sorted():
 def test_lists_are_deduplicated_strictly():
     with pytest.raises(ValidationError, match="listed more than once"):
         Bruker(id="b-1", malgrupper=["ung", "ung"])
+
+
+def test_learning_relation_needs_two_people():
+    data = office(learning_relations=[{"mentor": "Z100001", "learner": "Z100001"}])
+    with pytest.raises(ValidationError, match="two different veiledere"):
+        Office.model_validate(data)
+
+
+def test_pair_of_one_veileder_twice():
+    with pytest.raises(ValidationError, match=r"pairs\[0\].*two different veiledere"):
+        Office.model_validate(office(pairs=[["Z100001", "Z100001"]]))
+    problems = office_problems({"pairs": [["Z100001"]]})  # plain data may hold any length
+    assert [(p.location, p.message) for p in problems] == [
+        ("pairs[0]", "a pair is two different veiledere")]
+
+
+@pytest.mark.parametrize("bruker_id", ["", "-b1", "b 1", "b/1", "ø-1", "b" * 65])
+def test_bruker_id_format(bruker_id):
+    with pytest.raises(ValidationError, match="an id is 1-64 characters"):
+        Bruker(id=bruker_id)
+
+
+def test_bruker_veileder_is_an_ident():
+    with pytest.raises(ValidationError, match="one capital letter and six digits"):
+        Bruker(id="b-1", veileder="z100001")
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("stillingsprosent", 0), ("stillingsprosent", 101), ("max_tunge_saker", -1),
+    ("ansettelse", "privat"), ("spesialfelt", ["ung", "ung"]), ("spesialfelt", ["barn"]),
+])
+def test_veileder_field_rules(field, value):
+    with pytest.raises(ValidationError) as err:
+        Veileder.model_validate(veileder(**{field: value}))
+    assert err.value.errors()[0]["loc"][0] == field
+
+
+def test_other_competence_name_format():
+    with pytest.raises(ValidationError, match="lower-case ascii"):
+        CompetenceProfile(**P3, other={"Arbeidsmarked": 3})
+
+
+def test_assessment_source():
+    with pytest.raises(ValidationError):
+        Assessment(date=dt.date(2026, 1, 1), source="kollega", profile=P3)
