@@ -19,6 +19,22 @@ from navkompetanse import (
     Veileder,
 )
 
+#: The mod-11 weights of a fødselsnummer's two check digits.
+K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def with_check_digits(nine: str) -> str | None:
+    """Append both mod-11 check digits, or None when the prefix has no valid number."""
+    digits = [int(c) for c in nine]
+    for weights in (K1, K2):
+        k = 11 - sum(d * w for d, w in zip(digits, weights, strict=False)) % 11
+        if k == 10:
+            return None
+        digits.append(0 if k == 11 else k)
+    return "".join(map(str, digits))
+
+
 levels = st.integers(1, 5)
 competence_names = st.sampled_from(["arbeidsmarked", "utdanning", "inkludering", "barneperspektiv"])
 

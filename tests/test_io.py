@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from strategies import offices
+from strategies import offices, with_check_digits
 
 from navkompetanse import Dimension, Innsatsgruppe, InvalidInputError, PersonalDataError
 from navkompetanse.io import (
@@ -29,21 +29,6 @@ HAND_JSON = DATA / "hand_written_office.json"
 HAND_CSV = DATA / "hand_written_csv"
 #: A synthetic test number (month + 80), so it belongs to no one, with valid check digits.
 FNR_IN_FIXTURES = "15838550026"
-
-K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-
-
-def with_check_digits(nine: str) -> str | None:
-    """Append both mod-11 check digits, or None when the prefix has no valid number."""
-    digits = [int(c) for c in nine]
-    for weights in (K1, K2):
-        k = 11 - sum(d * w for d, w in zip(digits, weights, strict=False)) % 11
-        if k == 10:
-            return None
-        digits.append(0 if k == 11 else k)
-    return "".join(map(str, digits))
-
 
 def numbers(day_offset: int, month_offset: int, n: int = 3) -> list[str]:
     """``n`` valid numbers: fødselsnummer (0, 0), D-nummer (40, 0), H-nummer (0, 40) or
