@@ -537,3 +537,26 @@ def test_documented_examples_load(tmp_path):
     assert csv_office.enhet == json_office.enhet
     assert csv_office.veileder_by_ident["Z654321"].stillingsprosent == 80.5
     assert csv_office.bruker_by_id["b-0002"].needs.relasjonell == 5
+
+
+def test_every_problem_has_a_fix_that_fits_it():
+    p3 = {"relasjonell": 3, "struktur": 3, "forvaltning": 3, "digital": 3}
+    data = {
+        "enhet": "0315", "name": 5,
+        "veiledere": [
+            {"ident": "Z100001", "avdeling": 3, "name": ["x"],
+             "profile": {**p3, "relasjonell": 3.5, "other": {"Arbeid": 3}}},
+            {"ident": "Z100002"},
+        ],
+        "brukere": [{"id": "b-1", "needs": {"relasjonell": 3}}, {"id": 7}],
+        "learning_relations": [{"mentor": "Z100001", "learner": "Z100001"}],
+        "pairs": [["Z100001", "Z100002", "Z100002"], "Z100001"],
+    }
+    with pytest.raises(InvalidInputError) as err:
+        office_from_dict(data)
+    assert all(p.hint for p in err.value.problems), [p for p in err.value.problems if not p.hint]
+    assert "lower-case" in problem_at(err, "veiledere[0].profile.other").hint
+    assert "whole number" in problem_at(err, "veiledere[0].profile.relasjonell").hint
+    assert "assessments" in problem_at(err, "veiledere[1].profile").hint
+    assert "own mentor" in problem_at(err, "learning_relations[0].learner").hint
+    assert "text" in problem_at(err, "veiledere[0].avdeling").hint

@@ -62,6 +62,11 @@ _RECORD_MODELS: Mapping[str, type[BaseModel]] = {
 _PAIR = TypeAdapter(tuple[str, str])
 #: A model-level error (pydantic loc ``()``) is about this field of the record.
 _MODEL_ERROR_FIELD: Mapping[str, str] = {"veiledere": "profile", "learning_relations": "learner"}
+#: ... and this is its fix (the field's own hint would be about its format).
+_MODEL_ERROR_HINT: Mapping[str, str] = {
+    "veiledere": "add 'profile' with the four levels, or dated 'assessments'",
+    "learning_relations": "a veileder cannot be her own mentor: name two different veiledere",
+}
 
 Path_ = tuple[str | int, ...]  # a JSON path as a tuple: ("brukere", 12, "veileder")
 
@@ -174,16 +179,18 @@ def _hint(path: Path_, error_type: str) -> str:
         return 'a pair is two veileder idents, like ["Z123456", "Z654321"]'
     if error_type == "missing":
         return f"add '{name}'"
+    if name == "other":  # the names of further competences (their levels come next)
+        return "name further competences in lower-case ascii, like arbeidsmarked"
     if parent in ("profile", "needs", "other") or (name in _DIMS and path[0] != "brukere"):
         return "a level is a whole number from 1 (new to it) to 5 (expert who can teach others)"
-    if name == "other":
-        return "name further competences in lower-case ascii, like arbeidsmarked"
     if name in ("ident", "veileder", "mentor", "learner") or path[0] == "pairs":
         return "write the NAV ident: one capital letter and six digits, like Z123456"
     return {
         "enhet": "write the office's 4-digit enhet number as text, keeping leading zeros: "
                  '"0315"',
         "id": "use a pseudonymous id such as b-0001",
+        "name": "write the name as text",
+        "avdeling": "write the avdeling's name as text, or leave it out",
         "innsatsgruppe": f"one of {_choices(Innsatsgruppe)}, or empty (null) when there is no "
                          "§14a decision yet",
         "hovedmal": f"one of {_choices(Hovedmal)}, or empty (null)",
@@ -230,14 +237,15 @@ def _field_problems(
         loc = tuple(err["loc"])
         kind = err["type"]
         value = err.get("input")
-        if not loc and kind == "value_error" and collection in _MODEL_ERROR_FIELD:
+        model_error = not loc and kind == "value_error" and collection in _MODEL_ERROR_FIELD
+        if model_error:
             loc = (_MODEL_ERROR_FIELD[collection],)
             value = None
         path = record_path + loc
         place = locate(path)
         report.paths.add(path)
         message = err["msg"].removeprefix("Value error, ")
-        hint = _hint(path, kind)
+        hint = _MODEL_ERROR_HINT[collection] if model_error else _hint(path, kind)
         if kind == "missing":
             if (place.location.split(":")[0], place.field) in report.missing_columns:
                 continue  # the whole column or file is missing, and reported so once
