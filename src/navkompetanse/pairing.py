@@ -630,7 +630,7 @@ def pair_veiledere(
         model, start=start, min_gain=float(min_gain), max_pairs=max_pairs,
         rounds=8 if method == "allocation" else 1,
         # small offices (<= 12 veiledere, LPs of a millisecond) get a thorough local search
-        lp_budget=(_LP_BUDGET * (3 if n <= 12 else 1)) if method == "allocation" else 2,
+        lp_budget=(_LP_BUDGET * (2 if n <= 12 else 1)) if method == "allocation" else 2,
         move_limit=None if n <= 12 else 12,
         max_idle=3 if n <= 12 else 1,
         bound_steps=(20 if n <= 12 else 8) if method == "allocation" else 0,
