@@ -224,3 +224,17 @@ def test_other_competence_name_format():
 def test_assessment_source():
     with pytest.raises(ValidationError):
         Assessment(date=dt.date(2026, 1, 1), source="kollega", profile=P3)
+
+
+def test_model_copy_does_not_carry_stale_cached_views():
+    o = Office.model_validate(office())
+    assert o.idents == ("Z100001", "Z100002", "Z100003") and len(o.bruker_by_id) == 2
+    flipped = o.model_copy(update={"veiledere": o.veiledere[::-1], "brukere": o.brukere[:1]})
+    assert flipped.idents == ("Z100003", "Z100002", "Z100001")
+    assert list(flipped.veileder_by_ident) == ["Z100003", "Z100002", "Z100001"]
+    assert list(flipped.bruker_by_id) == ["b-1"]
+    assert o.idents == ("Z100001", "Z100002", "Z100003")  # the original keeps its own
+    v = Veileder.model_validate(veileder())
+    assert v.effective_profile.digital == 3
+    raised = v.model_copy(update={"profile": CompetenceProfile(**{**P3, "digital": 5})})
+    assert raised.effective_profile.digital == 5

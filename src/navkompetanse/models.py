@@ -93,6 +93,21 @@ class Malgruppe(StrEnum):
 _FROZEN = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, hide_input_in_errors=True)
 
 
+class _CachedViews(BaseModel):
+    """A frozen model whose derived views are ``cached_property``s, dropped on every copy.
+
+    pydantic's ``model_copy`` copies the instance ``__dict__``, where a cached_property keeps
+    its value: ``office.model_copy(update={"veiledere": ...}).idents`` would be the old idents.
+    """
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
+        copy = super().model_copy(update=update, deep=deep)
+        for name, attribute in vars(type(self)).items():
+            if isinstance(attribute, cached_property):
+                copy.__dict__.pop(name, None)
+        return copy
+
+
 def _unique_sorted(values: Iterable[Any], what: str) -> tuple[Any, ...]:
     values = tuple(values)
     dupes = sorted({str(v) for v, n in Counter(values).items() if n > 1})
@@ -161,7 +176,7 @@ class Assessment(BaseModel):
 ASSESSMENT_WEIGHTS: Mapping[str, float] = {"leader": 2.0, "peer": 1.0, "self": 1.0}
 
 
-class Veileder(BaseModel):
+class Veileder(_CachedViews):
     """A counsellor who follows up a portfolio of brukere."""
 
     model_config = _FROZEN
@@ -375,7 +390,7 @@ def office_problems(office: Office | Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-class Office(BaseModel):
+class Office(_CachedViews):
     """A NAV office: its veiledere, the brukere they follow up, and how they learn together.
 
     Validation covers the whole office: unknown or duplicate idents, pairs and learning
