@@ -119,7 +119,7 @@ def _pairs_text(pairing: PairingResult, lang: str) -> str:
     parts += [f"- {pairing.explain(pair, lang=lang)}" for pair in pairing.pairs]
     if pairing.singles:
         parts.append("Alene:" if lang == "nb" else "Single:")
-        parts += [f"- {ident}: {reason}" for ident, reason in sorted(pairing.singles.items())]
+        parts += [f"- {pairing.explain(ident, lang=lang)}" for ident in sorted(pairing.singles)]
     return "\n".join(parts)
 
 
