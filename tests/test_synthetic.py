@@ -344,3 +344,12 @@ def test_example_office_content() -> None:
     tung = np.array([b.tung_sak for b in office.brukere])
     assert (tung & (need[:, 0] >= 4) & (need[:, 2] >= 4)).sum() >= 50
     assert 0.85 <= _load(office) <= 0.95
+
+
+@pytest.mark.parametrize(("n_v", "n_b", "seed"), [(5, 150, 0), (5, 150, 7), (12, 600, 3), (25, 1800, 0)])
+def test_heavy_cases_fit_the_offices_heavy_case_limit(n_v, n_b, seed):
+    from navkompetanse.scoring import heavy_case_limits
+
+    office = synthetic_office(n_v, n_b, seed=seed)
+    heavy = sum(b.tung_sak for b in office.brukere)
+    assert 0 < heavy <= 0.9 * heavy_case_limits(office.veiledere).sum()

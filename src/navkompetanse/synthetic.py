@@ -40,6 +40,7 @@ from .models import (
     Veileder,
 )
 from .policy import NO_DECISION, Policy
+from .scoring import heavy_case_limits
 
 __all__ = [
     "ARCHETYPES",
@@ -76,6 +77,9 @@ _MALGRUPPE_P = np.array([
     [0.15, 0.14, 0.04, 0.05, 0.00, 0.15],  # sykefravaer
     [0.05, 0.15, 0.25, 0.15, 0.30, 0.15],  # sosialhjelp
 ])
+#: Most heavy cases a synthetic office holds, as a share of its total heavy-case limit.
+_HEAVY_LOAD = 0.9
+
 #: P(tung_sak | group), raised by _TUNG_FACTOR for flyktning and sosialhjelp.
 _TUNG_P = np.array([0.02, 0.08, 0.30, 0.25, 0.25, 0.05])
 _TUNG_FACTOR = 1.5
@@ -662,6 +666,16 @@ def synthetic_office(
         )
         for i in range(n_v)
     ]
+    # Real offices keep heavy cases within what their people may carry; a small office drawn
+    # at random can exceed it (31 heavy cases against a limit of 30 at 5 veiledere / 150
+    # brukere), which makes every allocation infeasible. Keep the heavy cases within
+    # _HEAVY_LOAD of the office's total heavy-case limit by easing the excess at random.
+    heavy_cap = int(np.floor(_HEAVY_LOAD * heavy_case_limits(veiledere, policy).sum()))
+    heavy_ix = np.flatnonzero(brukere.tung)
+    if len(heavy_ix) > heavy_cap:
+        eased = rng.choice(heavy_ix, size=len(heavy_ix) - heavy_cap, replace=False)
+        brukere.tung[eased] = False
+        points = _points(brukere, policy)
     relations = _learning_relations(rng, idents, avdeling, levels)
     owner = _distribute(rng, brukere, lane, veileder_lane, pct, distribution,
                         float(ufordelt_share), n_b)
