@@ -317,6 +317,8 @@ def test_empty_and_tiny_offices():
     office = Office(enhet="0315", name="x")
     result = pair_veiledere(office)
     assert result.pairs == () and result.singles == {}
+    result = pair_veiledere(Office(enhet="0315", name="x", brukere=[Bruker(id="b-1")]))
+    assert result.status == "infeasible" and "no veileder" in result.message
     office = Office(enhet="0315", name="x", veiledere=[
         Veileder(ident=REL, profile=profile(5, 3, 1, 2)),
         Veileder(ident=FORV, profile=profile(2, 3, 5, 5))])

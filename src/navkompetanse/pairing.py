@@ -761,6 +761,16 @@ def _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, i
             singles[ident] = LEFT_OVER
 
     objective = float(best.objective)
+    if not np.isfinite(objective):
+        # brukere but no veileder to take them: no pairing helps, and none can be judged
+        n_b = len(arrays.bruker_ids)
+        return PairingResult(
+            pairs=(), singles=dict(sorted(singles.items())), objective=float("nan"),
+            allocation_objective=float("nan"), bound=float("nan"), gap=float("nan"),
+            optimality="No pairing can be judged: the office has no veileder to allocate to.",
+            status="infeasible",
+            message=f"{n_b} brukere and no veileder to follow them up; add veiledere first",
+        )
     bound = max(float(outcome.bound), objective)
     gap = (bound - objective) / max(1.0, abs(objective))
     status = "optimal" if gap <= 1e-6 else ("time_limit" if outcome.stopped_by_time else
