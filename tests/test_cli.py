@@ -11,6 +11,7 @@ import pytest
 from navkompetanse.cli import EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main
 
 DATA = Path(__file__).parent / "data"
+LEVEL3 = {"relasjonell": 3, "struktur": 3, "forvaltning": 3, "digital": 3}
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -34,7 +35,9 @@ def test_schema_prints_json_schema():
 
 def test_synth_then_validate(tmp_path):
     target = tmp_path / "office.json"
-    code, text = run("synth", "--veiledere", "6", "--brukere", "200", "--seed", "3", "-o", str(target))
+    code, text = run(
+        "synth", "--veiledere", "6", "--brukere", "200", "--seed", "3", "-o", str(target)
+    )
     assert code == EXIT_OK and target.exists()
     code, text = run("validate", str(target))
     assert code == EXIT_OK and text.startswith("OK:")
@@ -48,8 +51,8 @@ def test_validate_broken_file_exits_2_and_lists_every_fault(tmp_path, capsys):
     broken = {
         "enhet": "315", "name": "NAV Feil",
         "veiledere": [
-            {"ident": "z1", "profile": {"relasjonell": 6, "struktur": 3, "forvaltning": 3, "digital": 3}},
-            {"ident": "Z100002", "profile": {"relasjonell": 3, "struktur": 3, "forvaltning": 3, "digital": 3}},
+            {"ident": "z1", "profile": {**LEVEL3, "relasjonell": 6}},
+            {"ident": "Z100002", "profile": LEVEL3},
         ],
         "brukere": [{"id": "b-1", "veileder": "Z999999"}, {"id": "b-1"}],
     }

@@ -158,11 +158,13 @@ def test_effective_profile_rule():
         )
 
     # Latest per source: self 5 (day 3, the day-1 self 1 is superseded), leader 2.
-    v = Veileder(ident="Z100001", assessments=[at(3, "self", 5), at(1, "self", 1), at(2, "leader", 2)])
+    v = Veileder(ident="Z100001",
+                 assessments=[at(3, "self", 5), at(1, "self", 1), at(2, "leader", 2)])
     # (5*1 + 2*2) / 3 = 3.0
     assert v.effective_profile[Dimension.relasjonell] == 3
     # Half rounds up: self 4, leader 3, peer 3 -> (4 + 6 + 3) / 4 = 3.25 -> 3; self 5 -> 3.5 -> 4
-    v = Veileder(ident="Z100001", assessments=[at(1, "self", 5), at(1, "leader", 3), at(1, "peer", 3)])
+    v = Veileder(ident="Z100001",
+                 assessments=[at(1, "self", 5), at(1, "leader", 3), at(1, "peer", 3)])
     assert v.effective_profile[Dimension.digital] == 4
     # An explicit profile wins over assessments.
     v = Veileder(ident="Z100001", profile=P3, assessments=[at(1, "leader", 5)])

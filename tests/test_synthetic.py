@@ -346,7 +346,9 @@ def test_example_office_content() -> None:
     assert 0.85 <= _load(office) <= 0.95
 
 
-@pytest.mark.parametrize(("n_v", "n_b", "seed"), [(5, 150, 0), (5, 150, 7), (12, 600, 3), (25, 1800, 0)])
+@pytest.mark.parametrize(
+    ("n_v", "n_b", "seed"), [(5, 150, 0), (5, 150, 7), (12, 600, 3), (25, 1800, 0)]
+)
 def test_heavy_cases_fit_the_offices_heavy_case_limit(n_v, n_b, seed):
     from navkompetanse.scoring import heavy_case_limits
 

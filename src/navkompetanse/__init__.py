@@ -25,6 +25,7 @@ from .exceptions import (
     PersonalDataError,
     Problem,
 )
+from .io import load_office, office_from_dict, office_json_schema, office_to_dict, save_office
 from .models import (
     DIMENSIONS,
     Assessment,
@@ -38,7 +39,6 @@ from .models import (
     Office,
     Veileder,
 )
-from .io import load_office, office_from_dict, office_json_schema, office_to_dict, save_office
 from .pairing import Pair, PairingResult, pair_veiledere
 from .policy import Policy
 from .synthetic import load_example_office, synthetic_office, synthetic_offices

@@ -129,8 +129,9 @@ def _html(office: Office, sections: list[tuple[str, str]], lang: str) -> str:
     )
     title = html.escape(f"navkompetanse — {office.name}")
     return (
-        f'<!doctype html>\n<html lang="{"nb" if lang == "nb" else "en"}"><head><meta charset="utf-8">'
-        f"<title>{title}</title><style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
+        f'<!doctype html>\n<html lang="{"nb" if lang == "nb" else "en"}">'
+        f'<head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
         f"pre{{background:#f6f6f6;padding:1em;overflow-x:auto}}</style></head>"
         f"<body><h1>{title}</h1>\n{body}\n</body></html>\n"
     )
