@@ -621,3 +621,14 @@ def test_fallback_to_priced_solve_gap_keeps_every_limit(monkeypatch):
     check_result(o, r, FLOOR, max_moves=6)
     assert r.stats["method"].startswith("priced-gap")
     assert r.units["C000001"].load_points >= r.units["C000001"].balance_floor
+
+
+def test_brukere_without_any_veileder_is_infeasible_everywhere():
+    from navkompetanse.models import Bruker as _Bruker
+    from navkompetanse.models import Office as _Office
+
+    office = _Office(enhet="0315", name="NAV Tom", brukere=[_Bruker(id="b-1")])
+    for result in (allocate_portfolios(office), status_quo(office), naive(office)):
+        assert result.status == "infeasible"
+        assert set(result.unassigned) == {"b-1"}  # nothing lost
+        assert ".." not in result.message

@@ -246,9 +246,10 @@ def build_model(
     cover = unit_cover(arr.levels, members_idx) if m else np.zeros((0, 4), dtype=np.int64)
     fit = fit_matrix(arr.need, cover, policy)
     veileder_unit = np.array([unit_of_ident[i] for i in arr.idents], dtype=np.int64)
-    current = np.where(arr.current >= 0, veileder_unit[np.maximum(arr.current, 0)], -1)
-    if n == 0:
-        current = np.zeros(0, dtype=np.int64)
+    if n == 0 or len(veileder_unit) == 0:  # nobody to place, or nobody placed today
+        current = np.full(n, -1, dtype=np.int64)
+    else:
+        current = np.where(arr.current >= 0, veileder_unit[np.maximum(arr.current, 0)], -1)
     unit_fields = np.zeros((m, len(MALGRUPPER)), dtype=bool)
     for u, idx in enumerate(members_idx):
         unit_fields[u] = arr.spesialfelt[list(idx)].any(axis=0)

@@ -620,10 +620,15 @@ def allocate_portfolios(
                  stats=outcome.stats)
 
 
+def _sentence(text: str) -> str:
+    """End a diagnosis with one full stop, whether or not it had one."""
+    return text.rstrip().rstrip(".") + "."
+
+
 def _infeasible(model: AllocationModel, diagnoses: Sequence[Diagnosis],
                 stats: Mapping[str, Any] | None = None) -> AllocationResult:
-    nb = "Ingen fordeling mulig. " + " ".join(d.nb for d in diagnoses) + "."
-    en = "No allocation possible. " + " ".join(d.en for d in diagnoses) + "."
+    nb = "Ingen fordeling mulig. " + " ".join(_sentence(d.nb) for d in diagnoses)
+    en = "No allocation possible. " + " ".join(_sentence(d.en) for d in diagnoses)
     result = _no_plan(model, "infeasible", nb, en, stats)
     return result
 
@@ -660,6 +665,12 @@ def _fixed_result(office: Office, policy: Policy | None, pairs: Any, x_of: Any,
     policy = policy if policy is not None else Policy()
     units = resolve_units(office, pairs)
     model, _, _ = build_model(office, units, policy)
+    if model.n_brukere and not model.n_units:
+        return _no_plan(
+            model, "infeasible",
+            f"{label}: {model.n_brukere} brukere og ingen veiledere å fordele dem på.",
+            f"{label}: {model.n_brukere} brukere and no veiledere to place them with.",
+        )
     x = np.asarray(x_of(model), dtype=np.int64)
     broken = model_violations(model, x)
     nb = f"{label}: {model.n_brukere} brukere på {model.n_units} enheter."
