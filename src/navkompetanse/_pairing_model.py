@@ -393,6 +393,8 @@ class SearchOutcome:
     history: list = field(default_factory=list)
     n_search_lp: int = 0  # of which spent on the search (the rest: exact gains)
     n_matchings: int = 0
+    proven: bool = False  # branch-and-bound proved ``best`` optimal (bound == objective)
+    exact: dict | None = None  # branch-and-bound counts (None when it did not run)
 
 
 def keeps(model: PairingModel, pair: tuple[int, int], gain: float, min_gain: float) -> bool:
@@ -417,6 +419,8 @@ def search_pairing(
     max_idle: int = 1,
     bound_steps: int = 8,
     exact_heuristic: bool = False,
+    exact_nodes: int = 0,
+    exact_lps: int = 0,
     time_limit: float | None = None,
 ) -> SearchOutcome:
     """Price-and-match rounds, local search, exact gains and the min-gain rule (module doc).
@@ -431,6 +435,12 @@ def search_pairing(
     4. Exact gains: one LP per pair of the best pairing (``A(M) - A(M without p)``); while a
        pair fails the keep rule (:func:`keeps`), dissolve the weakest and recompute.
     5. Bound: the least ``L(μ)`` seen, improved by ``bound_steps`` subgradient steps.
+
+    With ``exact_nodes > 0``, a branch-and-bound over pairings (:mod:`._pairing_bb`) runs
+    between steps 3 and 4 from the search's best pairing, within ``exact_nodes`` nodes and
+    ``exact_lps`` LPs. When it exhausts the tree and the keep rule of step 4 changes nothing,
+    the result is proven optimal (``proven``, bound = objective); otherwise its open nodes
+    give the bound.
 
     Steps 2–3 stop after ``lp_budget`` allocation LPs, so the result does not depend on the
     machine; step 4 always runs (it decides what is proposed). ``time_limit`` is a hard
@@ -636,6 +646,21 @@ def search_pairing(
             bound = min(bound, lag)
         if found:
             local_search()
+
+    # ---- exact: branch-and-bound over pairings from the best pairing -------------------
+    bb = None
+    if exact_nodes > 0 and not out_of_time():
+        from ._pairing_bb import branch_and_bound
+
+        bb = branch_and_bound(
+            model, best, lambda pairs: ev_of(pairs, search=False), max_pairs=max_pairs,
+            root_bound=bound, node_budget=exact_nodes, lp_budget=exact_lps,
+            deadline=deadline, lp_count=lambda: len(seen))
+        if bb.stopped == "time":
+            state["timed_out"] = True
+        best = bb.best  # the incumbent or better
+        bound = min(bound, bb.bound)
+        optimum = bb.best.objective
     n_search = len(seen)
 
     # ---- exact gains and the keep rule (always runs: it decides what is proposed) -------
@@ -696,12 +721,18 @@ def search_pairing(
             weak = weak_of(gains)
     gains = _gain_bounds(model, best)  # the report: exact gains of every pair
     gains.update(exact_gains(best, gains))
+    # proven: the tree was exhausted and the keep rule kept the optimum (or an equal one)
+    proven = bool(bb is not None and bb.proven
+                  and best.objective >= optimum - 1e-9 * max(1.0, abs(optimum)))
+    if proven:
+        bound = best.objective
 
     # ---- bound: a few subgradient steps from the best prices ---------------------------
     mu = best.mu.copy()
-    lag, inner = lagrangian(mu, exact=False)
-    bound = min(bound, lag)
-    for _ in range(bound_steps):
+    if not proven:
+        lag, inner = lagrangian(mu, exact=False)
+        bound = min(bound, lag)
+    for _ in range(0 if proven else bound_steps):
         if out_of_time() or bound - best.objective <= 1e-7 * max(1.0, abs(bound)):
             break
         g = model.subgradient(mu, inner)
@@ -715,7 +746,10 @@ def search_pairing(
     return SearchOutcome(
         best=best, bound=float(bound), gains=gains, dissolved=dissolved, final_w=final_w,
         rounds=rounds_done, n_lp=len(seen), stopped_by_time=state["timed_out"], history=history,
-        n_search_lp=n_search, n_matchings=state["matchings"],
+        n_search_lp=n_search, n_matchings=state["matchings"], proven=proven,
+        exact=None if bb is None else {"nodes": bb.nodes, "n_lp": bb.n_lp,
+                                       "complete": bb.proven, "stopped": bb.stopped,
+                                       **(bb.counts or {})},
     )
 
 

@@ -1,0 +1,327 @@
+"""Exact branch-and-bound over pairings (internal).
+
+The search of :func:`navkompetanse._pairing_model.search_pairing` is a heuristic with a
+Lagrangian bound. For small offices this module closes the gap: a branch-and-bound over
+pairings proves the incumbent optimal (or improves it until it is).
+
+Nodes
+-----
+A node is ``(F, X)``: pairs *forced in* (the leader's required pairs and the branching
+decisions) and pairs *forced out*. Its pairings are the matchings ``M`` of candidate pairs with
+``F ⊆ M`` and ``M ∩ X = ∅`` (and ``|M| <= max_pairs``).
+
+The bound at a node
+-------------------
+The Lagrangian of :mod:`navkompetanse._pairing_model` restricted to the node::
+
+    L_F,X(μ, θ) = Σ_g μ_g n_g + Σ_v K_v(μ) + Σ_{ab∈F} (w_ab(μ) + bonus_ab)
+                  + θ · c + max_{M' matching of free pairs not in X} Σ_{ab∈M'} (w_ab(μ) + bonus_ab − θ)
+
+with ``c = max_pairs − |F|`` free pairs allowed (``θ = 0`` and no ``c`` term without
+``max_pairs``). For every pairing ``M`` of the node, ``A(M) + bonus(M) <= Σ μ n + Σ_u K_u(μ)``
+(weak duality of the allocation LP, units of ``M``), which is ``Σ μ n + Σ_v K_v + Σ_{ab∈M}
+w_ab(μ)``; adding ``bonus(M)`` (learning, continuity and ``−min_gain``, any sign) and
+splitting ``M = F ∪ M'`` gives ``L`` with ``M'`` in place of the maximum; for ``θ >= 0`` and
+``|M'| <= c``, ``Σ_{M'} (w + bonus) <= Σ_{M'} (w + bonus − θ) + θ c``. So ``L`` bounds every
+pairing of the node for every ``μ`` and ``θ >= 0`` (tests compare it against brute force
+restricted to the node).
+
+At the LP prices ``μ*`` of a pairing ``M`` of the node, LP duality gives ``Σ μ* n + Σ_u
+K_u(μ*) = A(M)``; so if ``M`` is itself a best matching at its own prices, ``L(μ*) =
+A(M) + bonus(M)`` and the node is solved. Otherwise price-and-match inside the node, a few
+subgradient steps on ``μ`` and bisection on ``θ`` lower the bound; when it is not below the
+incumbent the node is split on a pair of the bound's inner matching (child 1 forces it in,
+child 2 out). A node without free candidate pairs is a leaf: its one pairing is evaluated.
+
+Budgets are counts (nodes, LPs), so results do not depend on the machine; ``deadline`` is a
+hard wall-clock stop. When the tree is not exhausted the proven bound is the largest bound of
+an open node (or the incumbent).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._pairing_model import Evaluation, PairingModel
+from .optimize import max_weight_pairing
+
+__all__ = ["BBOutcome", "branch_and_bound", "node_bound"]
+
+#: Relative tolerance of "bound <= incumbent": a node is closed when its bound is within this
+#: of the incumbent's objective.
+TOL = 1e-9
+
+
+@dataclass
+class BBOutcome:
+    best: Evaluation
+    proven: bool  # the tree was exhausted: best is optimal (within TOL)
+    bound: float  # proven upper bound on every permitted pairing
+    nodes: int
+    n_lp: int  # LPs this search asked for (cache misses of the shared cache)
+    stopped: str | None  # None, "budget" or "time"
+    counts: dict | None = None  # how nodes ended: pruned, leaf, closed, sub, branched
+
+
+def _tol(x: float) -> float:
+    return TOL * max(1.0, abs(x))
+
+
+#: Offices up to this many veiledere enumerate their matchings once (9 496 at 10) and find
+#: the best matching of a node by one gather-and-sum; larger ones use max_weight_pairing.
+TABLE_MAX_N = 10
+_TABLES: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _matching_table(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every matching of ``n`` nodes: ``(edge index [matching, n // 2] padded with the
+    index of a zero slot, size [matching], edge end a, edge end b)``."""
+    if n not in _TABLES:
+        ia, ib = np.triu_indices(n, 1)
+        eid = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(ia, ib, strict=True))}
+        rows: list[list[int]] = []
+
+        def rec(free: tuple, acc: list) -> None:
+            if len(free) < 2:
+                rows.append(list(acc))
+                return
+            first, rest = free[0], free[1:]
+            rec(rest, acc)
+            for i, other in enumerate(rest):
+                rec(rest[:i] + rest[i + 1:], [*acc, eid[(first, other)]])
+
+        rec(tuple(range(n)), [])
+        pad = len(ia)
+        width = max(1, n // 2)
+        table = np.full((len(rows), width), pad, dtype=np.int64)
+        for r, row in enumerate(rows):
+            table[r, :len(row)] = row
+        size = np.array([len(r) for r in rows], dtype=np.int64)
+        _TABLES[n] = (table, size, ia, ib)
+    return _TABLES[n]
+
+
+def _best_matching(w: np.ndarray, allowed: np.ndarray, cap: int | None,
+                   ) -> tuple[float, list[tuple[int, int]]]:
+    """Exact best matching of ``w`` over ``allowed`` pairs with at most ``cap`` pairs."""
+    n = len(w)
+    if n <= TABLE_MAX_N:
+        table, size, ia, ib = _matching_table(n)
+        ok = allowed[ia, ib]
+        vec = np.append(np.where(ok, w[ia, ib], -np.inf), 0.0)
+        val = vec[table].sum(axis=1)
+        if cap is not None:
+            val = np.where(size <= cap, val, -np.inf)
+        k = int(np.argmax(val))  # first best: the table order is fixed, so deterministic
+        pairs = [(int(ia[e]), int(ib[e])) for e in table[k] if e < len(ia)]
+        return float(val[k]), pairs
+    sol = max_weight_pairing(np.where(allowed, w, 0.0), allowed=allowed)
+    val = float(sol.weight) if sol.status == "optimal" else float(sol.bound)
+    return val, [tuple(p) for p in sol.pairs]
+
+
+def node_bound(model: PairingModel, mu: np.ndarray, forced: frozenset, allowed: np.ndarray,
+               cap_free: int | None, *, target: float | None = None,
+               ) -> tuple[float, frozenset]:
+    """``min_θ L_F,X(μ, θ)`` (module doc) and its inner pairing (``F`` included).
+
+    ``allowed`` is the node's mask of free candidate pairs (forced-out pairs and pairs
+    touching a forced member removed). With ``cap_free`` the inner pairing has at most that
+    many free pairs: exact for up to ``TABLE_MAX_N`` veiledere (θ not needed), by bisection
+    on θ above. ``target``: stop the θ search once the bound is at or below it.
+    """
+    k_single = model.single_values(mu)
+    w = model.pair_values(mu, k_single) + model.bonus
+    base = float(mu @ model.count) + float(k_single.sum())
+    base += float(sum(w[a, b] for a, b in forced))
+    if cap_free == 0 or not allowed.any():
+        return base, forced
+    if model.n <= TABLE_MAX_N:
+        val, pairs = _best_matching(w, allowed, cap_free)
+        return base + val, forced | frozenset(pairs)
+
+    def term(theta: float) -> tuple[float, list]:
+        return _best_matching(w - theta, allowed, None)
+
+    val, pairs = term(0.0)
+    best = (base + val, pairs)
+    if cap_free is None or len(pairs) <= cap_free:
+        return best[0], forced | frozenset(best[1])
+    # L(θ) is convex in θ with slope c − |M'(θ)|: bisect for the crossing
+    lo, hi = 0.0, float(w[allowed].max(initial=0.0)) + 1.0
+    fit_pairs: list | None = None
+    for _ in range(24):
+        mid = (lo + hi) / 2
+        val, pairs = term(mid)
+        lag = base + mid * cap_free + val
+        if len(pairs) <= cap_free:
+            hi, fit_pairs = mid, pairs
+            if lag <= best[0]:
+                best = (lag, pairs)
+        else:
+            lo = mid
+            if lag < best[0]:
+                best = (lag, best[1])
+        if target is not None and best[0] <= target:
+            break
+    inner = best[1] if len(best[1]) <= cap_free else (fit_pairs or [])
+    return best[0], forced | frozenset(inner)
+
+
+def branch_and_bound(
+    model: PairingModel,
+    incumbent: Evaluation,
+    evaluate: Callable[[frozenset], Evaluation],
+    *,
+    max_pairs: int | None,
+    root_bound: float = np.inf,
+    node_budget: int = 400,
+    lp_budget: int = 300,
+    rounds: int = 3,
+    steps: int = 6,
+    deadline: float = np.inf,
+    lp_count: Callable[[], int] | None = None,
+) -> BBOutcome:
+    """Prove ``incumbent`` optimal or find a better pairing (module doc).
+
+    ``evaluate(pairs)`` solves the allocation LP of a pairing (callers share a cache);
+    ``lp_count()`` says how many LPs it has solved so far (for ``lp_budget``).
+    """
+    n = model.n
+    required = frozenset(model.required)
+    lp0 = lp_count() if lp_count else 0
+    best = incumbent
+
+    def fits(pairs: frozenset) -> bool:
+        return max_pairs is None or len(pairs) <= max_pairs
+
+    def offer(e: Evaluation) -> None:
+        nonlocal best
+        if not fits(e.pairs) or not np.isfinite(e.objective):
+            return
+        if e.objective > best.objective + _tol(best.objective) or (
+                abs(e.objective - best.objective) <= _tol(best.objective)
+                and sorted(e.pairs) < sorted(best.pairs)
+                and e.objective >= best.objective):
+            best = e
+
+    def mask_of(forced: frozenset, banned: frozenset) -> np.ndarray:
+        free = np.ones(n, dtype=bool)
+        for a, b in forced:
+            free[a] = free[b] = False
+        allowed = model.candidate & free[:, None] & free[None, :]
+        for a, b in banned:
+            allowed[a, b] = allowed[b, a] = False
+        np.fill_diagonal(allowed, False)
+        return allowed
+
+    def in_node(pairs: frozenset, forced: frozenset, banned: frozenset) -> bool:
+        return forced <= pairs and not (pairs & banned)
+
+    # open nodes: (forced, banned, inherited bound, start pairing); depth-first, in-child first
+    stack: list[tuple[frozenset, frozenset, float, frozenset, np.ndarray | None]] = [
+        (required, frozenset(), float(root_bound), incumbent.pairs, None)]
+    nodes = 0
+    counts = {"inherited": 0, "pruned": 0, "leaf": 0, "closed": 0, "sub": 0, "branched": 0}
+    stopped: str | None = None
+    while stack:
+        if time.perf_counter() > deadline:
+            stopped = "time"
+            break
+        if nodes >= node_budget or (lp_count and lp_count() - lp0 >= lp_budget):
+            stopped = "budget"
+            break
+        forced, banned, bound, start, parent_mu = stack.pop()
+        if bound <= best.objective + _tol(best.objective):
+            counts["pruned"] += 1
+            continue
+        nodes += 1
+        cap_free = None if max_pairs is None else max_pairs - len(forced)
+        allowed = mask_of(forced, banned)
+        if cap_free == 0 or not allowed.any():  # a leaf: one pairing
+            offer(evaluate(forced))
+            counts["leaf"] += 1
+            continue
+        target = best.objective + _tol(best.objective)
+        best_mu, best_inner = None, None
+        if parent_mu is not None:  # the parent's best prices first: no LP if they prune
+            lag, inner = node_bound(model, parent_mu, forced, allowed, cap_free, target=target)
+            if lag <= target:
+                counts["inherited"] += 1
+                continue
+            if lag < bound:
+                bound, best_mu, best_inner = lag, parent_mu, inner
+        ev = evaluate(start)
+        offer(ev)
+        tried = {start}
+        node_best = ev
+        closed = False
+        for _ in range(rounds):  # price-and-match inside the node
+            lag, inner = node_bound(model, ev.mu, forced, allowed, cap_free, target=target)
+            if lag < bound or best_mu is None:
+                bound, best_mu, best_inner = min(bound, lag), ev.mu, inner
+            target = best.objective + _tol(best.objective)
+            if bound <= target:
+                closed = True
+                counts["closed"] += 1
+                break
+            if inner in tried:
+                break
+            tried.add(inner)
+            ev = evaluate(inner)
+            offer(ev)
+            if ev.objective > node_best.objective:
+                node_best = ev
+        if not closed:  # subgradient steps on μ towards the incumbent
+            mu, inner = best_mu.copy(), best_inner
+            lag = bound
+            for _ in range(steps):
+                g = model.subgradient(mu, inner)
+                norm = float(g @ g)
+                if norm <= 1e-12:
+                    break
+                step = max(lag - best.objective, 1e-6 * max(1.0, abs(lag))) / norm
+                mu = mu - step * g
+                lag, inner = node_bound(model, mu, forced, allowed, cap_free, target=target)
+                if lag < bound:
+                    bound, best_mu, best_inner = lag, mu.copy(), inner
+                target = best.objective + _tol(best.objective)
+                if bound <= target:
+                    closed = True
+                    counts["sub"] += 1
+                    break
+        if closed:
+            continue
+        counts["branched"] += 1
+        # branch on a free pair of the bound's inner matching (the one worth most there);
+        # else on the free allowed pair worth most at the bound's prices
+        w = model.pair_values(best_mu) + model.bonus
+        free_inner = sorted(best_inner - forced)
+        differ = [q for q in free_inner if q not in node_best.pairs]
+        if differ:  # a pair the bound wants and the node's best pairing does not have
+            p = max(differ, key=lambda q: (w[q], -q[0], -q[1]))
+        elif free_inner:
+            p = max(free_inner, key=lambda q: (w[q], -q[0], -q[1]))
+        else:
+            ia, ib = np.nonzero(np.triu(allowed, 1))
+            k = int(np.lexsort((ib, ia, -w[ia, ib]))[0])
+            p = (int(ia[k]), int(ib[k]))
+        f_in, b_out = forced | {p}, banned | {p}
+        seen_pairs = [node_best.pairs, best.pairs, start]
+        start_in = next((s for s in seen_pairs if in_node(s, f_in, banned)), f_in)
+        start_out = next((s for s in seen_pairs if in_node(s, forced, b_out)),
+                         node_best.pairs - {p})
+        if not fits(start_in):
+            start_in = f_in
+        stack.append((forced, b_out, bound, start_out, best_mu))
+        stack.append((f_in, banned, bound, start_in, best_mu))
+    open_bound = max((entry[2] for entry in stack), default=-np.inf)
+    proven = not stack
+    total = best.objective if proven else max(best.objective, open_bound)
+    n_lp = (lp_count() - lp0) if lp_count else 0
+    return BBOutcome(best=best, proven=proven, bound=float(total), nodes=nodes, n_lp=n_lp,
+                     stopped=None if proven else stopped, counts=counts)
