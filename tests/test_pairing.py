@@ -401,14 +401,19 @@ def all_matchings(nodes):
             yield [(first, other), *m]
 
 
-def brute_force(model: PairingModel, min_gain: float):
-    """Best objective over every matching of candidate pairs (required pinned)."""
+def brute_force(model: PairingModel, min_gain: float = 0.25, *, max_pairs=None, forced=(),
+                banned=()):
+    """Best objective over every matching of candidate pairs (required and ``forced`` pinned,
+    ``banned`` left out, at most ``max_pairs`` pairs)."""
     best = -np.inf
     cand = model.candidate
+    pinned = set(model.required) | set(forced)
     for m in all_matchings(list(range(model.n))):
         if not all(cand[a, b] for a, b in m):
             continue
-        if not set(model.required) <= set(m):
+        if not pinned <= set(m) or set(m) & set(banned):
+            continue
+        if max_pairs is not None and len(m) > max_pairs:
             continue
         best = max(best, model.evaluate(m).objective)
     return best
@@ -433,6 +438,20 @@ def _model_of(office, min_gain=0.25):
     return result, captured["model"]
 
 
+def _office_of_levels(levels, pct, needs, n_ordinary, avd=None):
+    vs = [Veileder(ident=f"Z{500000 + i}", profile=profile(*lv), stillingsprosent=p,
+                   avdeling=(avd[i] if avd else "A"))
+          for i, (lv, p) in enumerate(zip(levels, pct, strict=True))]
+    brukere = [Bruker(id=f"h{i}", innsatsgruppe="VARIG_TILPASSET_INNSATS", needs=profile(*nd))
+               for i, nd in enumerate(needs)]
+    return Office(enhet="0315", name="x", veiledere=vs, brukere=brukere + ordinary(n_ordinary))
+
+
+#: A draw on which the search alone (no branch-and-bound) stopped at 39.05096 while brute
+#: force finds 39.05207 (status "feasible", gap 0.003 %).
+_SEARCH_MISSED = None  # filled in below when reconstructed
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(office=small_offices(max_v=7))
 def test_matches_brute_force_on_small_offices(office):
@@ -440,8 +459,11 @@ def test_matches_brute_force_on_small_offices(office):
     best = brute_force(model, 0.25)
     # the bound is valid: no pairing beats it
     assert best <= result.bound + 1e-6
-    # the method finds the best pairing on these small offices (report any gap)
-    assert result.objective >= best - 1e-6, (result.objective, best)
+    # exact mode: the proposal is the best pairing, proven (branch-and-bound over pairings)
+    assert result.objective == pytest.approx(best, abs=1e-6), (result.objective, best)
+    assert result.status == "optimal" and result.gap == 0.0
+    assert result.stats["proven"] and "branch-and-bound" in result.optimality
+    assert "beviselig best" in result.explain()
 
 
 def test_matching_step_exact_against_brute_force():
@@ -466,10 +488,132 @@ def test_whole_method_against_brute_force_10_veiledere():
                needs=profile(*rng.integers(2, 6, 4))) for i in range(30)]
     office = Office(enhet="0315", name="x", veiledere=vs, brukere=brukere)
     result, model = _model_of(office)
-    # enumerate only matchings of candidate pairs with a chance of value (all 9496 is slow)
-    best = brute_force(model, 0.25)
-    assert best <= result.bound + 1e-6
-    assert result.objective >= best - 1e-6
+    best = brute_force(model, 0.25)  # every matching of candidate pairs
+    assert result.status == "optimal" and result.gap == 0.0 and result.stats["proven"]
+    assert result.objective == pytest.approx(best, abs=1e-6)
+    assert result.bound == result.objective
+
+
+def test_exact_mode_with_max_pairs_and_existing_pairs_against_brute_force():
+    """max_pairs is inside the node bound (exact best matching with at most c pairs); the
+    continuity bonus, learning bonus and min_gain are in the objective brute force maximises."""
+    from navkompetanse.synthetic import synthetic_office
+
+    for seed, max_pairs in ((1, 1), (2, 2), (3, None)):
+        office = synthetic_office(8, 500, seed=seed)
+        ids = sorted(office.idents)
+        office = office.model_copy(update={
+            "learning_relations": (LearningRelation(mentor=ids[0], learner=ids[3]),),
+            "pairs": ((ids[1], ids[2]),)})
+        import navkompetanse.pairing as pairing
+
+        captured = {}
+        original = pairing.search_pairing
+
+        def spy(model, **kw):
+            captured["model"] = model
+            return original(model, **kw)
+
+        pairing.search_pairing = spy
+        try:
+            result = pair_veiledere(office, max_pairs=max_pairs)
+        finally:
+            pairing.search_pairing = original
+        model = captured["model"]
+        best = brute_force(model, max_pairs=max_pairs)
+        assert result.objective <= best + 1e-6
+        if result.stats["proven"]:
+            assert result.objective == pytest.approx(best, abs=1e-6)
+            assert result.status == "optimal" and result.gap == 0.0
+        else:  # the keep rule split an existing pair the optimum kept: honest gap
+            assert result.bound >= best - 1e-6
+
+
+def _random_model(rng, n, *, n_groups=25):
+    levels = rng.integers(1, 6, size=(n, 4))
+    need = rng.integers(1, 6, size=(n_groups, 4))
+    stronger = (levels[:, None, :] > levels[None, :, :]).any(axis=2)
+    candidate = stronger & stronger.T
+    np.fill_diagonal(candidate, False)
+    learning = np.zeros((n, n))
+    continuity = np.zeros((n, n))
+    existing = np.zeros((n, n), dtype=bool)
+    ia, ib = np.nonzero(np.triu(candidate, 1))
+    if len(ia):
+        k = rng.integers(len(ia))
+        learning[ia[k], ib[k]] = learning[ib[k], ia[k]] = 0.5
+        k = rng.integers(len(ia))
+        existing[ia[k], ib[k]] = existing[ib[k], ia[k]] = True
+        continuity[ia[k], ib[k]] = continuity[ib[k], ia[k]] = 1.0
+    return PairingModel(levels=levels, capacity=rng.choice([50.0, 80.0, 100.0], n), need=need,
+                        count=rng.integers(1, 12, n_groups).astype(float),
+                        points=rng.choice([0.4, 1.0, 2.0, 3.5], n_groups), policy=_policy(),
+                        candidate=candidate, learning=learning, continuity=continuity,
+                        pair_cost=float(rng.choice([0.0, 0.25, 1.0])), existing=existing)
+
+
+def test_node_bound_is_valid_at_every_node():
+    """L_F,X(μ) bounds every pairing of the node (forced in F, forced out X, max_pairs), at
+    any prices: compared with brute force restricted to the node."""
+    from navkompetanse._pairing_bb import node_bound
+
+    rng = np.random.default_rng(5)
+    checked = 0
+    for trial in range(14):
+        n = int(rng.integers(4, 8))
+        model = _random_model(rng, n)
+        cand = [tuple(map(int, p)) for p in np.argwhere(np.triu(model.candidate, 1))]
+        if len(cand) < 2:
+            continue
+        picks = rng.permutation(len(cand))
+        forced, used = [], set()
+        for k in picks[:1]:
+            forced.append(cand[k])
+            used |= set(cand[k])
+        banned = [cand[k] for k in picks[1:3] if not set(cand[k]) & used]
+        max_pairs = [None, 1, 2][trial % 3]
+        if max_pairs is not None and max_pairs < len(forced):
+            continue
+        exact = brute_force(model, forced=forced, banned=banned, max_pairs=max_pairs)
+        free = np.ones(n, dtype=bool)
+        for a, b in forced:
+            free[a] = free[b] = False
+        allowed = model.candidate & free[:, None] & free[None, :]
+        for a, b in banned:
+            allowed[a, b] = allowed[b, a] = False
+        cap = None if max_pairs is None else max_pairs - len(forced)
+        mus = [model.evaluate(forced).mu, model.evaluate([]).mu]
+        mus += [mus[0] + rng.normal(0, 0.2, len(mus[0])) for _ in range(2)]
+        for mu in mus:
+            lag, inner = node_bound(model, mu, frozenset(forced), allowed, cap)
+            assert exact <= lag + 1e-7, (trial, exact, lag)
+            assert set(forced) <= inner and not set(banned) & inner
+            assert cap is None or len(inner) - len(forced) <= cap
+            checked += 1
+    assert checked >= 20
+
+
+def test_branch_and_bound_alone_finds_the_optimum():
+    """From the worst start (no pairs), the tree search reaches brute force's optimum."""
+    from navkompetanse._pairing_bb import branch_and_bound
+
+    rng = np.random.default_rng(9)
+    for trial in range(6):
+        model = _random_model(rng, int(rng.integers(5, 9)))
+        max_pairs = [None, 2][trial % 2]
+        seen = {}
+
+        def ev(pairs, model=model, seen=seen):
+            key = frozenset(pairs)
+            if key not in seen:
+                seen[key] = model.evaluate(key)
+            return seen[key]
+
+        out = branch_and_bound(model, ev(frozenset()), ev, max_pairs=max_pairs,
+                               node_budget=5000, lp_budget=5000)
+        assert out.proven and out.bound == out.best.objective
+        exact = brute_force(model, max_pairs=max_pairs)
+        assert out.best.objective == pytest.approx(exact, abs=1e-6), trial
 
 
 def test_gains_are_exact_marginals_on_small_offices():

@@ -44,6 +44,10 @@ _LP_BUDGET = 40
 _EXACT_MAX_N = 10
 _EXACT_NODES = 1500
 _EXACT_LPS = 300
+#: Budgets of ``exact=True`` above ``_EXACT_MAX_N`` (a node costs 10–40 ms there: the node's
+#: matching is ``max_weight_pairing``, not the table of all matchings).
+_EXACT_NODES_LARGE = 150
+_EXACT_LPS_LARGE = 100
 
 _TASK_NB = {
     Dimension.relasjonell: "brukermøtene",
@@ -658,8 +662,9 @@ def pair_veiledere(
         max_idle=3 if n <= 12 else 1,
         bound_steps=(20 if n <= 12 else 8) if method == "allocation" else 0,
         exact_heuristic=n <= 12,
-        exact_nodes=_EXACT_NODES if use_exact else 0,
-        exact_lps=_EXACT_LPS if use_exact else 0,
+        exact_nodes=0 if not use_exact else
+        _EXACT_NODES if n <= _EXACT_MAX_N else _EXACT_NODES_LARGE,
+        exact_lps=0 if not use_exact else _EXACT_LPS if n <= _EXACT_MAX_N else _EXACT_LPS_LARGE,
         time_limit=time_limit,
     )
     return _wrap(office, policy, canon, arrays, model, outcome, bruker_group, idents, index,
