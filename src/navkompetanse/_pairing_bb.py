@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._pairing_model import Evaluation, PairingModel
+from ._pairing_model import Evaluation, PairingModel, _group_by_cover
 from .optimize import max_weight_pairing
 
 __all__ = ["BBOutcome", "branch_and_bound", "node_bound"]
@@ -124,9 +124,41 @@ def _best_matching(w: np.ndarray, allowed: np.ndarray, cap: int | None,
     return val, [tuple(p) for p in sol.pairs]
 
 
+class _Prices:
+    """``(Σ μ n + Σ_v K_v(μ), w(μ) + bonus)`` per price vector, one knapsack call for every
+    single and candidate pair together, cached (a node's children start from its prices)."""
+
+    def __init__(self, model: PairingModel) -> None:
+        self.model = model
+        n = model.n
+        v = np.arange(n)
+        ia, ib = np.nonzero(np.triu(model.candidate, 1))
+        self.ia, self.ib = ia, ib
+        overhead = model.policy.pair_overhead
+        cap_pair = model.factor * (model.capacity[ia] + model.capacity[ib]) * (1 - overhead)
+        self.cover = np.concatenate([model._cover_ix[v, v], model._cover_ix[ia, ib]])
+        self.cap = np.concatenate([model.factor * model.capacity, cap_pair])
+        self.grouping = _group_by_cover(self.cover)
+        self.cache: dict[bytes, tuple[float, np.ndarray]] = {}
+
+    def __call__(self, mu: np.ndarray) -> tuple[float, np.ndarray]:
+        key = mu.tobytes()
+        if key not in self.cache:
+            model, n = self.model, self.model.n
+            k, _ = model.knapsack(mu, self.cover, self.cap, grouping=self.grouping)
+            k_single, k_pair = k[:n], k[n:]
+            w = np.zeros((n, n))
+            vals = k_pair - k_single[self.ia] - k_single[self.ib]
+            w[self.ia, self.ib] = vals
+            w[self.ib, self.ia] = vals
+            base = float(mu @ model.count) + float(k_single.sum())
+            self.cache[key] = (base, w + model.bonus)
+        return self.cache[key]
+
+
 def node_bound(model: PairingModel, mu: np.ndarray, forced: frozenset, allowed: np.ndarray,
                cap_free: int | None, *, target: float | None = None,
-               ) -> tuple[float, frozenset]:
+               prices: _Prices | None = None) -> tuple[float, frozenset]:
     """``min_θ L_F,X(μ, θ)`` (module doc) and its inner pairing (``F`` included).
 
     ``allowed`` is the node's mask of free candidate pairs (forced-out pairs and pairs
@@ -134,9 +166,12 @@ def node_bound(model: PairingModel, mu: np.ndarray, forced: frozenset, allowed: 
     many free pairs: exact for up to ``TABLE_MAX_N`` veiledere (θ not needed), by bisection
     on θ above. ``target``: stop the θ search once the bound is at or below it.
     """
-    k_single = model.single_values(mu)
-    w = model.pair_values(mu, k_single) + model.bonus
-    base = float(mu @ model.count) + float(k_single.sum())
+    if prices is None:
+        k_single = model.single_values(mu)
+        w = model.pair_values(mu, k_single) + model.bonus
+        base = float(mu @ model.count) + float(k_single.sum())
+    else:
+        base, w = prices(mu)
     base += float(sum(w[a, b] for a, b in forced))
     if cap_free == 0 or not allowed.any():
         return base, forced
@@ -193,6 +228,7 @@ def branch_and_bound(
     """
     n = model.n
     required = frozenset(model.required)
+    prices = _Prices(model)
     lp0 = lp_count() if lp_count else 0
     best = incumbent
 
@@ -249,7 +285,8 @@ def branch_and_bound(
         target = best.objective + _tol(best.objective)
         best_mu, best_inner = None, None
         if parent_mu is not None:  # the parent's best prices first: no LP if they prune
-            lag, inner = node_bound(model, parent_mu, forced, allowed, cap_free, target=target)
+            lag, inner = node_bound(model, parent_mu, forced, allowed, cap_free, target=target,
+                                    prices=prices)
             if lag <= target:
                 counts["inherited"] += 1
                 continue
@@ -261,7 +298,8 @@ def branch_and_bound(
         node_best = ev
         closed = False
         for _ in range(rounds):  # price-and-match inside the node
-            lag, inner = node_bound(model, ev.mu, forced, allowed, cap_free, target=target)
+            lag, inner = node_bound(model, ev.mu, forced, allowed, cap_free, target=target,
+                                    prices=prices)
             if lag < bound or best_mu is None:
                 bound, best_mu, best_inner = min(bound, lag), ev.mu, inner
             target = best.objective + _tol(best.objective)
@@ -286,7 +324,8 @@ def branch_and_bound(
                     break
                 step = max(lag - best.objective, 1e-6 * max(1.0, abs(lag))) / norm
                 mu = mu - step * g
-                lag, inner = node_bound(model, mu, forced, allowed, cap_free, target=target)
+                lag, inner = node_bound(model, mu, forced, allowed, cap_free, target=target,
+                                    prices=prices)
                 if lag < bound:
                     bound, best_mu, best_inner = lag, mu.copy(), inner
                 target = best.objective + _tol(best.objective)
@@ -299,7 +338,7 @@ def branch_and_bound(
         counts["branched"] += 1
         # branch on a free pair of the bound's inner matching (the one worth most there);
         # else on the free allowed pair worth most at the bound's prices
-        w = model.pair_values(best_mu) + model.bonus
+        w = prices(best_mu)[1]
         free_inner = sorted(best_inner - forced)
         differ = [q for q in free_inner if q not in node_best.pairs]
         if differ:  # a pair the bound wants and the node's best pairing does not have
