@@ -457,6 +457,25 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
             r = dataclasses.replace(r, status="time_limit", message="time limit reached")
         return r
 
+    if office:  # aggregate identical items, exact class LP, rounding (see _gap_office)
+        import dataclasses
+
+        from ._gap_office import solve_office
+
+        out = solve_office(c, w, C, integer=integer, rel_gap=rel_gap, deadline=deadline,
+                           stats=stats, t0=t0)
+        if out is not None:  # None: items do not compress, use the item-level path below
+            a, lb, kind, msg, prices = out
+            price_box[0] = prices
+            if kind == "infeasible":
+                return finish(None, np.inf, "infeasible", msg)
+            if a is None:
+                return finish(None, lb, "time_limit", msg)
+            r = finish(a, lb, "auto", msg)
+            if r.status != "optimal" and kind == "time_limit":
+                r = dataclasses.replace(r, status="time_limit", message="time limit reached")
+            return r
+
     # ---- multipliers and bound
     x_lp = None
     fin = np.isfinite(c)

@@ -1,0 +1,497 @@
+"""Office-case GAP (weight per item): aggregation into classes and the transportation LP.
+
+When an item weighs the same at every agent, items with the same cost row, weight and mask
+are interchangeable.  They are grouped into K classes with counts (``np.unique`` on a row
+hash, verified exactly).  The LP relaxation over classes is a transportation problem (K
+supplies ``count_k * w_k``, n_agents capacities) solved here *exactly*:
+
+1. approximate capacity prices ``lambda`` from an annealed log-sum-exp smoothing of the
+   class-level Lagrangian (L-BFGS-B on each class's cheapest candidate agents);
+2. HiGHS on the columns whose Lagrangian reduced cost under ``lambda`` is small, then
+   pricing over *all* columns with the LP duals and re-solving until no column prices out;
+   the capacity-row duals are then the exact optimal ``lambda`` and ``L(lambda)`` the LP
+   value.  The bound is always ``L(lambda)`` evaluated exactly from the input arrays, so it
+   is valid for whatever ``lambda`` came out (no trust in solver tolerances);
+3. rounding: item counts of the basic LP solution rounded down (at most about n_agents
+   class/agent splits are fractional), the left-over items placed by regret on reduced
+   costs into agents with room, repair if needed, shift descent;
+4. exact stage when the certified gap is still above ``rel_gap``: ``milp`` over integer class
+   counts on the columns that reduced-cost fixing keeps (any better solution only uses
+   ``(k, j)`` with reduced cost below ``incumbent - L(lambda)``), with the incumbent as cutoff
+   and a bounded budget.  Its solution is re-verified by the caller.
+
+When the classes do not compress (continuous random profits, ``K`` close to ``n``) the
+caller falls back to the item-level Lagrangian path in :mod:`._gap`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp, minimize
+
+__all__ = ["solve_office", "aggregate_classes"]
+
+_MAX_CLASS_SHARE = 0.5  # fall back to the item-level path when K > this share of n ...
+_MAX_SMALL_K = 3000  # ... and K above this (the class LP stays fast up to a few 1000 classes)
+
+
+# ----------------------------------------------------------------------------- aggregation
+def aggregate_classes(c, w):
+    """Group identical items: returns ``(first, inv, cnt)``.
+
+    ``first[k]`` is a representative item of class k, ``inv[i]`` the class of item i and
+    ``cnt[k]`` its size.  Rows are grouped by a random projection hash and the grouping is
+    then verified exactly (``c[first][inv] == c`` including infinities); on a collision the
+    exact ``np.unique(axis=0)`` is used instead.
+    """
+    n, m = c.shape
+    fin = np.isfinite(c)
+    cf = np.where(fin, c, 0.0)
+    rng = np.random.default_rng(0x5EED)
+    h = cf @ rng.uniform(0.5, 1.5, m) + fin @ (rng.uniform(0.5, 1.5, m) * np.pi) + w * np.e
+    _, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    inv = inv.ravel()
+    if not (np.array_equal(c, c[first][inv]) and np.array_equal(w, w[first][inv])):
+        X = np.column_stack([np.where(fin, c, np.inf), w])
+        _, first, inv = np.unique(X, axis=0, return_index=True, return_inverse=True)
+        inv = inv.ravel()
+    cnt = np.bincount(inv, minlength=len(first))
+    return first, inv, cnt
+
+
+def class_lagrangian(ck, wk, cnt, C, lam):
+    """Exact Lagrangian ``sum_k cnt_k min_j (c_kj + lam_j w_k) - lam.C`` (min form)."""
+    red = ck + lam[None, :] * wk[:, None]
+    return float(cnt @ red.min(axis=1) - lam @ C)
+
+
+# ----------------------------------------------------------------------------- dual
+def _smooth_dual(d, s, C, deadline, temps=(1e-2, 1e-3, 1e-4), iters=15):
+    """Approximate prices: annealed log-sum-exp on per-unit-weight costs ``d`` (K, m).
+
+    All columns are kept (restricting each class to a few candidate agents lets prices run
+    away); float32 arithmetic, only the exact class Lagrangian decides which prices are kept.
+    """
+    K, m = d.shape
+    fin = np.isfinite(d)
+    scale = max(float(np.abs(d[fin]).max()), 1e-12)
+    ds64 = np.where(fin, d / scale, np.inf)
+    ds = ds64.astype(np.float32)
+    s32 = s.astype(np.float32)
+
+    def exact(x):
+        return float(s @ (ds64 + x[None, :]).min(axis=1) - x @ C)
+
+    lam = np.zeros(m)
+    best_v, best = exact(lam), lam.copy()
+    for T in temps:
+        if time.perf_counter() > deadline:
+            break
+
+        def f(x, T=T):
+            r = ds + x.astype(np.float32)[None, :]
+            mn = r.min(axis=1)
+            e = np.exp((mn[:, None] - r) * np.float32(1.0 / T))
+            se = e.sum(axis=1)
+            val = float(s @ (mn - T * np.log(se)).astype(np.float64)) - x @ C
+            g = (s32 / se) @ e - C
+            return -val, -g.astype(np.float64)
+
+        def stop(intermediate_result=None):
+            if time.perf_counter() > deadline:
+                raise StopIteration
+
+        r = minimize(f, lam, jac=True, method="L-BFGS-B", bounds=[(0, None)] * m,
+                     callback=stop, options={"maxiter": iters, "gtol": 1e-12, "ftol": 1e-15})
+        lam = np.maximum(r.x, 0.0)
+        v = exact(lam)
+        if v > best_v:
+            best_v, best = v, lam.copy()
+    return best * scale
+
+
+def _class_lp(d, s, C, lam, deadline, stats):
+    """Exact transportation LP by column generation; returns (z (K, m) or None, lam, u).
+
+    Starts from the columns with small reduced cost under ``lam``; one artificial column per
+    class (cost ``M``, no capacity use) keeps every restricted LP feasible.  Pricing adds the
+    three most negative columns per class until none prices out.  Returns the string
+    "infeasible" as ``z`` when the full LP needs artificials even with a huge ``M``.
+    """
+    K, m = d.shape
+    fin = np.isfinite(d)
+    dd = np.where(fin, d, np.inf)
+    scale = max(float(np.abs(d[fin]).max()), 1e-12)
+    red = dd + lam[None, :]
+    rc = red - red.min(axis=1, keepdims=True)
+    sel = rc <= 1e-3 * scale
+    M = 10.0 * (scale + float(lam.max(initial=0.0))) + 1.0
+    rounds = 0
+    while True:
+        rounds += 1
+        left = deadline - time.perf_counter()
+        stats["lp_rounds"] = rounds
+        if left <= 0.01:
+            return None, lam, None
+        kk, jj = np.nonzero(sel)
+        q = len(kk)
+        stats["lp_cols"] = q
+        cols = np.arange(q + K)
+        A1 = sparse.csr_array((np.ones(q + K), (np.concatenate([kk, np.arange(K)]), cols)),
+                              shape=(K, q + K))
+        A2 = sparse.csr_array((np.ones(q), (jj, np.arange(q))), shape=(m, q + K))
+        cost = np.concatenate([dd[kk, jj], np.full(K, M)])
+        opts = {} if not np.isfinite(left) else {"time_limit": float(left)}
+        r = linprog(cost, A_ub=A2, b_ub=C, A_eq=A1, b_eq=s, bounds=(0, None),
+                    method="highs", options=opts)
+        if r.status != 0:
+            return None, lam, None
+        lam_lp = np.maximum(-np.asarray(r.ineqlin.marginals), 0.0)
+        u = np.asarray(r.eqlin.marginals)
+        full = dd + lam_lp[None, :] - u[:, None]
+        neg = (full < -1e-9 * scale) & ~sel
+        if not neg.any():
+            if r.x[q:].max(initial=0.0) > 1e-9 * max(1.0, float(s.max())):
+                if M > 1e9 * scale:
+                    return "infeasible", lam, None
+                M *= 100.0
+                continue
+            z = np.zeros((K, m))
+            z[kk, jj] = r.x[:q]
+            return z, lam_lp, u
+        if rounds >= 30:
+            return None, lam_lp, None
+        fneg = np.where(neg, full, np.inf)
+        kc = min(3, m)
+        part = np.argpartition(fneg, kc - 1, axis=1)[:, :kc]
+        rows = np.repeat(np.arange(K), kc)
+        pj = part.ravel()
+        good = np.isfinite(fneg[rows, pj])
+        sel[rows[good], pj[good]] = True
+
+
+# ----------------------------------------------------------------------------- primal
+def _round(z, wk, cnt, inv, n, C):
+    """Round the class LP solution down to item assignments (-1 = left over)."""
+    K, m = z.shape
+    y = z / np.maximum(wk, 1e-300)[:, None]
+    fl = np.floor(y + 1e-7).astype(np.int64)
+    # never more than the class size
+    over = fl.sum(axis=1) - cnt
+    for k in np.flatnonzero(over > 0):
+        for j in np.argsort(y[k] - fl[k]):
+            take = min(over[k], fl[k, j])
+            fl[k, j] -= take
+            over[k] -= take
+            if over[k] == 0:
+                break
+    order = np.argsort(inv, kind="stable")
+    start = np.concatenate([[0], np.cumsum(cnt)[:-1]])
+    kk, jj = np.nonzero(fl)
+    f = fl[kk, jj]
+    A = np.bincount(kk, weights=f, minlength=K).astype(np.int64)
+    tot = int(f.sum())
+    a = -np.ones(n, dtype=np.int64)
+    if tot:
+        agents = np.repeat(jj, f)
+        Ak = A[A > 0]
+        ks = np.flatnonzero(A > 0)
+        base = np.repeat(start[ks], Ak)
+        off = np.arange(tot) - np.repeat(np.cumsum(Ak) - Ak, Ak)
+        a[order[base + off]] = agents
+    return a
+
+
+def _place_left(a, c, w, C, lam):
+    """Place unassigned items by regret on reduced costs into agents with room."""
+    n, m = c.shape
+    idx = np.arange(n)
+    placed = a >= 0
+    load = np.bincount(a[placed], weights=w[placed], minlength=m).astype(float)
+    tolC = C * (1 + 1e-12) + 1e-12
+    # remove overload caused by LP tolerances (drop the cheapest-to-move items)
+    for j in np.flatnonzero(load > tolC):
+        mem = np.flatnonzero(a == j)
+        for i in mem[np.argsort(-w[mem])]:
+            if load[j] <= tolC[j]:
+                break
+            a[i] = -1
+            load[j] -= w[i]
+    left = np.flatnonzero(a < 0)
+    if len(left) == 0:
+        return a, load, True
+    red = c[left] + lam[None, :] * w[left, None]
+    if m > 1:
+        srt = np.sort(red, axis=1)[:, :2]
+        regret = np.where(np.isfinite(srt[:, 1]), srt[:, 1] - srt[:, 0], 1e300)
+    else:
+        regret = np.zeros(len(left))
+    ok = True
+    for r in np.argsort(-regret, kind="stable"):
+        i = left[r]
+        fits = np.isfinite(red[r]) & (load + w[i] <= tolC)
+        if fits.any():
+            j = int(np.argmin(np.where(fits, red[r], np.inf)))
+        else:
+            ex = np.where(np.isfinite(red[r]), load + w[i] - C, np.inf)
+            j = int(np.argmin(ex))
+            ok = False
+        a[i] = j
+        load[j] += w[i]
+    del idx
+    return a, load, ok
+
+
+def _shift_descent(a, load, c, w, C, deadline, max_rounds=200):
+    """Improving single-item moves into agents with room (vectorised scan)."""
+    n, m = c.shape
+    idx = np.arange(n)
+    tolC = C + 1e-9 * np.maximum(1.0, C)
+    for _ in range(max_rounds):
+        if time.perf_counter() > deadline:
+            break
+        room = tolC - load
+        cur = c[idx, a]
+        delta = np.where(w[:, None] <= room[None, :], c - cur[:, None], np.inf)
+        bj = np.argmin(delta, axis=1)
+        bd = delta[idx, bj]
+        cand = np.flatnonzero(bd < -1e-12)
+        if len(cand) == 0:
+            break
+        moved = False
+        for i in cand[np.argsort(bd[cand], kind="stable")]:
+            j = int(bj[i])
+            if load[j] + w[i] <= tolC[j] and c[i, j] < c[i, a[i]] - 1e-12:
+                load[a[i]] -= w[i]
+                load[j] += w[i]
+                a[i] = j
+                moved = True
+        if not moved:
+            break
+    return a, load
+
+
+def _swap_descent(a, load, c, w, C, lam, deadline, focus):
+    """Improving swaps of items ``focus`` with any item at another agent (capacity-feasible)."""
+    n, m = c.shape
+    idx = np.arange(n)
+    tolC = C + 1e-9 * np.maximum(1.0, C)
+    improved = False
+    for i in focus:
+        if time.perf_counter() > deadline:
+            break
+        ai = a[i]
+        cur = c[idx, a]
+        d = c[i, a] + c[idx, ai] - cur[i] - cur
+        ok = (d < -1e-12) & (a != ai)
+        if not ok.any():
+            continue
+        ok &= load[a] - w + w[i] <= tolC[a]
+        ok &= load[ai] - w[i] + w <= tolC[ai]
+        if not ok.any():
+            continue
+        cand = np.flatnonzero(ok)
+        l_ = int(cand[np.argmin(d[cand])])
+        al = a[l_]
+        load[ai] += w[l_] - w[i]
+        load[al] += w[i] - w[l_]
+        a[i], a[l_] = al, ai
+        improved = True
+    return a, load, improved
+
+
+# ----------------------------------------------------------------------------- exact stage
+def _class_mip(ck, wk, cnt, C, keep, cutoff, time_left, integer):
+    """milp over integer class counts on columns ``keep``; returns (status, y, dual)."""
+    K, m = ck.shape
+    kk, jj = np.nonzero(keep)
+    q = len(kk)
+    if q == 0 or np.bincount(kk, minlength=K).min() == 0:
+        return "infeasible", None, np.inf
+    cons = [
+        LinearConstraint(sparse.csr_array((np.ones(q), (kk, np.arange(q))), shape=(K, q)),
+                         cnt, cnt),
+        LinearConstraint(sparse.csr_array((wk[kk], (jj, np.arange(q))), shape=(m, q)),
+                         -np.inf, C),
+    ]
+    cc = ck[kk, jj]
+    if cutoff is not None:
+        cons.append(LinearConstraint(cc[None, :], -np.inf, cutoff))
+    opts = {"mip_rel_gap": 0.0 if integer else 1e-9, "disp": False}
+    if time_left is not None:
+        opts["time_limit"] = max(float(time_left), 0.01)
+    r = milp(cc, integrality=np.ones(q), bounds=Bounds(0, cnt[kk].astype(float)),
+             constraints=cons, options=opts)
+    dual = getattr(r, "mip_dual_bound", None)
+    dual = -np.inf if dual is None or not np.isfinite(dual) else float(dual)
+    if r.status == 2:
+        return "infeasible", None, np.inf
+    if r.x is None:
+        return "none", None, dual
+    y = np.zeros((K, m), dtype=np.int64)
+    y[kk, jj] = np.round(r.x).astype(np.int64)
+    st = "optimal" if r.status == 0 else "limit"
+    return st, y, (float(r.fun) if st == "optimal" else dual)
+
+
+def _counts_to_assignment(y, inv, cnt, n):
+    """Item assignment from integer class counts (rows of y sum to cnt)."""
+    K, m = y.shape
+    order = np.argsort(inv, kind="stable")
+    start = np.concatenate([[0], np.cumsum(cnt)[:-1]])
+    kk, jj = np.nonzero(y)
+    f = y[kk, jj]
+    a = -np.ones(n, dtype=np.int64)
+    agents = np.repeat(jj, f)
+    A = np.bincount(kk, weights=f, minlength=K).astype(np.int64)
+    ks = np.flatnonzero(A > 0)
+    Ak = A[ks]
+    base = np.repeat(start[ks], Ak)
+    off = np.arange(int(Ak.sum())) - np.repeat(np.cumsum(Ak) - Ak, Ak)
+    a[order[base + off]] = agents
+    return a
+
+
+# ----------------------------------------------------------------------------- driver
+def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False):
+    """Office-case pipeline on min-form costs ``c`` (inf = forbidden).
+
+    Returns ``None`` when the instance does not compress into classes (the caller then
+    uses the item-level path), else ``(assignment or None, lb, kind, message, prices)`` with
+    ``kind`` in {"ok", "time_limit", "infeasible"}; ``lb`` is a proven lower bound of the
+    min-form problem and ``prices`` the multipliers whose exact Lagrangian gives it (before
+    any tightening by the exact stage).
+    """
+    n, m = c.shape
+    first, inv, cnt = aggregate_classes(c, w)
+    K = len(first)
+    stats["classes"] = K
+    stats["stages"]["aggregate"] = time.perf_counter() - t0
+    if K > max(_MAX_CLASS_SHARE * n, _MAX_SMALL_K) and not force:
+        return None
+    ck, wk = c[first], w[first]
+    pos = wk > 0
+    # zero-weight classes need no capacity: they go to their cheapest agent
+    dK = ck[pos] / wk[pos, None]
+    sK = cnt[pos] * wk[pos]
+    has_limit = np.isfinite(deadline)
+    t_now = time.perf_counter()
+    # ---- prices (approximate), then the exact class LP
+    dual_deadline = deadline if not has_limit else t_now + 0.25 * (deadline - t_now)
+    if pos.any():
+        lam = _smooth_dual(dK, sK, C, dual_deadline)
+    else:
+        lam = np.zeros(m)
+    lb = class_lagrangian(ck, wk, cnt, C, lam)
+    stats["stages"]["smooth_dual"] = time.perf_counter() - t0
+    z = None
+    if pos.any():
+        lp_deadline = deadline if not has_limit else (
+            time.perf_counter() + 0.85 * (deadline - time.perf_counter()))
+        z_pos, lam_lp, _u = _class_lp(dK, sK, C, lam, lp_deadline, stats)
+        if isinstance(z_pos, str):
+            return None, np.inf, "infeasible", (
+                "the LP relaxation is infeasible: no assignment respects capacities"), None
+        lb_lp = class_lagrangian(ck, wk, cnt, C, lam_lp)
+        if lb_lp >= lb:
+            lb, lam = lb_lp, lam_lp
+        if z_pos is not None:
+            z = np.zeros((K, m))
+            z[pos] = z_pos
+    stats["stages"]["lp"] = time.perf_counter() - t0
+    zero = np.flatnonzero(~pos)
+    if z is None:
+        z = np.zeros((K, m))
+        # no LP solution (time): start from the reduced-cost argmin, rounded down later
+        red = ck + lam[None, :] * wk[:, None]
+        best = np.argmin(red, axis=1)
+        z[np.arange(K), best] = cnt * wk
+    if len(zero):
+        z[zero] = 0.0
+    # ---- primal
+    a = _round(z, wk, cnt, inv, n, C)
+    if len(zero):
+        zi = np.flatnonzero(~pos[inv])
+        a[zi] = np.argmin(c[zi], axis=1)
+    a, load, ok = _place_left(a, c, w, C, lam)
+    if not ok:
+        from ._gap import _repair
+
+        W = np.broadcast_to(w[:, None], (n, m))
+        ok = _repair(a, load, c, W, C)
+    stats["stages"]["round"] = time.perf_counter() - t0
+    inc = float(c[np.arange(n), a].sum()) if ok else np.inf
+
+    def closed(inc, lb):
+        if not np.isfinite(inc):
+            return False
+        if integer and inc - lb < 1 - 1e-9:
+            return True
+        return (inc - lb) / max(1.0, abs(inc)) <= max(rel_gap, 1e-9)
+
+    if ok and not closed(inc, lb):
+        _shift_descent(a, load, c, w, C, deadline)
+        inc = float(c[np.arange(n), a].sum())
+        if not closed(inc, lb) and n <= 20_000:
+            red = c + lam[None, :] * w[:, None]
+            rcs = red[np.arange(n), a] - red.min(axis=1)
+            focus = np.argsort(-rcs, kind="stable")[: max(4 * m, 200)]
+            sw_deadline = deadline if not has_limit else min(
+                deadline, time.perf_counter() + 0.5 * (deadline - time.perf_counter()))
+            for _ in range(3):
+                a, load, imp = _swap_descent(a, load, c, w, C, lam, sw_deadline, focus)
+                if not imp:
+                    break
+                _shift_descent(a, load, c, w, C, sw_deadline)
+            inc = float(c[np.arange(n), a].sum())
+    stats["stages"]["local"] = time.perf_counter() - t0
+    prices = lam.copy()
+    kind = "ok"
+    # ---- exact stage over class counts
+    if not closed(inc, lb):
+        now = time.perf_counter()
+        budget = max(1.0, 3.0 * (now - t0)) if not has_limit else deadline - now
+        red = ck + lam[None, :] * wk[:, None]
+        rc = red - red.min(axis=1, keepdims=True)
+        fin = np.isfinite(ck)
+        if np.isfinite(inc):
+            delta = 1.0 if integer else 0.0
+            thr = inc - delta - lb + 1e-9 * max(1.0, abs(inc))
+            keep = fin & (rc <= thr)
+            cutoff = inc - delta + (1e-6 if integer else 0.0)
+        else:
+            keep, cutoff = fin, None
+        nkeep = int(keep.sum())
+        stats["mip_vars"] = nkeep
+        if budget > 0.02 and nkeep <= min(5_000 * budget, 20_000):  # HiGHS overshoots limits
+            st, y, bnd = _class_mip(ck, wk, cnt, C, keep, cutoff, budget, integer)
+            stats["mip_status"] = st
+            if y is not None:
+                a2 = _counts_to_assignment(y, inv, cnt, n)
+                if (a2 >= 0).all():
+                    v2 = float(c[np.arange(n), a2].sum())
+                    if v2 < inc:
+                        a, inc = a2, v2
+            if st == "optimal":
+                lb = inc if np.isfinite(inc) else max(lb, bnd)
+            elif st == "infeasible":
+                if np.isfinite(inc):
+                    lb = inc  # nothing better than the incumbent exists
+                else:
+                    return None, np.inf, "infeasible", (
+                        "exhaustive search found no assignment respecting capacities"), None
+            else:
+                lb = max(lb, min(inc, bnd))
+                if has_limit and time.perf_counter() >= deadline - 0.02:
+                    kind = "time_limit"
+        else:
+            stats["mip_status"] = "skipped"
+            if has_limit:
+                kind = "time_limit"
+        stats["stages"]["exact"] = time.perf_counter() - t0
+    if not np.isfinite(inc):
+        return None, lb, "time_limit", "no feasible assignment found within the limit", prices
+    return a, lb, kind, "", prices
