@@ -653,11 +653,14 @@ def pair_veiledere(
     if kept:
         start.append(kept)
     use_exact = exact if exact is not None else (method == "allocation" and n <= _EXACT_MAX_N)
+    small_exact = use_exact and n <= _EXACT_MAX_N
     outcome = search_pairing(
         model, start=start, min_gain=float(min_gain), max_pairs=max_pairs,
         rounds=8 if method == "allocation" else 1,
-        # small offices (<= 12 veiledere, LPs of a millisecond) get a thorough local search
-        lp_budget=(_LP_BUDGET * (2 if n <= 12 else 1)) if method == "allocation" else 2,
+        # small offices (<= 12 veiledere, LPs of a millisecond) get a thorough local search,
+        # unless branch-and-bound follows (it needs a good incumbent, not the best one)
+        lp_budget=(_LP_BUDGET * (2 if n <= 12 and not small_exact else 1))
+        if method == "allocation" else 2,
         move_limit=None if n <= 12 else 12,
         max_idle=3 if n <= 12 else 1,
         bound_steps=(20 if n <= 12 else 8) if method == "allocation" else 0,
