@@ -419,7 +419,7 @@ def brute_force(model: PairingModel, min_gain: float = 0.25, *, max_pairs=None, 
     return best
 
 
-def _model_of(office, min_gain=0.25):
+def _model_of(office, min_gain=0.25, **options):
     """Rebuild the model the way pair_veiledere does (through its own path)."""
     import navkompetanse.pairing as pairing
 
@@ -432,7 +432,7 @@ def _model_of(office, min_gain=0.25):
 
     pairing.search_pairing = spy
     try:
-        result = pair_veiledere(office, min_gain=min_gain)
+        result = pair_veiledere(office, min_gain=min_gain, **options)
     finally:
         pairing.search_pairing = original
     return result, captured["model"]
@@ -524,21 +524,7 @@ def test_exact_mode_with_max_pairs_and_existing_pairs_against_brute_force():
         office = office.model_copy(update={
             "learning_relations": (LearningRelation(mentor=ids[0], learner=ids[3]),),
             "pairs": ((ids[1], ids[2]),)})
-        import navkompetanse.pairing as pairing
-
-        captured = {}
-        original = pairing.search_pairing
-
-        def spy(model, **kw):
-            captured["model"] = model
-            return original(model, **kw)
-
-        pairing.search_pairing = spy
-        try:
-            result = pair_veiledere(office, max_pairs=max_pairs)
-        finally:
-            pairing.search_pairing = original
-        model = captured["model"]
+        result, model = _model_of(office, max_pairs=max_pairs)
         best = brute_force(model, max_pairs=max_pairs)
         assert result.objective <= best + 1e-6
         if result.stats["proven"]:

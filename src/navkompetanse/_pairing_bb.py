@@ -15,9 +15,10 @@ The bound at a node
 The Lagrangian of :mod:`navkompetanse._pairing_model` restricted to the node::
 
     L_F,X(μ, θ) = Σ_g μ_g n_g + Σ_v K_v(μ) + Σ_{ab∈F} (w_ab(μ) + bonus_ab)
-                  + θ · c + max_{M' matching of free pairs not in X} Σ_{ab∈M'} (w_ab(μ) + bonus_ab − θ)
+                  + θ · c + max_{M'} Σ_{ab∈M'} (w_ab(μ) + bonus_ab − θ)
 
-with ``c = max_pairs − |F|`` free pairs allowed (``θ = 0`` and no ``c`` term without
+over matchings ``M'`` of free candidate pairs (no member of ``F``, none in ``X``), with
+``c = max_pairs − |F|`` free pairs allowed (``θ = 0`` and no ``c`` term without
 ``max_pairs``). For every pairing ``M`` of the node, ``A(M) + bonus(M) <= Σ μ n + Σ_u K_u(μ)``
 (weak duality of the allocation LP, units of ``M``), which is ``Σ μ n + Σ_v K_v + Σ_{ab∈M}
 w_ab(μ)``; adding ``bonus(M)`` (learning, continuity and ``−min_gain``, any sign) and
