@@ -217,8 +217,8 @@ def branch_and_bound(
     root_bound: float = np.inf,
     node_budget: int = 400,
     lp_budget: int = 300,
-    rounds: int = 3,
-    steps: int = 6,
+    rounds: int = 2,
+    steps: int = 0,
     deadline: float = np.inf,
     lp_count: Callable[[], int] | None = None,
 ) -> BBOutcome:
