@@ -370,8 +370,9 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False)
     K = len(first)
     stats["classes"] = K
     stats["stages"]["aggregate"] = time.perf_counter() - t0
-    if K > max(_MAX_CLASS_SHARE * n, _MAX_SMALL_K) and not force:
-        return None
+    roomy = not np.isfinite(deadline) or deadline - time.perf_counter() > 2.0
+    if K > _MAX_CLASS_SHARE * n and (K > _MAX_SMALL_K or not roomy) and not force:
+        return None  # no compression: the item-level Lagrangian path is faster under a limit
     ck, wk = c[first], w[first]
     pos = wk > 0
     # zero-weight classes need no capacity: they go to their cheapest agent
