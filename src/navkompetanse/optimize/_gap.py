@@ -17,6 +17,7 @@ Pipeline (internally everything is a minimisation of ``c = +-profit``):
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -433,6 +434,17 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         return GapResult(a.astype(np.int64), obj, float(sign * lb), float(gap), status,
                          message, rt, load, stats, prices=price_box[0])
 
+    def finish_path(a, lb, kind, message):
+        """Wrap what a specialised path (classic, office) returns as (assignment, bound, kind)."""
+        if kind == "infeasible":
+            return finish(None, np.inf, "infeasible", message)
+        if a is None:
+            return finish(None, lb, "time_limit", message)
+        result = finish(a, lb, "auto", message)
+        if result.status != "optimal" and kind == "time_limit":
+            result = dataclasses.replace(result, status="time_limit", message="time limit reached")
+        return result
+
     if n == 0:
         return finish(np.zeros(0, dtype=np.int64), 0.0, "optimal", "no items")
     reason = _diagnose(c, w, W, C, office)
@@ -442,24 +454,13 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         return finish(None, np.inf, "infeasible", "no agents")
 
     if not office:  # classic GAP: knapsack Lagrangian, fixing, search (see _gap_classic)
-        import dataclasses
-
         from ._gap_classic import solve_classic
 
         a, lb, kind, msg = solve_classic(c, W, C, integer=integer, rel_gap=rel_gap,
                                          deadline=deadline, stats=stats, seed=seed)
-        if kind == "infeasible":
-            return finish(None, np.inf, "infeasible", msg)
-        if a is None:
-            return finish(None, lb, "time_limit", msg)
-        r = finish(a, lb, "auto", msg)
-        if r.status != "optimal" and kind == "time_limit":
-            r = dataclasses.replace(r, status="time_limit", message="time limit reached")
-        return r
+        return finish_path(a, lb, kind, msg)
 
     if office:  # aggregate identical items, exact class LP, rounding (see _gap_office)
-        import dataclasses
-
         from ._gap_office import solve_office
 
         out = solve_office(c, w, C, integer=integer, rel_gap=rel_gap, deadline=deadline,
@@ -467,14 +468,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         if out is not None:  # None: items do not compress, use the item-level path below
             a, lb, kind, msg, prices = out
             price_box[0] = prices
-            if kind == "infeasible":
-                return finish(None, np.inf, "infeasible", msg)
-            if a is None:
-                return finish(None, lb, "time_limit", msg)
-            r = finish(a, lb, "auto", msg)
-            if r.status != "optimal" and kind == "time_limit":
-                r = dataclasses.replace(r, status="time_limit", message="time limit reached")
-            return r
+            return finish_path(a, lb, kind, msg)
 
     # ---- multipliers and bound
     x_lp = None
