@@ -14,7 +14,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from navkompetanse.optimize import solve_gap
-from navkompetanse.optimize._gap_classic import _Lag, _lp_start, knapsack
+from navkompetanse.optimize._gap_classic import _Lag, _lp_start, _tabu, knapsack
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gap"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -203,6 +203,37 @@ def test_time_limit_classic():
     if r.ok:
         assert r.bound <= r.objective + 1e-9
 
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tabu_search_feasible_and_improving(seed):
+    """The penalised tabu search returns a feasible assignment no worse than its start, only
+    offers feasible improvements, and on small instances reaches the milp optimum."""
+    rng = np.random.default_rng(seed)
+    p, W, C = random_classic(rng, 30, 5, tight=0.7)
+    n, m = p.shape
+    idx = np.arange(n)
+    ref = milp_ref(p, W, C, "min")
+    # a feasible start from a very short solve (greedy, repair, descent)
+    r0 = solve_gap(p, W, C, sense="min", time_limit=0.05)
+    a0 = r0.assignment if r0.ok else None
+    if a0 is None:
+        pytest.skip("no start")
+    offered = []
+
+    def offer(a, load, polish=True):
+        assert (np.bincount(a, weights=W[idx, a], minlength=m) <= C + 1e-9).all()
+        offered.append(float(p[idx, a].sum()))
+
+    keep = np.ones((n, m), dtype=bool)
+    a = _tabu(a0, p, W, C, keep, time.perf_counter() + 0.5, np.random.default_rng(0), offer,
+              {})
+    load = np.bincount(a, weights=W[idx, a], minlength=m)
+    assert (load <= C + 1e-9).all()
+    v = float(p[idx, a].sum())
+    assert v <= r0.objective + 1e-9
+    assert all(x < r0.objective for x in offered)
+    assert v == pytest.approx(ref)
 
 def test_infeasible_classic():
     p = np.ones((3, 2))

@@ -19,7 +19,9 @@ forced in (out) costs O(C_j); this bounds every solution with ``x_ij = 1`` (``0`
 whose bound cannot beat the incumbent are removed, items left with one agent are fixed.
 
 Primal: Lagrangian heuristic (knapsack solutions, duplicates removed, missing items inserted
-by regret), repair, and a penalised shift/swap local search with adaptive capacity weights.
+by regret), repair, and a shift/swap descent.  Under a time limit: milp on the reduced
+problem (mid-size) or a milp neighbourhood search (large), each combined with a penalised
+shift/swap tabu search with adaptive per-agent capacity weights (:func:`_tabu`).
 
 Proof: when fixing does not close the gap, :func:`scipy.optimize.milp` runs on the reduced
 problem with an objective cutoff ``incumbent - 1`` (integer data); its answer is re-verified.
@@ -50,6 +52,12 @@ _LNS_VARS = 250  # target binaries per LNS sub-MIP (agents / items chosen accord
 _LNS_TL = 0.15  # seconds per LNS sub-MIP
 _BB_SHARE = 0.1  # share of the remaining time for the B&B root and first dive
 _FULL_MIP_VARS = 8000  # up to this n*m the rest of the time goes to milp on the whole problem
+_TABU_SHARE_MIP = 0.5  # share of that milp's time given to the tabu search after it
+_TABU_SHARE_LNS = 0.3  # share of the time left before the LNS for the tabu search
+_TABU_UP, _TABU_DOWN = 1.02, 0.98  # penalty weight factors (overloaded / feasible step)
+_TABU_TMIN, _TABU_TMAX = 0.02, 0.07  # tabu tenure range as a share of n
+_TABU_JITTER = 0.0  # restart weights: unit * uniform(1 - j, 1 + j)
+_TABU_RESTART = 10  # restart from the best after this many times n non-improving moves
 
 
 # ============================================================================ knapsack DP
@@ -553,6 +561,116 @@ def _lns(a, c, W, C, keep, score, deadline, rng, integer, offer, stats):
     return a
 
 
+def _tabu(a, c, W, C, keep, deadline, rng, offer, stats, max_rows=160):
+    """Penalised shift/swap tabu search with adaptive per-agent capacity weights.
+
+    Yagiura-Ibaraki-Glover style strategic oscillation: the search moves through infeasible
+    assignments whose capacity excess is priced by weights ``alpha_j`` that grow while agent
+    ``j`` is overloaded and shrink while it is not.  Every move (all shifts, and swaps of a
+    random block of items with all others) is evaluated at once in numpy; the best non-tabu
+    move is applied.  Feasible improvements are handed to ``offer``.  Returns the best
+    feasible assignment found (or the input).
+    """
+    n, m = c.shape
+    idx = np.arange(n)
+    ok = keep & np.isfinite(c)
+    cc = np.where(ok, c, 0.0)
+    a = a.copy()
+    if m < 2 or n < 2:
+        return a
+    load = np.bincount(a, weights=W[idx, a], minlength=m)
+    best_a, best_v = a.copy(), float(cc[idx, a].sum())
+    unit = float(np.abs(cc[ok]).mean() / max(W[ok].mean(), 1e-12)) if ok.any() else 1.0
+    alpha = np.full(m, unit)
+    amin, amax = 0.05 * unit, 1e3 * unit
+    tabu = np.zeros((n, m), dtype=np.int64)
+    it = 0
+    stall = 0
+    tmin = max(3, int(_TABU_TMIN * n))
+    tmax = max(tmin + 3, int(_TABU_TMAX * n))
+    rows_all = n <= max_rows
+    noise = 1e-7 * unit
+    improved = nfeas = 0
+    while True:
+        it += 1
+        if time.perf_counter() > deadline:
+            break
+        cur = cc[idx, a]
+        wcur = W[idx, a]
+        P0 = alpha * np.maximum(load - C, 0.0)
+        # shifts i -> j
+        rem = alpha[a] * np.maximum(load[a] - wcur - C[a], 0.0) - P0[a]
+        add = alpha * np.maximum(load[None, :] + W - C[None, :], 0.0) - P0[None, :]
+        ds = cc - cur[:, None] + rem[:, None] + add
+        bad = ~ok | (tabu > it)
+        bad[idx, a] = True
+        ds[bad] = np.inf
+        bs = int(np.argmin(ds))
+        best_d = ds.flat[bs]
+        move = ("s", bs)
+        # swaps i <-> l (rows: all items, or a random block)
+        R = idx if rows_all else np.sort(rng.choice(n, size=max_rows, replace=False))
+        aR, al = a[R], a
+        Wa = W[R][:, al]  # W[i, a_l]
+        Wb = W[:, aR].T  # W[l, a_i]  (|R|, n)
+        # i enters a_l, l leaves a_l; l enters a_i, i leaves a_i
+        M1 = alpha[al][None, :] * np.maximum(load[al][None, :] - wcur[None, :] + Wa
+                                             - C[al][None, :], 0.0) - P0[al][None, :]
+        M2 = alpha[aR][:, None] * np.maximum(load[aR][:, None] - wcur[R][:, None] + Wb
+                                             - C[aR][:, None], 0.0) - P0[aR][:, None]
+        dw = (cc[R][:, al] + cc[:, aR].T - cur[R][:, None] - cur[None, :] + M1 + M2)
+        badw = (aR[:, None] == al[None, :]) | ~ok[R][:, al] | ~ok[:, aR].T
+        badw |= (tabu[R][:, al] > it) | (tabu[:, aR].T > it)
+        dw[badw] = np.inf
+        bw = int(np.argmin(dw))
+        if dw.flat[bw] < best_d - noise:
+            best_d = dw.flat[bw]
+            move = ("w", bw)
+        if not np.isfinite(best_d):
+            tabu[:] = 0
+            continue
+        if move[0] == "s":
+            i, j = divmod(move[1], m)
+            o = a[i]
+            load[o] -= W[i, o]
+            load[j] += W[i, j]
+            a[i] = j
+            tabu[i, o] = it + int(rng.integers(tmin, tmax + 1))
+        else:
+            r, l_ = divmod(move[1], n)
+            i = int(R[r])
+            ai, al_ = a[i], a[l_]
+            load[ai] += W[l_, ai] - W[i, ai]
+            load[al_] += W[i, al_] - W[l_, al_]
+            a[i], a[l_] = al_, ai
+            tabu[i, ai] = it + int(rng.integers(tmin, tmax + 1))
+            tabu[l_, al_] = it + int(rng.integers(tmin, tmax + 1))
+        over = load - C > 1e-9
+        if over.any():
+            alpha[over] *= _TABU_UP
+        else:
+            nfeas += 1
+            alpha *= _TABU_DOWN
+            v = float(cc[idx, a].sum())
+            if v < best_v - 1e-9:
+                best_v, best_a = v, a.copy()
+                improved += 1
+                stall = 0
+                offer(best_a, load.copy(), polish=False)
+        np.clip(alpha, amin, amax, out=alpha)
+        stall += 1
+        if stall > _TABU_RESTART * n:  # intensify: restart from the best with fresh weights
+            a = best_a.copy()
+            load = np.bincount(a, weights=W[idx, a], minlength=m)
+            alpha[:] = unit * (rng.uniform(1 - _TABU_JITTER, 1 + _TABU_JITTER, m))
+            tabu[:] = 0
+            stall = 0
+    stats["tabu_iters"] = stats.get("tabu_iters", 0) + it
+    stats["tabu_improved"] = stats.get("tabu_improved", 0) + improved
+    stats["tabu_feasible"] = stats.get("tabu_feasible", 0) + nfeas
+    return best_a
+
+
 # ============================================================================ exact stage
 def _mip(c, W, C, keep, cutoff, time_left, rel_gap):
     """milp on variables ``keep`` with objective <= cutoff: (status, assignment, bound)."""
@@ -944,7 +1062,8 @@ def solve_classic(c, W, C, *, integer, rel_gap, deadline, stats, seed=0):
         inc = box["inc"]
         cutoff = (inc - delta + 1e-6 if integer else inc) if np.isfinite(inc) else None
         st["mip_vars"] = int(keep.sum())
-        s_, b, bnd = _mip(np.where(keep, c, 0.0), W, C, keep, cutoff, 0.97 * left(),
+        s_, b, bnd = _mip(np.where(keep, c, 0.0), W, C, keep, cutoff,
+                          0.97 * (1.0 - _TABU_SHARE_MIP) * left(),
                           0.0 if integer else rel_gap)
         st["mip_status"] = s_
         if b is not None:
@@ -957,8 +1076,16 @@ def solve_classic(c, W, C, *, integer, rel_gap, deadline, stats, seed=0):
             kind = "ok"
         elif np.isfinite(bnd):
             lb = max(lb, rnd(min(bnd, box["inc"])))
+        # the rest: tabu search from the milp's best solution (strong on types D/E)
+        if kind == "time_limit" and box["a"] is not None and left() > 0.1:
+            _tabu(box["a"], c, W, C, keep, deadline - 0.02, rng, offer, st)
+            st["t_tabu"] = time.perf_counter() - t0
     if timed and not closed(box["inc"], lb) and left() > 0.1 and box["a"] is not None:
         kind = "time_limit"
+        if _TABU_SHARE_LNS > 0:
+            _tabu(box["a"], c, W, C, keep, time.perf_counter() + _TABU_SHARE_LNS * left(),
+                  rng, offer, st)
+            st["t_tabu"] = time.perf_counter() - t0
         _lns(box["a"], c, W, C, keep, score, deadline, rng, integer, offer, st)
         st["t_lns"] = time.perf_counter() - t0
     st["t_total"] = time.perf_counter() - t0
