@@ -76,6 +76,32 @@ def _join(items: Sequence[str], lang: str) -> str:
     return ", ".join(items[:-1]) + word + items[-1]
 
 
+#: Sentences of a pair's explanation, by language; ``{}`` are filled in order.
+_PAIR_TEXT: dict[str, dict[str, str]] = {
+    "nb": {
+        "and": "og", "pinned": "er låst som par av leder", "existing": "fortsetter som par",
+        "proposed": "foreslås som veileder-par", "gain": "gevinst {} i dekning",
+        "share": "De deler {}.", "takes": "I fordelingen får paret {} brukere",
+        "only": "; {} av dem har behov ingen av dem dekker alene",
+        "example": " (for eksempel {})",
+        "capacity": "Felles kapasitet: {} poeng ({}, minus {} % til samarbeid).",
+        "learning": "De har allerede et læringsforhold, og det teller med.",
+        "no_gain": "Paret gir ingen gevinst i dekning; det står fordi leder har låst det.",
+    },
+    "en": {
+        "and": "and", "pinned": "are pinned as a pair by the leader",
+        "existing": "continue as a pair", "proposed": "are proposed as a pair",
+        "gain": "gain {} in cover", "share": "They share {}.",
+        "takes": "In the allocation the pair takes {} brukere",
+        "only": "; {} of them have needs neither covers alone",
+        "example": " (for example {})",
+        "capacity": "Joint capacity: {} points ({}, less {} % for working together).",
+        "learning": "They already have a learning relation, which counts.",
+        "no_gain": "The pair gains nothing in cover; it stands because it is pinned.",
+    },
+}
+
+
 @dataclass(frozen=True)
 class Pair:
     """A proposed (or pinned, or kept) veileder-pair.
@@ -295,54 +321,27 @@ class PairingResult:
                 tasks = ", ".join(task[d] for d in dims)
                 verb = "leder" if lang == "nb" else "leads"
                 lead_parts.append(f"{ident} {verb} {names} ({tasks})")
-        if lang == "nb":
-            text = [f"{a} og {b} "
-                    + ("er låst som par av leder" if p.required else
-                       "fortsetter som par" if p.existing else "foreslås som veileder-par")
-                    + f" (gevinst {_num(p.gain, lang)} i dekning)."]
-            if lead_parts:
-                text.append("; ".join(lead_parts) + ".")
-            if shared:
-                text.append(f"De deler {_join([d.value for d in shared], lang)}.")
-            if p.brukere:
-                line = f"I fordelingen får paret {len(p.brukere)} brukere"
-                if p.n_only_together:
-                    need = _join([f"{d.value} {lvl}" for d, lvl in p.typical_need.items()], lang)
-                    line += (f"; {p.n_only_together} av dem har behov ingen av dem dekker alene"
-                             + (f" (for eksempel {need})" if need else ""))
-                text.append(line + ".")
-            share = round(100 * float(self._policy_overhead()))
-            own = " + ".join(_num(v, lang, 0) for v in p.member_capacity_points.values())
-            text.append(f"Felles kapasitet: {_num(p.capacity_points, lang, 0)} poeng "
-                        f"({own}, minus {share} % til samarbeid).")
-            if p.learning_relation:
-                text.append("De har allerede et læringsforhold, og det teller med.")
-            if p.gain <= 0:
-                text.append("Paret gir ingen gevinst i dekning; det står fordi leder har låst det.")
-        else:
-            text = [f"{a} and {b} "
-                    + ("are pinned as a pair by the leader" if p.required else
-                       "continue as a pair" if p.existing else "are proposed as a pair")
-                    + f" (gain {_num(p.gain, lang)} in cover)."]
-            if lead_parts:
-                text.append("; ".join(lead_parts) + ".")
-            if shared:
-                text.append(f"They share {_join([d.value for d in shared], lang)}.")
-            if p.brukere:
-                line = f"In the allocation the pair takes {len(p.brukere)} brukere"
-                if p.n_only_together:
-                    need = _join([f"{d.value} {lvl}" for d, lvl in p.typical_need.items()], lang)
-                    line += (f"; {p.n_only_together} of them have needs neither covers alone"
-                             + (f" (for example {need})" if need else ""))
-                text.append(line + ".")
-            share = round(100 * float(self._policy_overhead()))
-            own = " + ".join(_num(v, lang, 0) for v in p.member_capacity_points.values())
-            text.append(f"Joint capacity: {_num(p.capacity_points, lang, 0)} points "
-                        f"({own}, less {share} % for working together).")
-            if p.learning_relation:
-                text.append("They already have a learning relation, which counts.")
-            if p.gain <= 0:
-                text.append("The pair gains nothing in cover; it stands because it is pinned.")
+        t = _PAIR_TEXT[lang if lang in _PAIR_TEXT else "en"]
+        status = "pinned" if p.required else "existing" if p.existing else "proposed"
+        text = [f"{a} {t['and']} {b} {t[status]} ({t['gain'].format(_num(p.gain, lang))})."]
+        if lead_parts:
+            text.append("; ".join(lead_parts) + ".")
+        if shared:
+            text.append(t["share"].format(_join([d.value for d in shared], lang)))
+        if p.brukere:
+            line = t["takes"].format(len(p.brukere))
+            if p.n_only_together:
+                need = _join([f"{d.value} {lvl}" for d, lvl in p.typical_need.items()], lang)
+                line += t["only"].format(p.n_only_together)
+                line += t["example"].format(need) if need else ""
+            text.append(line + ".")
+        share = round(100 * float(self._policy_overhead()))
+        own = " + ".join(_num(v, lang, 0) for v in p.member_capacity_points.values())
+        text.append(t["capacity"].format(_num(p.capacity_points, lang, 0), own, share))
+        if p.learning_relation:
+            text.append(t["learning"])
+        if p.gain <= 0:
+            text.append(t["no_gain"])
         return " ".join(text)
 
     def _policy_overhead(self) -> float:
