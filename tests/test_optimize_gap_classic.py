@@ -205,8 +205,9 @@ def test_time_limit_classic():
 
 
 
+@pytest.mark.parametrize("max_rows", [160, 8])  # all swaps, and a random block of 8 rows
 @pytest.mark.parametrize("seed", range(4))
-def test_tabu_search_feasible_and_improving(seed):
+def test_tabu_search_feasible_and_improving(seed, max_rows):
     """The penalised tabu search returns a feasible assignment no worse than its start, only
     offers feasible improvements, and on small instances reaches the milp optimum."""
     rng = np.random.default_rng(seed)
@@ -227,13 +228,37 @@ def test_tabu_search_feasible_and_improving(seed):
 
     keep = np.ones((n, m), dtype=bool)
     a = _tabu(a0, p, W, C, keep, time.perf_counter() + 0.5, np.random.default_rng(0), offer,
-              {})
+              {}, max_rows=max_rows)
     load = np.bincount(a, weights=W[idx, a], minlength=m)
     assert (load <= C + 1e-9).all()
     v = float(p[idx, a].sum())
     assert v <= r0.objective + 1e-9
     assert all(x < r0.objective for x in offered)
     assert v == pytest.approx(ref)
+
+
+@pytest.mark.parametrize("max_rows", [160, 8])
+def test_tabu_search_respects_the_mask(max_rows):
+    """Pairs outside ``keep`` are never used, neither in offers nor in the result."""
+    rng = np.random.default_rng(11)
+    p, W, C = random_classic(rng, 40, 6, tight=0.8)
+    n, m = p.shape
+    idx = np.arange(n)
+    r0 = solve_gap(p, W, C, sense="min", time_limit=0.05)
+    assert r0.ok
+    keep = rng.random((n, m)) < 0.6
+    keep[idx, r0.assignment] = True  # the start stays permitted
+    seen = []
+
+    def offer(a, load, polish=True):
+        seen.append(a.copy())
+
+    a = _tabu(r0.assignment, p, W, C, keep, time.perf_counter() + 0.3,
+              np.random.default_rng(1), offer, {}, max_rows=max_rows)
+    for b in [a, *seen]:
+        assert keep[idx, b].all()
+        assert (np.bincount(b, weights=W[idx, b], minlength=m) <= C + 1e-9).all()
+
 
 def test_infeasible_classic():
     p = np.ones((3, 2))
