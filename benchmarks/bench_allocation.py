@@ -9,8 +9,9 @@ or ``PYTHONPATH=src python benchmarks/bench_allocation.py`` for a plain table (t
 ``docs/allocation.md``).
 
 ``MILP_TIME_LIMIT=30`` shortens the milp reference; it runs in a child process that is killed
-``MILP_GRACE`` (default 30) seconds after its limit, because HiGHS presolve ignores the limit. Wall-clock and CPU seconds are both printed:
-on a shared machine the CPU time is what the solve itself costs.
+``MILP_GRACE`` (default 30) seconds after its limit, because HiGHS presolve ignores the limit.
+Wall-clock and CPU seconds are both printed: on a shared machine the CPU time is what the
+solve itself costs.
 
 Targets (issue 5): 1,800 brukere × 25 units under 0.3 s; 10,000 brukere × 150 units under 2 s
 with a certified gap of at most 0.1 %. Each case also solves the *same* model (every side

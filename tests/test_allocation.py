@@ -298,6 +298,11 @@ def test_capacity_diagnosis_in_norwegian_and_english():
             "stilling eller øk poeng per stilling") in r.message
     assert "Total workload 24 points exceeds capacity 20 by 4 points — add 1 full position" in (
         r.describe("en"))
+    # no input lost in the output, and the export is strict JSON (no NaN for missing numbers)
+    d = r.to_dict()
+    assert d["objective"] is None and d["bound"] is None
+    assert set(d["unassigned"]) == {b.id for b in bs}
+    json.dumps(d, allow_nan=False)
     assert "4 poeng over kapasiteten" in r.explain("b1")
     with pytest.raises(InfeasibleError, match="4 poeng over kapasiteten"):
         r.raise_for_status()

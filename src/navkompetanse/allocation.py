@@ -28,6 +28,7 @@ from ._allocation_model import (
 )
 from ._allocation_solve import SolveOutcome, solve_model
 from ._allocation_text import explain_placement, metric_labels, number
+from ._json import strict_json
 from .exceptions import InfeasibleError, NavkompetanseError
 from .models import DIMENSIONS, Office
 from .policy import Policy
@@ -303,8 +304,12 @@ class AllocationResult:
 
     # ------------------------------------------------------------------ export
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-ready): assignment, units, unassigned, status and numbers."""
-        return {
+        """Plain data (JSON-ready): assignment, units, unassigned, status and numbers.
+
+        Numbers that do not exist (objective, bound and gap of an infeasible result) are
+        ``None``, never NaN, so ``json.dumps(..., allow_nan=False)`` accepts the result.
+        """
+        return strict_json({
             "status": self.status, "message": self.message, "message_en": self.message_en,
             "objective": self.objective, "bound": self.bound, "gap": self.gap,
             "mean_shortfall": self.mean_shortfall, "n_moves": self.n_moves,
@@ -316,7 +321,7 @@ class AllocationResult:
             "moves": [m.__dict__.copy() for m in self.moves],
             "overflow": dict(self.overflow), "violations": list(self.violations),
             "label": self.label,
-        }
+        })
 
     def to_frame(self):
         """One row per bruker (pandas DataFrame): unit, fit, shortfall per dimension, moved."""

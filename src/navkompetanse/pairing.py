@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ._json import strict_json
 from ._pairing_model import PairingModel, search_pairing
 from .exceptions import InvalidInputError, Problem
 from .models import DIMENSIONS, CompetenceProfile, Dimension, Office
@@ -394,8 +395,8 @@ class PairingResult:
 
     # ---- export ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-ready)."""
-        return {
+        """Plain data (JSON-ready; numbers that do not exist are ``None``, never NaN)."""
+        return strict_json({
             "pairs": [p.to_dict() for p in self.pairs],
             "singles": dict(self.singles),
             "objective": self.objective,
@@ -406,7 +407,7 @@ class PairingResult:
             "status": self.status,
             "message": self.message,
             "estimates": {k: dict(v) for k, v in self.estimates.items()},
-        }
+        })
 
     def to_frame(self):
         """One row per veileder (pandas DataFrame): unit, partner, gain, leads, reason."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from ._json import strict_json
 from .allocation import allocate_portfolios, compare, status_quo
 from .analysis import competence_map
 from .models import Office
@@ -87,7 +87,7 @@ def run_plan(
     payload["allocation"] = proposal.to_dict()
     payload["today"] = today.metrics()
     if json_path is not None:
-        text = json.dumps(_strict_json(payload), indent=2, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(strict_json(payload), indent=2, ensure_ascii=False, allow_nan=False)
         json_path.write_text(text, encoding="utf-8")
         print(f"\n{'Skrev' if nb else 'Wrote'} {json_path}", file=out)
     if report_path is not None:
@@ -97,20 +97,6 @@ def run_plan(
         print(proposal.describe(lang), file=sys.stderr)
         return 3
     return 0
-
-
-def _strict_json(value: Any) -> Any:
-    """``value`` with NaN and infinities as None: JSON has no NaN, and other tools read this.
-
-    (An infeasible allocation has no objective or bound, so those are NaN in its ``to_dict``.)
-    """
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _strict_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_strict_json(v) for v in value]
-    return value
 
 
 def _pairs_text(pairing: PairingResult, lang: str) -> str:
