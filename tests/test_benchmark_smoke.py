@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
@@ -28,3 +29,17 @@ def test_office_generator_and_bench_path():
     assert p.min() >= 0 and p.max() <= 1 and C.sum() > w.sum()
     row = run_ours(p, w, C, "max", 1.0)
     assert row["status"] in ("optimal", "feasible") and np.isfinite(row["objective"])
+
+
+def test_reference_runners_agree_with_ours_on_a_tiny_instance():
+    """milp and (when ortools is installed) CP-SAT give the optimum the benchmark compares to."""
+    from bench_optimize_gap import run_cpsat, run_milp
+
+    (inst,) = parse_gap_text(TEXT, multi=True, name="tiny")
+    h = run_milp(inst.profit, inst.weight, inst.capacity, "min", 5.0)
+    assert h["objective"] == 9
+    s = run_cpsat(inst.profit, inst.weight, inst.capacity, "max", 5.0)
+    if s is None:
+        pytest.skip("ortools not installed (optional extra bench-cpsat)")
+    assert s["objective"] == 12  # two items on agent 1 (capacity 4, weight 2 each), one on 0
+    assert s["status"] == "OPTIMAL" and s["bound"] == s["objective"]

@@ -240,3 +240,17 @@ def test_model_copy_does_not_carry_stale_cached_views():
     assert v.effective_profile.digital == 3
     raised = v.model_copy(update={"profile": CompetenceProfile(**{**P3, "digital": 5})})
     assert raised.effective_profile.digital == 5
+
+
+def test_replace_validates_again_where_model_copy_does_not():
+    o = Office.model_validate(office())
+    ghost = (("Z100001", "Z999999"),)
+    assert o.model_copy(update={"pairs": ghost}).pairs == ghost  # pydantic: unchecked
+    with pytest.raises(ValidationError) as err:
+        o.replace(pairs=ghost)
+    assert "Z999999" in messages(err.value) and "pairs" in messages(err.value)
+    with pytest.raises(ValidationError, match="extra"):
+        o.replace(no_such_field=1)
+    paired = o.replace(pairs=(("Z100001", "Z100002"),), brukere=o.brukere[:1])
+    assert paired.pairs == (("Z100001", "Z100002"),) and list(paired.bruker_by_id) == ["b-1"]
+    assert paired.veiledere == o.veiledere and o.pairs == ()  # the original is untouched

@@ -107,6 +107,18 @@ class _CachedViews(BaseModel):
                 copy.__dict__.pop(name, None)
         return copy
 
+    def replace(self, **changes: Any) -> Any:
+        """A copy with ``changes`` applied and *validated again*.
+
+        ``model_copy(update=...)`` is pydantic's unchecked copy: it would accept a pair naming
+        a veileder who is not in the office.  ``replace`` runs every field and cross-reference
+        check, exactly as building the model from scratch does::
+
+            office.replace(pairs=(("A123456", "B234567"),))
+        """
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**fields, **changes})
+
 
 def _unique_sorted(values: Iterable[Any], what: str) -> tuple[Any, ...]:
     values = tuple(values)

@@ -22,8 +22,9 @@ import time
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp, minimize
+from scipy.optimize import linprog, minimize
 
+from ._gap_classic import _mip, _repair
 from ._result import GapResult, _verify_gap
 
 __all__ = ["solve_gap"]
@@ -194,54 +195,6 @@ def _greedy(red, c, W, C, x_lp=None):
     return a, load
 
 
-def _repair(a, load, c, W, C, max_iter=10_000):
-    """Move/swap items out of overloaded agents; returns True when feasible."""
-    n, m = c.shape
-    fin = np.isfinite(c)
-    idx = np.arange(n)
-    for _ in range(max_iter):
-        over = load - C > 1e-9 * np.maximum(1, C)
-        if not over.any():
-            return True
-        j = int(np.flatnonzero(over)[0])
-        members = np.flatnonzero(a == j)
-        room = C - load
-        fits = (W[members] <= room[None, :] + 1e-12) & fin[members]
-        fits[:, j] = False
-        if fits.any():
-            delta = np.where(fits, c[members] - c[members, j][:, None], np.inf)
-            delta = delta / np.maximum(W[members, j], 1e-12)[:, None]
-            r, k = np.unravel_index(int(np.argmin(delta)), delta.shape)
-            i = members[r]
-            a[i] = k
-            load[j] -= W[i, j]
-            load[k] += W[i, k]
-            continue
-        # swap: i in j with l in k reducing j's overload, keeping k within capacity
-        done = False
-        cur = a[idx]
-        for i in members[np.argsort(-W[members, j])]:
-            others = np.flatnonzero((cur != j) & fin[:, j] & fin[i, cur])
-            if len(others) == 0:
-                continue
-            k = cur[others]
-            red_j = W[i, j] - W[others, j]
-            ok = (red_j > 1e-12) & (load[k] - W[others, k] + W[i, k] <= C[k] + 1e-9)
-            if ok.any():
-                cand = others[ok]
-                gain = red_j[ok]
-                l_ = int(cand[np.argmax(gain)])
-                k_ = int(a[l_])
-                a[i], a[l_] = k_, j
-                load[j] += W[l_, j] - W[i, j]
-                load[k_] += W[i, k_] - W[l_, k_]
-                done = True
-                break
-        if not done:
-            return False
-    return False
-
-
 def _local_search(a, load, c, W, C, deadline, swaps=True):
     """Shift and swap descent on the true (min-form) cost; in place."""
     n, m = c.shape
@@ -295,39 +248,6 @@ def _local_search(a, load, c, W, C, deadline, swaps=True):
             a[i], a[l_] = al, ai
             improved = True
     return a, load
-
-
-# ----------------------------------------------------------------------------- exact stage
-def _restricted_mip(c, W, C, keep, cutoff, time_left, rel_gap):
-    """milp on variables ``keep`` with objective <= cutoff; returns (status, assign, dual)."""
-    n, m = c.shape
-    ii, jj = np.nonzero(keep)
-    k = len(ii)
-    if np.bincount(ii, minlength=n).min() == 0:
-        return "infeasible", None, np.inf
-    cons = [
-        LinearConstraint(sparse.csr_array((np.ones(k), (ii, np.arange(k))), shape=(n, k)), 1, 1),
-        LinearConstraint(sparse.csr_array((W[ii, jj], (jj, np.arange(k))), shape=(m, k)),
-                         -np.inf, C),
-    ]
-    cc = c[ii, jj]
-    if cutoff is not None:
-        cons.append(LinearConstraint(cc[None, :], -np.inf, cutoff))
-    opts = {"mip_rel_gap": rel_gap, "disp": False}
-    if time_left is not None:
-        opts["time_limit"] = max(time_left, 0.01)
-    r = milp(cc, integrality=np.ones(k), bounds=Bounds(0, 1), constraints=cons, options=opts)
-    dual = getattr(r, "mip_dual_bound", None)
-    dual = -np.inf if dual is None or not np.isfinite(dual) else float(dual)
-    if r.status == 2:
-        return "infeasible", None, np.inf
-    if r.x is None:
-        return "none", None, dual
-    x = np.zeros((n, m))
-    x[ii, jj] = r.x
-    a = np.argmax(x, axis=1).astype(np.int64)
-    st = "optimal" if r.status == 0 else "limit"
-    return st, a, (float(r.fun) if st == "optimal" else dual)
 
 
 # ----------------------------------------------------------------------------- driver
@@ -490,7 +410,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
 
     # ---- primal
     a, load = _greedy(red, c, W, C, x_lp)
-    feas = _repair(a, load, c, W, C)
+    feas = _repair(a, load, c, W, C, max_iter=10_000)
     if feas:
         _local_search(a, load, c, W, C, deadline, swaps=False)
         inc = float(c[np.arange(n), a].sum())
@@ -519,8 +439,8 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
             stats["mip_status"] = "skipped"
             return finish(a, lb, "time_limit" if a is not None else "time_limit",
                           "time limit: MIP stage skipped, returning the best solution found")
-        st, a2, bnd = _restricted_mip(np.where(fin, c, 0.0), W, C, keep, cutoff, left,
-                                      0.0 if integer else 1e-9)
+        st, a2, bnd = _mip(np.where(fin, c, 0.0), W, C, keep, cutoff, left,
+                           0.0 if integer else 1e-9)
         stats["mip_status"] = st
         if a2 is not None:
             v2 = float(c[np.arange(n), a2].sum())

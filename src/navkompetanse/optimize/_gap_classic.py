@@ -348,16 +348,23 @@ def _insert(a, load, c, W, C, items, score):
 
 
 def _repair(a, load, c, W, C, max_iter=2000):
-    """Move/swap items out of overloaded agents (in place); True when feasible."""
-    n, m = c.shape
+    """Move or swap items out of overloaded agents (in place); True when feasible.
+
+    The most overloaded agent first: shift the member with the smallest cost increase per
+    unit of weight freed to an agent with room; failing that, swap a member with an item
+    elsewhere that weighs less here, cheapest cost change per unit of overload removed, while
+    the partner's agent stays within capacity.  Used by every path of :func:`solve_gap`
+    (classic, office and the item-level fallback); ``c`` is ``inf`` where forbidden.
+    """
     fin = np.isfinite(c)
+    tol = 1e-9 * np.maximum(1.0, C)
     for _ in range(max_iter):
-        over = load - C > 1e-9
-        if not over.any():
+        excess = load - C
+        if not (excess > tol).any():
             return True
-        j = int(np.argmax(load - C))
+        j = int(np.argmax(excess))
         members = np.flatnonzero(a == j)
-        room = C - load
+        room = C - load + tol
         fits = (W[members] <= room[None, :]) & fin[members]
         fits[:, j] = False
         if fits.any():
@@ -377,7 +384,7 @@ def _repair(a, load, c, W, C, max_iter=2000):
                 continue
             k = a[others]
             red = W[i, j] - W[others, j]
-            ok = (red > 1e-12) & (load[k] - W[others, k] + W[i, k] <= C[k] + 1e-9)
+            ok = (red > 1e-12) & (load[k] - W[others, k] + W[i, k] <= C[k] + tol[k])
             if ok.any():
                 cand = others[ok]
                 sc = (c[i, a[cand]] + c[cand, j] - c[i, j] - c[cand, a[cand]]) / red[ok]

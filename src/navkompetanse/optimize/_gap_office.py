@@ -32,6 +32,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp, minimize
 
+from ._gap_classic import _repair
+
 __all__ = ["solve_office", "aggregate_classes"]
 
 _MAX_CLASS_SHARE = 0.5  # fall back to the item-level path when K > this share of n ...
@@ -419,8 +421,6 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False)
         a[zi] = np.argmin(c[zi], axis=1)
     a, load, ok = _place_left(a, c, w, C, lam)
     if not ok:
-        from ._gap import _repair
-
         W = np.broadcast_to(w[:, None], (n, m))
         ok = _repair(a, load, c, W, C)
     stats["stages"]["round"] = time.perf_counter() - t0
