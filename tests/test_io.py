@@ -560,3 +560,27 @@ def test_every_problem_has_a_fix_that_fits_it():
     assert "assessments" in problem_at(err, "veiledere[1].profile").hint
     assert "own mentor" in problem_at(err, "learning_relations[0].learner").hint
     assert "text" in problem_at(err, "veiledere[0].avdeling").hint
+
+
+def test_xlsx_date_cells_read_as_iso_dates(tmp_path):
+    """Excel stores a typed date as a datetime at midnight; it reads as the date it shows."""
+    import datetime as dt
+
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "office"
+    workbook.active.append(["enhet", "name"])
+    workbook.active.append(["0315", "NAV Excel"])
+    sheet = workbook.create_sheet("veiledere")
+    sheet.append(["ident", "stillingsprosent", "pairable"])
+    sheet.append(["Z100001", 100, True])
+    sheet = workbook.create_sheet("assessments")
+    sheet.append(["ident", "date", "source", "relasjonell", "struktur", "forvaltning",
+                  "digital"])
+    sheet.append(["Z100001", dt.datetime(2026, 3, 1), "leader", 4, 2, 3, 5])
+    workbook.create_sheet("brukere").append(["id", "veileder"])
+    workbook.save(tmp_path / "kontor.xlsx")
+    office = load_office(tmp_path / "kontor.xlsx")
+    [assessment] = office.veiledere[0].assessments
+    assert assessment.date == dt.date(2026, 3, 1)
+    assert office.veiledere[0].effective_profile.digital == 5

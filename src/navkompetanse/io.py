@@ -16,6 +16,7 @@ The formats are described in ``docs/office-format.md``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import errno
 import json
@@ -657,23 +658,6 @@ def _read_csv_folder(folder: Path, report: _Report) -> dict[str, _Table]:
     return tables
 
 
-def _cell_text(value: Any) -> str:
-    """An Excel cell as the text a CSV export would hold."""
-    import datetime as dt
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _openpyxl() -> Any:
     try:
         import openpyxl
@@ -700,7 +684,7 @@ def _read_xlsx(path: Path, report: _Report) -> dict[str, _Table]:
                     + f"the sheets are {', '.join(_TABLES)}; rename or delete it", path.name,
                 )
                 continue
-            records = [[_cell_text(c) for c in row]
+            records = [[_text(c) for c in row]
                        for row in sheet.iter_rows(min_row=1, values_only=True)]
             if name == "office":  # Excel turns 0315 into the number 315
                 for record in records[1:]:
@@ -934,10 +918,19 @@ def load_office(path: str | os.PathLike[str]) -> Office:
 
 
 def _text(value: Any) -> str:
+    """A value as the text a CSV file holds: used when writing tables and reading Excel cells.
+
+    None is empty, booleans are ``true``/``false``, whole floats lose their ``.0`` (Excel
+    stores every number as a float), dates are ISO dates, lists and dicts are ``;``-joined.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dict):
