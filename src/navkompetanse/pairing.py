@@ -103,6 +103,33 @@ _PAIR_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+#: Why a veileder works alone, one phrase per reason (and per rule that blocked a partner).
+_SINGLE_TEXT: dict[str, dict[str, str]] = {
+    "nb": {
+        NOT_PAIRABLE: "{ident} er merket som ikke aktuell for par, og jobber alene.",
+        NO_GAIN: ("{ident} jobber alene: ingen kollega vil dekke behov hos brukerne "
+                  "som {ident} ikke dekker selv, godt nok til at et par lønner seg."),
+        LEFT_OVER: ("{ident} jobber alene: de kollegene som ville utfylt {ident} best, "
+                    "gjør mer nytte i andre par."),
+        "rule": "{ident} jobber alene fordi en regel stenger for den beste partneren: {rule}.",
+        "same_avdeling": "par bare innen samme avdeling",
+        "forbidden": "et par leder har utelukket",
+        "max_pairs": "et tak på antall par",
+    },
+    "en": {
+        NOT_PAIRABLE: "{ident} is marked as not available for pairs and works alone.",
+        NO_GAIN: ("{ident} works alone: no colleague covers enough of the brukere's needs "
+                  "that {ident} does not cover for a pair to pay off."),
+        LEFT_OVER: ("{ident} works alone: the colleagues who would complement {ident} best "
+                    "do more good in other pairs."),
+        "rule": "{ident} works alone because a rule blocks the best partner: {rule}.",
+        "same_avdeling": "pairs only within the same avdeling",
+        "forbidden": "a pair the leader ruled out",
+        "max_pairs": "a cap on the number of pairs",
+    },
+}
+
+
 @dataclass(frozen=True)
 class Pair:
     """A proposed (or pinned, or kept) veileder-pair.
@@ -362,36 +389,12 @@ class PairingResult:
         return text
 
     def _explain_single_reason(self, ident: str, lang: str) -> str:
+        t = _SINGLE_TEXT[lang if lang in _SINGLE_TEXT else "en"]
         reason = self.singles[ident]
-        if lang == "nb":
-            if reason == NOT_PAIRABLE:
-                return f"{ident} er merket som ikke aktuell for par, og jobber alene."
-            if reason == NO_GAIN:
-                return (f"{ident} jobber alene: ingen kollega vil dekke behov hos brukerne "
-                        f"som {ident} ikke dekker selv, godt nok til at et par lønner seg.")
-            if reason == LEFT_OVER:
-                return (f"{ident} jobber alene: de kollegene som ville utfylt {ident} best, "
-                        "gjør mer nytte i andre par.")
-            rule = reason.partition("(")[2].rstrip(")")
-            words = {"same_avdeling": "par bare innen samme avdeling",
-                     "forbidden": "et par leder har utelukket",
-                     "max_pairs": "et tak på antall par"}
-            return (f"{ident} jobber alene fordi en regel stenger for den beste partneren: "
-                    f"{words.get(rule, rule)}.")
-        if reason == NOT_PAIRABLE:
-            return f"{ident} is marked as not available for pairs and works alone."
-        if reason == NO_GAIN:
-            return (f"{ident} works alone: no colleague covers enough of the brukere's needs "
-                    f"that {ident} does not cover for a pair to pay off.")
-        if reason == LEFT_OVER:
-            return (f"{ident} works alone: the colleagues who would complement {ident} best "
-                    "do more good in other pairs.")
+        if reason in (NOT_PAIRABLE, NO_GAIN, LEFT_OVER):
+            return t[reason].format(ident=ident)
         rule = reason.partition("(")[2].rstrip(")")
-        words = {"same_avdeling": "pairs only within the same avdeling",
-                 "forbidden": "a pair the leader ruled out",
-                 "max_pairs": "a cap on the number of pairs"}
-        return (f"{ident} works alone because a rule blocks the best partner: "
-                f"{words.get(rule, rule)}.")
+        return t["rule"].format(ident=ident, rule=t.get(rule, rule))
 
     # ---- export ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
