@@ -25,6 +25,7 @@ from scipy import sparse
 from scipy.optimize import linprog, minimize
 
 from ._gap_classic import _mip, _repair
+from ._gap_office import descent
 from ._result import GapResult, _verify_gap
 
 __all__ = ["solve_gap"]
@@ -195,61 +196,6 @@ def _greedy(red, c, W, C, x_lp=None):
     return a, load
 
 
-def _local_search(a, load, c, W, C, deadline, swaps=True):
-    """Shift and swap descent on the true (min-form) cost; in place."""
-    n, m = c.shape
-    idx = np.arange(n)
-    tolC = C + 1e-9 * np.maximum(1.0, C)
-    improved = True
-    while improved and time.perf_counter() < deadline:
-        improved = False
-        # shifts (vectorised candidate scan, sequential application)
-        for _ in range(1000):
-            room = tolC - load
-            cur = c[idx, a]
-            delta = np.where(W <= room[None, :], c - cur[:, None], np.inf)
-            best_j = np.argmin(delta, axis=1)
-            best_d = delta[idx, best_j]
-            cand = np.flatnonzero(best_d < -1e-12)
-            if len(cand) == 0:
-                break
-            moved = False
-            for i in cand[np.argsort(best_d[cand], kind="stable")]:
-                j = int(best_j[i])
-                if load[j] + W[i, j] <= tolC[j] and c[i, j] < c[i, a[i]] - 1e-12:
-                    load[a[i]] -= W[i, a[i]]
-                    load[j] += W[i, j]
-                    a[i] = j
-                    moved = True
-            if not moved:
-                break
-            improved = True
-        if not swaps or m < 2:
-            break
-        # swaps: for each item i, best partner l in another agent
-        for i in range(n):
-            if time.perf_counter() > deadline:
-                break
-            ai = a[i]
-            cur = c[idx, a]
-            d = c[i, a] + c[idx, ai] - cur[i] - cur
-            ok = (d < -1e-12) & (a != ai)
-            if not ok.any():
-                continue
-            ok &= load[a] - W[idx, a] + W[i, a] <= tolC[a]
-            ok &= load[ai] - W[i, ai] + W[idx, ai] <= tolC[ai]
-            if not ok.any():
-                continue
-            cand = np.flatnonzero(ok)
-            l_ = int(cand[np.argmin(d[cand])])
-            al = a[l_]
-            load[ai] += W[l_, ai] - W[i, ai]
-            load[al] += W[i, al] - W[l_, al]
-            a[i], a[l_] = al, ai
-            improved = True
-    return a, load
-
-
 # ----------------------------------------------------------------------------- driver
 def _closed(inc, lb, integer, rel_gap):
     if not np.isfinite(inc):
@@ -412,10 +358,10 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     a, load = _greedy(red, c, W, C, x_lp)
     feas = _repair(a, load, c, W, C, max_iter=10_000)
     if feas:
-        _local_search(a, load, c, W, C, deadline, swaps=False)
+        a, load = descent(a, load, c, w, C, deadline, swaps=False)
         inc = float(c[np.arange(n), a].sum())
         if not _closed(inc, lb, integer, rel_gap) and n <= 3000:
-            _local_search(a, load, c, W, C, deadline, swaps=True)
+            a, load = descent(a, load, c, w, C, deadline, swaps=True)
             inc = float(c[np.arange(n), a].sum())
     else:
         a, inc = None, np.inf

@@ -34,7 +34,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp, minimize
 
 from ._gap_classic import _repair
 
-__all__ = ["solve_office", "aggregate_classes"]
+__all__ = ["solve_office", "aggregate_classes", "descent"]
 
 _MAX_CLASS_SHARE = 0.5  # fall back to the item-level path when K > this share of n ...
 _MAX_SMALL_K = 3000  # ... and K above this (the class LP stays fast up to a few 1000 classes)
@@ -276,7 +276,7 @@ def _shift_descent(a, load, c, w, C, deadline, max_rounds=200):
     return a, load
 
 
-def _swap_descent(a, load, c, w, C, lam, deadline, focus):
+def _swap_descent(a, load, c, w, C, deadline, focus):
     """Improving swaps of items ``focus`` with any item at another agent (capacity-feasible)."""
     n, m = c.shape
     idx = np.arange(n)
@@ -303,6 +303,17 @@ def _swap_descent(a, load, c, w, C, lam, deadline, focus):
         a[i], a[l_] = al, ai
         improved = True
     return a, load, improved
+
+
+def descent(a, load, c, w, C, deadline, swaps=True):
+    """Shift descent, then (``swaps``) swap rounds over every item until neither improves."""
+    _shift_descent(a, load, c, w, C, deadline, max_rounds=1000)
+    while swaps and c.shape[1] > 1 and time.perf_counter() < deadline:
+        a, load, improved = _swap_descent(a, load, c, w, C, deadline, range(len(a)))
+        if not improved:
+            break
+        _shift_descent(a, load, c, w, C, deadline, max_rounds=1000)
+    return a, load
 
 
 # ----------------------------------------------------------------------------- exact stage
@@ -443,7 +454,7 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False)
             sw_deadline = deadline if not has_limit else min(
                 deadline, time.perf_counter() + 0.5 * (deadline - time.perf_counter()))
             for _ in range(3):
-                a, load, imp = _swap_descent(a, load, c, w, C, lam, sw_deadline, focus)
+                a, load, imp = _swap_descent(a, load, c, w, C, sw_deadline, focus)
                 if not imp:
                     break
                 _shift_descent(a, load, c, w, C, sw_deadline)
