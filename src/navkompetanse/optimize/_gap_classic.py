@@ -59,7 +59,7 @@ _TABU_SHARE_LNS = 0.3  # share of the time left before the LNS for the tabu sear
 _TABU_UP, _TABU_DOWN = 1.02, 0.98  # penalty weight factors (overloaded / feasible step)
 _TABU_TMIN, _TABU_TMAX = 0.02, 0.07  # tabu tenure range as a share of n
 _TABU_JITTER = 0.0  # restart weights: unit * uniform(1 - j, 1 + j)
-_TABU_RESTART = 10  # restart from the best after this many times n non-improving moves
+_TABU_RESTART = 3  # restart from the best after this many times n non-improving moves
 
 
 # ============================================================================ knapsack DP
