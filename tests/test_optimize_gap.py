@@ -7,10 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gap_reference import milp_ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from navkompetanse.optimize import GapResult, SolverError, solve_gap
 from navkompetanse.optimize._gap import _verify
@@ -62,17 +61,6 @@ def test_brute_force(inst):
         assert r.status == "optimal", r
         assert r.objective == ref
         assert r.ok
-
-
-def milp_ref(p, W, C, sense):
-    n, m = p.shape
-    cols = np.arange(n * m)
-    A1 = sparse.csr_array((np.ones(n * m), (np.repeat(np.arange(n), m), cols)), shape=(n, n * m))
-    A2 = sparse.csr_array((W.ravel(), (np.tile(np.arange(m), n), cols)), shape=(m, n * m))
-    c = p.ravel() * (-1 if sense == "max" else 1)
-    r = milp(c, integrality=np.ones(n * m), bounds=Bounds(0, 1),
-             constraints=[LinearConstraint(A1, 1, 1), LinearConstraint(A2, -np.inf, C)])
-    return abs(r.fun) if sense == "max" else r.fun
 
 
 @pytest.mark.parametrize("seed", range(6))

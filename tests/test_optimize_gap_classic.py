@@ -8,10 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gap_reference import milp_ref, tiny_classic
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from navkompetanse.optimize import solve_gap
 from navkompetanse.optimize._gap_classic import _Lag, _lp_start, _tabu, knapsack
@@ -44,19 +43,6 @@ def brute_gap(c, W, C, fixed=None):
         if (load <= C).all():
             best = min(best, float(c[np.arange(n), a].sum()))
     return best
-
-
-def milp_ref(p, W, C, sense):
-    n, m = p.shape
-    cols = np.arange(n * m)
-    A1 = sparse.csr_array((np.ones(n * m), (np.repeat(np.arange(n), m), cols)), shape=(n, n * m))
-    A2 = sparse.csr_array((W.ravel(), (np.tile(np.arange(m), n), cols)), shape=(m, n * m))
-    cc = p.ravel() * (-1 if sense == "max" else 1)
-    r = milp(cc, integrality=np.ones(n * m), bounds=Bounds(0, 1),
-             constraints=[LinearConstraint(A1, 1, 1), LinearConstraint(A2, -np.inf, C)])
-    if r.x is None:
-        return None
-    return -r.fun if sense == "max" else r.fun
 
 
 def random_classic(rng, n, m, tight=0.8, integer_profit=True):
@@ -111,10 +97,7 @@ def test_batched_lagrangian_matches_per_agent_knapsacks(seed):
 @given(st.integers(0, 10**6))
 def test_lagrangian_bound_valid_and_tighter_than_lp(seed):
     rng = np.random.default_rng(seed)
-    n, m = int(rng.integers(2, 7)), int(rng.integers(2, 4))
-    c = rng.integers(0, 30, size=(n, m)).astype(float)
-    W = rng.integers(1, 10, size=(n, m))
-    C = np.maximum(np.floor(0.9 * W.sum(axis=0) / m), W.min(axis=0)).astype(float)
+    n, m, c, W, C = tiny_classic(rng, 6)
     opt = brute_gap(c, W, C)
     keep = np.ones((n, m), dtype=bool)
     lag = _Lag(c, W, C)
@@ -134,10 +117,7 @@ def test_lagrangian_bound_valid_and_tighter_than_lp(seed):
 def test_forced_bounds_never_cut_off_better_solutions(seed):
     """L1[i, j] (L0[i, j]) bounds every solution with x_ij = 1 (= 0)."""
     rng = np.random.default_rng(seed)
-    n, m = int(rng.integers(2, 6)), int(rng.integers(2, 4))
-    c = rng.integers(0, 30, size=(n, m)).astype(float)
-    W = rng.integers(1, 10, size=(n, m))
-    C = np.maximum(np.floor(0.9 * W.sum(axis=0) / m), W.min(axis=0)).astype(float)
+    n, m, c, W, C = tiny_classic(rng, 5)
     lag = _Lag(c, W, C)
     assert lag.setup(np.ones((n, m), dtype=bool))
     u = rng.normal(15, 10, size=n)
