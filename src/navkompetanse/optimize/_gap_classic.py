@@ -631,12 +631,13 @@ def _tabu(a, c, W, C, keep, deadline, rng, offer, stats, max_rows=160):
         # swaps i <-> l over all pairs (small n) or a random block of rows R
         R = idx if rows_all else rng.choice(n, size=max_rows, replace=False)
         aR = a[R]
-        S1 = W[R][:, a] + base  # rows R entering every a_l
+        WR, ccR, tabuR = (W, cc, tabu) if rows_all else (W[R], cc[R], tabu[R])
+        S1 = WR[:, a] + base  # rows R entering every a_l
         np.maximum(S1, 0.0, out=S1)
         S1 *= alpha[a]
-        S1 += cc[R][:, a]
+        S1 += ccR[:, a]
         S1 -= P0[a] + cur
-        S1[tabu[R][:, a] > it] = inf
+        S1[tabuR[:, a] > it] = inf
         if rows_all:
             D = S1 + S1.T
         else:  # every l entering the agents of R
