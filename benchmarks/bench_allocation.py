@@ -28,7 +28,7 @@ import time
 
 import pytest
 
-from navkompetanse._allocation_model import (
+from navkompetanse.allocation.model import (
     build_model,
     exact_milp,
     model_violations,

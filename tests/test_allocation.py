@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from navkompetanse import allocation
-from navkompetanse._allocation_model import build_model, exact_milp, resolve_units
+from navkompetanse.allocation.model import build_model, exact_milp, resolve_units
 from navkompetanse.allocation import (
     AllocationResult,
     allocate_portfolios,
@@ -592,7 +592,7 @@ def test_same_input_gives_the_same_plan():
 
 @pytest.mark.parametrize("seed", range(8))
 def test_class_lp_bound_is_above_the_milp_optimum(seed):
-    from navkompetanse._allocation_lp import solve_class_lp
+    from navkompetanse.allocation.class_lp import solve_class_lp
 
     rng = np.random.default_rng(200 + seed)
     o = _random_office(rng, 4, 16, seed)
@@ -612,8 +612,8 @@ def test_class_lp_bound_is_above_the_milp_optimum(seed):
 
 
 def test_fallback_to_priced_solve_gap_keeps_every_limit(monkeypatch):
-    from navkompetanse import _allocation_solve
-    from navkompetanse._allocation_lp import solve_class_lp
+    from navkompetanse.allocation import solve as _allocation_solve
+    from navkompetanse.allocation.class_lp import solve_class_lp
 
     def broken(model, **kw):
         lp = solve_class_lp(model, **kw)

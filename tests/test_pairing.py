@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from navkompetanse._pairing_model import PairingModel
+from navkompetanse.pairing.search import PairingModel
 from navkompetanse.exceptions import InvalidInputError
 from navkompetanse.models import (
     Bruker,
@@ -19,7 +19,7 @@ from navkompetanse.models import (
     Office,
     Veileder,
 )
-from navkompetanse.pairing import NO_GAIN, NOT_PAIRABLE, RULE, PairingResult, pair_veiledere
+from navkompetanse.pairing.propose import NO_GAIN, NOT_PAIRABLE, RULE, PairingResult, pair_veiledere
 
 P = CompetenceProfile
 GROUPS = ("STANDARD_INNSATS", "SITUASJONSBESTEMT_INNSATS", "SPESIELT_TILPASSET_INNSATS")
@@ -263,7 +263,7 @@ def test_singles_carry_a_labelled_estimate():
 
 def test_warm_lp_agrees_with_linprog():
     """The warm-started HiGHS LP (column generation) gives linprog's optimum."""
-    import navkompetanse._pairing_lp as lp_mod
+    import navkompetanse.pairing.allocation_lp as lp_mod
     from navkompetanse.synthetic import synthetic_office
 
     office = synthetic_office(24, 1700, seed=5)
@@ -421,7 +421,7 @@ def brute_force(model: PairingModel, min_gain: float = 0.25, *, max_pairs=None, 
 
 def _model_of(office, min_gain=0.25, **options):
     """Rebuild the model the way pair_veiledere does (through its own path)."""
-    import navkompetanse.pairing as pairing
+    import navkompetanse.pairing.propose as pairing
 
     captured = {}
     original = pairing.search_pairing
@@ -458,7 +458,7 @@ SEARCH_MISSES = _office_of_levels(
 
 
 def test_exact_mode_repairs_a_search_that_misses(monkeypatch):
-    import navkompetanse.pairing as pairing
+    import navkompetanse.pairing.propose as pairing
 
     monkeypatch.setattr(pairing, "_LP_BUDGET", 5)
     heuristic, model = _model_of(SEARCH_MISSES)  # exact on by default (7 veiledere)
@@ -560,7 +560,7 @@ def _random_model(rng, n, *, n_groups=25):
 def test_node_bound_is_valid_at_every_node():
     """L_F,X(μ) bounds every pairing of the node (forced in F, forced out X, max_pairs), at
     any prices: compared with brute force restricted to the node."""
-    from navkompetanse._pairing_bb import node_bound
+    from navkompetanse.pairing.exact import node_bound
 
     rng = np.random.default_rng(5)
     checked = 0
@@ -600,7 +600,7 @@ def test_node_bound_is_valid_at_every_node():
 
 def test_branch_and_bound_alone_finds_the_optimum():
     """From the worst start (no pairs), the tree search reaches brute force's optimum."""
-    from navkompetanse._pairing_bb import branch_and_bound
+    from navkompetanse.pairing.exact import branch_and_bound
 
     rng = np.random.default_rng(9)
     for trial in range(6):

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._json import strict_json
 from .allocation import allocate_portfolios, compare, status_quo
 from .analysis import competence_map
 from .models import Office
 from .pairing import PairingResult, pair_veiledere
 from .policy import Policy
+from .results import strict_json
 
 __all__ = ["office_summary_text", "run_plan"]
 

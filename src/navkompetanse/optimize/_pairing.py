@@ -32,7 +32,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components
 
-from ._pairing_lp import LPFailure, solve_component
+from ._blossom_lp import LPFailure, solve_component
 from ._result import PairingSolution, SolverError, _verify_pairing
 
 __all__ = ["max_weight_pairing"]

@@ -47,8 +47,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._pairing_model import Evaluation, PairingModel, _group_by_cover
-from .optimize import max_weight_pairing
+from ..optimize import max_weight_pairing
+from .search import Evaluation, PairingModel, _group_by_cover
 
 __all__ = ["BBOutcome", "branch_and_bound", "node_bound"]
 

@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from .exceptions import InvalidInputError, Problem
-from .models import Office
-from .policy import Policy
-from .scoring import MALGRUPPER, OfficeArrays, fit_matrix, office_arrays, unit_capacity, unit_cover
-from .scoring import unit_id as make_unit_id
+from ..exceptions import InvalidInputError, Problem
+from ..models import Office
+from ..policy import Policy
+from ..scoring import MALGRUPPER, OfficeArrays, fit_matrix, office_arrays, unit_capacity, unit_cover
+from ..scoring import unit_id as make_unit_id
+from ..text import fmt
 
 __all__ = [
     "AllocationModel",
@@ -42,18 +43,6 @@ class Diagnosis:
 
     def text(self, lang: str = "nb") -> str:
         return self.en if lang == "en" else self.nb
-
-
-def fmt(value: float, lang: str = "nb", decimals: int = 1) -> str:
-    """A number the way a Norwegian (or English) reader writes it: ``2 310``, ``12,5``."""
-    value = float(value)
-    if abs(value - round(value)) < 10 ** (-decimals) / 2:
-        text = f"{round(value):,}"
-    else:
-        text = f"{value:,.{decimals}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", " ").replace(".", ",")
 
 
 def _positions_nb(n: int) -> str:

@@ -30,8 +30,8 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .exceptions import InvalidInputError, PersonalDataError, Problem
-from .models import (
+from ..exceptions import InvalidInputError, PersonalDataError, Problem
+from ..models import (
     DIMENSIONS,
     Bruker,
     Hovedmal,
@@ -42,7 +42,7 @@ from .models import (
     Veileder,
     office_problems,
 )
-from .privacy import contains_fodselsnummer
+from ..privacy import contains_fodselsnummer
 
 __all__ = [
     "load_office",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._allocation_model import fmt
+from . import fmt
 
 __all__ = ["explain_placement", "levels_text", "metric_labels"]
 

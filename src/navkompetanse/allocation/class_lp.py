@@ -37,7 +37,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from ._allocation_model import AllocationModel
+from .model import AllocationModel
 
 __all__ = ["ClassLP", "solve_class_lp", "round_lp", "improve_plan"]
 

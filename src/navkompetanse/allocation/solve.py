@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._allocation_lp import _State, improve_plan, lift_floors, place_rest, round_lp, solve_class_lp
-from ._allocation_model import AllocationModel, exact_milp, model_violations
+from .class_lp import _State, improve_plan, lift_floors, place_rest, round_lp, solve_class_lp
+from .model import AllocationModel, exact_milp, model_violations
 
 __all__ = ["SolveOutcome", "solve_model"]
 
@@ -53,7 +53,7 @@ def _solve_gap(gap_tol: float):
     """``solve_gap`` with its stopping gap set to ours."""
     import functools
 
-    from .optimize import solve_gap  # imported late: the optimisation core may load slowly
+    from ..optimize import solve_gap  # imported late: the optimisation core may load slowly
 
     return functools.partial(solve_gap, rel_gap=gap_tol)
 

@@ -6,9 +6,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .models import DIMENSIONS, Office
-from .policy import Policy
-from .scoring import office_arrays
+from ..models import DIMENSIONS, Office
+from ..policy import Policy
+from ..scoring import office_arrays
 
 __all__ = ["MIN_GROUP_SIZE", "CompetenceMap", "DimensionCover", "competence_map"]
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .models import DIMENSIONS, Bruker, Innsatsgruppe, Malgruppe, Office, Veileder
-from .policy import NO_DECISION, Policy
+from ..models import DIMENSIONS, Bruker, Innsatsgruppe, Malgruppe, Office, Veileder
+from ..policy import NO_DECISION, Policy
 
 __all__ = [
     "GROUP_KEYS",

@@ -18,21 +18,21 @@ from typing import Any
 
 import numpy as np
 
-from ._allocation_model import (
+from ..exceptions import InfeasibleError, NavkompetanseError
+from ..models import DIMENSIONS, Office
+from ..policy import Policy
+from ..results import strict_json
+from ..scoring import shortfall as shortfall_levels
+from ..text import fmt
+from ..text.allocation import explain_placement, metric_labels, number
+from .model import (
     AllocationModel,
     Diagnosis,
     build_model,
-    fmt,
     model_violations,
     resolve_units,
 )
-from ._allocation_solve import SolveOutcome, solve_model
-from ._allocation_text import explain_placement, metric_labels, number
-from ._json import strict_json
-from .exceptions import InfeasibleError, NavkompetanseError
-from .models import DIMENSIONS, Office
-from .policy import Policy
-from .scoring import shortfall as shortfall_levels
+from .solve import SolveOutcome, solve_model
 
 __all__ = [
     "AllocationResult",

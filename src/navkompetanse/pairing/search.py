@@ -53,10 +53,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ._pairing_lp import AllocationLP
-from .optimize import max_weight_pairing
-from .policy import Policy
-from .scoring import fit_matrix
+from ..optimize import max_weight_pairing
+from ..policy import Policy
+from ..scoring import fit_matrix
+from .allocation_lp import AllocationLP
 
 __all__ = ["Evaluation", "PairingModel", "SearchOutcome", "keeps", "search_pairing"]
 
@@ -650,7 +650,7 @@ def search_pairing(
     # ---- exact: branch-and-bound over pairings from the best pairing -------------------
     bb = None
     if exact_nodes > 0 and not out_of_time():
-        from ._pairing_bb import branch_and_bound
+        from .exact import branch_and_bound
 
         bb = branch_and_bound(
             model, best, lambda pairs: ev_of(pairs, search=False), max_pairs=max_pairs,

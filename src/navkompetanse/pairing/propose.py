@@ -17,12 +17,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._json import strict_json
-from ._pairing_model import PairingModel, search_pairing
-from .exceptions import InvalidInputError, Problem
-from .models import DIMENSIONS, CompetenceProfile, Dimension, Office
-from .policy import Policy
-from .scoring import office_arrays, unit_id
+from ..exceptions import InvalidInputError, Problem
+from ..models import DIMENSIONS, CompetenceProfile, Dimension, Office
+from ..policy import Policy
+from ..results import strict_json
+from ..scoring import office_arrays, unit_id
+from .search import PairingModel, search_pairing
 
 __all__ = ["Pair", "PairingResult", "pair_veiledere"]
 

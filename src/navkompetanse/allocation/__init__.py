@@ -1,0 +1,33 @@
+"""Portfolio allocation: every bruker to the veileder or pair that fits, within the limits.
+
+``allocate_portfolios`` proposes a distribution (``propose``) from an allocation model
+(``model``: units, capacities, limits, fit) solved by an exact class LP with rounding and
+improvement (``class_lp``, ``solve``); ``status_quo`` and ``naive`` give today's and an even
+distribution, and ``compare`` puts two side by side. See ``docs/allocation.md``.
+"""
+
+from .propose import (
+    AllocationResult,
+    Comparison,
+    ComparisonRow,
+    Move,
+    Placement,
+    Unit,
+    allocate_portfolios,
+    compare,
+    naive,
+    status_quo,
+)
+
+__all__ = [
+    "AllocationResult",
+    "Comparison",
+    "ComparisonRow",
+    "Move",
+    "Placement",
+    "Unit",
+    "allocate_portfolios",
+    "compare",
+    "naive",
+    "status_quo",
+]
