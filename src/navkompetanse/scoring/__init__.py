@@ -30,6 +30,7 @@ __all__ = [
     "office_arrays",
     "penalty_scale",
     "shortfall",
+    "pair_capacity",
     "unit_capacity",
     "unit_cover",
     "unit_id",
@@ -145,14 +146,29 @@ def unit_cover(levels: np.ndarray, members: Sequence[Sequence[int]]) -> np.ndarr
     return levels[index].max(axis=1)
 
 
+def pair_capacity(capacity_a: float | np.ndarray, capacity_b: float | np.ndarray,
+                  overhead: float) -> float | np.ndarray:
+    """A pair's capacity points: the two members' together, less the share ``overhead``.
+
+    The one place this rule lives (``Policy.pair_overhead`` is the share two people spend on
+    working together). Works elementwise on arrays.
+
+    >>> pair_capacity(100.0, 60.0, 0.05)
+    152.0
+    """
+    return (capacity_a + capacity_b) * (1.0 - overhead)
+
+
 def unit_capacity(
     capacity: np.ndarray, members: Sequence[Sequence[int]], overhead: float
 ) -> np.ndarray:
-    """Capacity of each unit: the members' capacities added, less ``overhead`` for a pair."""
+    """Capacity of each unit: a veileder's own points, or :func:`pair_capacity` for a pair."""
     out = np.empty(len(members), dtype=float)
     for u, m in enumerate(members):
-        total = float(capacity[list(m)].sum())
-        out[u] = total * (1.0 - overhead) if len(m) > 1 else total
+        if len(m) == 2:
+            out[u] = pair_capacity(float(capacity[m[0]]), float(capacity[m[1]]), overhead)
+        else:
+            out[u] = float(capacity[list(m)].sum())
     return out
 
 
