@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..models import DIMENSIONS, Office
 from ..policy import Policy
+from ..results import Result, freeze, strict_json
 from ..scoring import office_arrays
+from ..text import check_lang, dimension_name, fmt
 
 __all__ = ["MIN_GROUP_SIZE", "CompetenceMap", "DimensionCover", "competence_map"]
 
 #: A need or a level at or above this is "high": the level of someone who works independently
 #: and more (4 = strong, 5 = can teach others).
 HIGH = 4
+
+_DIMS = tuple(d.value for d in DIMENSIONS)
 
 #: The smallest group whose mean levels are shown. In a group of two, each can read the
 #: other's profile off the mean (DOMAIN.md: reports about small groups must not identify
@@ -42,76 +48,182 @@ class DimensionCover:
         return self.capacity_high_level / self.workload_high_need
 
 
-@dataclass(frozen=True)
-class CompetenceMap:
-    """Where the office is strong and where its brukere need more than it has."""
+@dataclass(frozen=True, repr=False)
+class CompetenceMap(Result):
+    """Where the office is strong and where its brukere need more than it has.
+
+    A descriptive result: ``status`` is ``feasible`` (complete; nothing was optimised), or
+    ``infeasible`` when the office has brukere with high needs and no veileder at all.
+    """
 
     dimensions: tuple[DimensionCover, ...]
-    avdeling_levels: dict[str, dict[str, float]]
+    avdeling_levels: Mapping[str, Mapping[str, float]]
     n_veiledere: int
     n_brukere: int
     #: Avdelinger left out of ``avdeling_levels``: fewer than MIN_GROUP_SIZE veiledere.
     n_avdelinger_hidden: int = 0
+    status: str = "feasible"
+    message: str = ""
+    messages: Mapping[str, str] = field(default_factory=dict)
+    lang: str = "nb"
+
+    _title: ClassVar[tuple[str, str]] = ("Kompetansekart", "Competence map")
+    _frame_columns: ClassVar[tuple[str, ...]] = (
+        "dimension", "dimension_name", "brukere_high_need", "workload_high_need",
+        "veiledere_high_level", "capacity_high_level", "cover_ratio", "mean_need",
+        "mean_level")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dimensions", tuple(self.dimensions))
+        object.__setattr__(self, "avdeling_levels", freeze(self.avdeling_levels))
+        object.__setattr__(self, "messages", freeze(self.messages))
+
+    def __getitem__(self, dimension: str) -> DimensionCover:
+        for d in self.dimensions:
+            if d.dimension == str(dimension):
+                return d
+        raise KeyError(f"{dimension!r} is not a dimension ({', '.join(_DIMS)})")
+
+    @property
+    def weakest(self) -> DimensionCover | None:
+        """The dimension whose strong veiledere reach the smallest share of the high need."""
+        finite = [d for d in self.dimensions if np.isfinite(d.cover_ratio)]
+        return min(finite, key=lambda d: d.cover_ratio) if finite else None
 
     def to_dict(self) -> dict:
-        return {
+        return strict_json({
+            "status": self.status, "message": self.message, "messages": dict(self.messages),
             # No high need gives an infinite ratio; JSON has no Infinity, so write null.
-            "dimensions": [
-                asdict(d) | {"cover_ratio": d.cover_ratio if np.isfinite(d.cover_ratio) else None}
-                for d in self.dimensions
-            ],
+            "dimensions": [asdict(d) | {"cover_ratio": d.cover_ratio} for d in self.dimensions],
             "avdeling_levels": self.avdeling_levels,
             "n_veiledere": self.n_veiledere,
             "n_brukere": self.n_brukere,
             "n_avdelinger_hidden": self.n_avdelinger_hidden,
-        }
+        })
 
-    def render(self, lang: str = "nb") -> str:
+    def _frame_rows(self) -> list[dict]:
+        return [asdict(d) | {"dimension_name": dimension_name(d.dimension, self.lang),
+                             "cover_ratio": d.cover_ratio} for d in self.dimensions]
+
+    def _summary(self, lang: str) -> list[tuple[str, str]]:
+        rows = [(dimension_name(d.dimension, lang),
+                 "–" if not np.isfinite(d.cover_ratio) else fmt(d.cover_ratio, lang, 2))
+                for d in self.dimensions]
+        return rows
+
+    def _repr_fields(self) -> str:
+        return (f"{self.n_veiledere} veiledere, {self.n_brukere} brukere, cover "
+                + " ".join(f"{d.dimension[:4]}={_ratio(d.cover_ratio, 'en')}"
+                           for d in self.dimensions))
+
+    def explain(self, dimension: str | None = None, lang: str | None = None) -> str:
+        """The map in words: the whole office (``None``) or one dimension."""
+        lang = self.lang if lang is None else check_lang(lang)
+        if dimension is None:
+            return self.describe(lang)
+        d = self[dimension]
+        t = _TEXT[lang]
+        ratio = d.cover_ratio
+        verdict = (t["no_need"] if not np.isfinite(ratio) else
+                   t["short"] if ratio < 1 else t["enough"])
+        return t["dimension"].format(
+            dim=dimension_name(d.dimension, lang), n_need=fmt(d.brukere_high_need, lang),
+            need_p=fmt(d.workload_high_need, lang), n_strong=fmt(d.veiledere_high_level, lang),
+            strong_p=fmt(d.capacity_high_level, lang), ratio=_ratio(ratio, lang),
+        ) + " " + verdict
+
+    def render(self, lang: str | None = None) -> str:
         """A plain-text table a leader can read."""
-        nb = lang == "nb"
-        head = (
-            ("Dimensjon", "Høyt behov (brukere)", "Sterke veiledere (≥4)", "Dekning")
-            if nb
-            else ("Dimension", "High need (brukere)", "Strong veiledere (≥4)", "Cover")
-        )
-        rows = [head]
+        lang = self.lang if lang is None else check_lang(lang)
+        t = _TEXT[lang]
+        rows = [t["head"]]
         for d in self.dimensions:
-            ratio = d.cover_ratio
-            shown = "–" if not np.isfinite(ratio) else f"{ratio:.2f}"
             rows.append((
-                d.dimension,
-                f"{d.brukere_high_need} ({d.workload_high_need:.0f} p)",
-                f"{d.veiledere_high_level} ({d.capacity_high_level:.0f} p)",
-                shown,
+                dimension_name(d.dimension, lang),
+                f"{fmt(d.brukere_high_need, lang)} ({fmt(d.workload_high_need, lang, 0)} p)",
+                f"{fmt(d.veiledere_high_level, lang)} ({fmt(d.capacity_high_level, lang, 0)} p)",
+                _ratio(d.cover_ratio, lang),
             ))
-        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(t["head"]))]
         lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
         lines.insert(1, "  ".join("-" * w for w in widths))
         if self.avdeling_levels:
             lines.append("")
-            lines.append("Snittnivå per avdeling:" if nb else "Mean level per avdeling:")
+            lines.append(t["by_avdeling"])
             for avdeling, levels in self.avdeling_levels.items():
-                shown = ", ".join(f"{k[:3]} {v:.1f}" for k, v in levels.items())
+                shown = ", ".join(f"{dimension_name(k, lang)} {fmt(v, lang, 1)}"
+                                  for k, v in levels.items())
                 lines.append(f"  {avdeling}: {shown}")
         if self.n_avdelinger_hidden:
-            lines.append(
-                f"  ({self.n_avdelinger_hidden} avdeling(er) med færre enn {MIN_GROUP_SIZE} "
-                "veiledere vises ikke, av personvernhensyn)"
-                if nb else
-                f"  ({self.n_avdelinger_hidden} avdeling(s) with fewer than {MIN_GROUP_SIZE} "
-                "veiledere not shown, for privacy)"
-            )
-        note = (
-            "Dekning = kapasitet hos veiledere på nivå 4–5 delt på arbeidsmengden til brukere "
-            "med behov 4–5; under 1 betyr at de sterke ikke rekker alle som trenger dem."
-            if nb
-            else "Cover = capacity of veiledere at level 4-5 divided by the workload of brukere "
-            "needing 4-5; below 1 means the strong ones cannot reach everyone who needs them."
-        )
-        return "\n".join([*lines, "", note])
+            lines.append(t["hidden"].format(n=self.n_avdelinger_hidden, k=MIN_GROUP_SIZE))
+        return "\n".join([*lines, "", t["note"]])
 
 
-def competence_map(office: Office, policy: Policy | None = None) -> CompetenceMap:
+def _ratio(ratio: float, lang: str) -> str:
+    return "–" if not np.isfinite(ratio) else fmt(ratio, lang, 2)
+
+
+#: Every text of the map, per language.
+_TEXT: dict[str, dict[str, Any]] = {
+    "nb": {
+        "head": ("Dimensjon", "Høyt behov (brukere)", "Sterke veiledere (≥4)", "Dekning"),
+        "by_avdeling": "Snittnivå per avdeling:",
+        "hidden": "  ({n} avdeling(er) med færre enn {k} veiledere vises ikke, "
+                  "av personvernhensyn)",
+        "note": "Dekning = kapasitet hos veiledere på nivå 4–5 delt på arbeidsmengden til "
+                "brukere med behov 4–5; under 1 betyr at de sterke ikke rekker alle som "
+                "trenger dem.",
+        "dimension": "{dim}: {n_need} brukere trenger nivå 4 eller mer ({need_p} poeng); "
+                     "{n_strong} veiledere er på nivå 4 eller mer ({strong_p} poeng); "
+                     "dekning {ratio}.",
+        "short": "De sterke rekker ikke alle som trenger dem.",
+        "enough": "De sterke rekker alle som trenger dem.",
+        "no_need": "Ingen brukere har så høyt behov her.",
+        "summary": "{n_v} veiledere og {n_b} brukere.",
+        "weakest": "Svakest dekning: {dim} ({ratio}).",
+        "all_covered": "Alle dimensjoner har dekning 1 eller mer.",
+        "no_staff": "Kontoret har {n_b} brukere og ingen veiledere.",
+    },
+    "en": {
+        "head": ("Dimension", "High need (brukere)", "Strong veiledere (≥4)", "Cover"),
+        "by_avdeling": "Mean level per avdeling:",
+        "hidden": "  ({n} avdeling(s) with fewer than {k} veiledere not shown, for privacy)",
+        "note": "Cover = capacity of veiledere at level 4–5 divided by the workload of "
+                "brukere needing 4–5; below 1 means the strong ones cannot reach everyone who "
+                "needs them.",
+        "dimension": "{dim}: {n_need} brukere need level 4 or more ({need_p} points); "
+                     "{n_strong} veiledere are at level 4 or more ({strong_p} points); "
+                     "cover {ratio}.",
+        "short": "The strong ones cannot reach everyone who needs them.",
+        "enough": "The strong ones reach everyone who needs them.",
+        "no_need": "No bruker needs that much here.",
+        "summary": "{n_v} veiledere and {n_b} brukere.",
+        "weakest": "Weakest cover: {dim} ({ratio}).",
+        "all_covered": "Every dimension has cover 1 or more.",
+        "no_staff": "The office has {n_b} brukere and no veiledere.",
+    },
+}
+
+
+def _map_message(cmap_dims: tuple[DimensionCover, ...], n_v: int, n_b: int,
+                 lang: str) -> str:
+    t = _TEXT[lang]
+    if n_b and not n_v:
+        return t["no_staff"].format(n_b=fmt(n_b, lang))
+    text = t["summary"].format(n_v=fmt(n_v, lang), n_b=fmt(n_b, lang))
+    finite = [d for d in cmap_dims if np.isfinite(d.cover_ratio)]
+    short = [d for d in finite if d.cover_ratio < 1]
+    if short:
+        worst = min(short, key=lambda d: d.cover_ratio)
+        text += " " + t["weakest"].format(dim=dimension_name(worst.dimension, lang),
+                                          ratio=_ratio(worst.cover_ratio, lang))
+    elif finite:
+        text += " " + t["all_covered"]
+    return text
+
+
+def competence_map(office: Office, policy: Policy | None = None, *, lang: str = "nb"
+                   ) -> CompetenceMap:
     """Set each dimension's high needs against the office's strong veiledere.
 
     For each dimension: how many brukere need level 4 or more and their workload points; how
@@ -119,6 +231,7 @@ def competence_map(office: Office, policy: Policy | None = None) -> CompetenceMa
     Also the mean level per avdeling, for avdelinger of at least :data:`MIN_GROUP_SIZE`
     veiledere only, so no individual's levels can be read off a mean.
     """
+    lang = check_lang(lang)
     policy = policy or Policy()
     arrays = office_arrays(office, policy)
     rows = []
@@ -146,10 +259,16 @@ def competence_map(office: Office, policy: Policy | None = None) -> CompetenceMa
         by_avdeling[name] = {
             dim.value: round(float(m), 2) for dim, m in zip(DIMENSIONS, mean, strict=True)
         }
+    dims = tuple(rows)
+    messages = {code: _map_message(dims, office.n_veiledere, office.n_brukere, code)
+                for code in ("nb", "en")}
+    no_staff = office.n_brukere > 0 and office.n_veiledere == 0
     return CompetenceMap(
-        dimensions=tuple(rows),
+        dimensions=dims,
         avdeling_levels=by_avdeling,
         n_veiledere=office.n_veiledere,
         n_brukere=office.n_brukere,
         n_avdelinger_hidden=hidden,
+        status="infeasible" if no_staff else "feasible",
+        message=messages[lang], messages=messages, lang=lang,
     )

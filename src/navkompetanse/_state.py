@@ -1,0 +1,159 @@
+"""Exact JSON state of results, so a saved plan loads back equal.
+
+``encode`` turns a tree of the library's own values (frozen dataclasses, pydantic models,
+FrozenDicts, tuples, enums, numpy values, NaN and infinities) into plain JSON data with small
+type tags; ``decode`` rebuilds the same tree. Only classes defined in ``navkompetanse`` are
+rebuilt, and only dataclasses, pydantic models and enums among them: a state file cannot make
+the loader call anything else.
+
+>>> from navkompetanse.results import FrozenDict
+>>> state = encode(FrozenDict({"a": (1.5, float("nan"))}))
+>>> decode(state)
+{'a': (1.5, nan)}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import importlib
+import math
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from .exceptions import InvalidInputError, Problem
+from .results import FrozenDict
+
+__all__ = ["decode", "encode"]
+
+_PACKAGE = "navkompetanse"
+
+
+def _name(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def encode(value: Any) -> Any:
+    """``value`` as JSON data with type tags (see the module docstring)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return {"__enum__": _name(type(value)), "value": value.value}
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"__float__": repr(value)}
+    if isinstance(value, np.generic):
+        return encode(value.item())
+    if isinstance(value, np.ndarray):
+        return {"__array__": encode(value.tolist()), "dtype": str(value.dtype)}
+    if isinstance(value, BaseModel):
+        return {"__model__": _name(type(value)), "data": value.model_dump(mode="json")}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            "__dataclass__": _name(type(value)),
+            "fields": {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        }
+    if isinstance(value, dict):
+        tag = "__frozendict__" if isinstance(value, FrozenDict) else "__dict__"
+        return {tag: [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, tuple):
+        return {"__tuple__": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return {"__frozenset__": [encode(v) for v in sorted(value, key=repr)]}
+    raise TypeError(f"cannot save a value of type {type(value).__name__} in a plan")
+
+
+def _class(name: Any, where: str) -> type:
+    if not isinstance(name, str) or ":" not in name:
+        raise _bad(where, f"not a class name: {name!r}")
+    module_name, _, qualname = name.partition(":")
+    if module_name != _PACKAGE and not module_name.startswith(_PACKAGE + "."):
+        raise _bad(where, f"{name} is not a navkompetanse class")
+    try:
+        obj: Any = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError):
+        raise _bad(where, f"{name} does not exist in this version of navkompetanse") from None
+    if not isinstance(obj, type):
+        raise _bad(where, f"{name} is not a class")
+    return obj
+
+
+def _bad(where: str, message: str) -> InvalidInputError:
+    return InvalidInputError(
+        [Problem(where or "plan", "state", message,
+                 hint="save the plan again with this version of navkompetanse")],
+        source="plan file",
+    )
+
+
+def decode(data: Any, where: str = "state") -> Any:
+    """Rebuild what :func:`encode` wrote; InvalidInputError (with the place) if it cannot."""
+    if data is None or isinstance(data, bool | int | float | str):
+        return data
+    if isinstance(data, list):
+        return [decode(v, f"{where}[{i}]") for i, v in enumerate(data)]
+    if not isinstance(data, dict) or len(data) not in (1, 2):
+        raise _bad(where, "not a value this library wrote")
+    if "__tuple__" in data:
+        return tuple(decode(v, f"{where}[{i}]") for i, v in enumerate(data["__tuple__"]))
+    if "__frozendict__" in data or "__dict__" in data:
+        items = data.get("__frozendict__", data.get("__dict__"))
+        if not isinstance(items, list) or any(
+                not isinstance(kv, list) or len(kv) != 2 for kv in items):
+            raise _bad(where, "a mapping must be a list of [key, value] pairs")
+        built = {decode(k, where): decode(v, f"{where}.{k}") for k, v in items}
+        return FrozenDict(built) if "__frozendict__" in data else built
+    if "__float__" in data:
+        text = data["__float__"]
+        if text not in ("nan", "inf", "-inf"):
+            raise _bad(where, f"not a special float: {text!r}")
+        return float(text)
+    if "__frozenset__" in data:
+        return frozenset(decode(v, where) for v in data["__frozenset__"])
+    if "__array__" in data:
+        try:
+            return np.asarray(decode(data["__array__"], where), dtype=data.get("dtype"))
+        except (TypeError, ValueError) as exc:
+            raise _bad(where, f"not an array: {exc}") from None
+    if "__enum__" in data:
+        cls = _class(data["__enum__"], where)
+        if not issubclass(cls, enum.Enum):
+            raise _bad(where, f"{data['__enum__']} is not an enum")
+        try:
+            return cls(data.get("value"))
+        except ValueError:
+            raise _bad(where, f"{data.get('value')!r} is not a {cls.__name__}") from None
+    if "__model__" in data:
+        cls = _class(data["__model__"], where)
+        if not issubclass(cls, BaseModel):
+            raise _bad(where, f"{data['__model__']} is not a model")
+        return cls.model_validate(data.get("data"))
+    if "__dataclass__" in data:
+        cls = _class(data["__dataclass__"], where)
+        if not dataclasses.is_dataclass(cls):
+            raise _bad(where, f"{data['__dataclass__']} is not a dataclass")
+        fields = data.get("fields")
+        if not isinstance(fields, dict):
+            raise _bad(where, "a dataclass needs its fields")
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(fields) - set(known))
+        if unknown:
+            raise _bad(where, f"{cls.__name__} has no field(s) {', '.join(unknown)}")
+        values = {k: decode(v, f"{where}.{k}") for k, v in fields.items()}
+        init = {k: v for k, v in values.items() if known[k].init}
+        try:
+            obj = cls(**init)
+        except TypeError as exc:
+            raise _bad(where, f"{cls.__name__}: {exc}") from None
+        for k, v in values.items():
+            if not known[k].init:
+                object.__setattr__(obj, k, v)
+        return obj
+    raise _bad(where, "not a value this library wrote")
