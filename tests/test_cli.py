@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from navkompetanse import load_plan
 from navkompetanse.cli import EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main
 
 DATA = Path(__file__).parent / "data"
@@ -95,7 +96,10 @@ def test_plan_writes_json(tmp_path):
     code, text = run("plan", str(office), "--json", str(out))
     assert code == EXIT_OK
     payload = strict_json(out)
-    assert payload["office"]["n_brukere"] == 150
+    assert payload["plan"]["office"]["n_brukere"] == 150
+    # what the command line saved is a plan that loads back, made with the same options
+    loaded = load_plan(out)
+    assert loaded.ok and len(loaded.allocation.assignment) == 150
 
 
 def _office_file(tmp_path: Path, **bruker: object) -> Path:
@@ -116,7 +120,7 @@ def test_plan_infeasible_exits_3_and_still_writes_strict_json(tmp_path, capsys):
     out = tmp_path / "plan.json"
     assert run("plan", str(office), "--json", str(out))[0] == EXIT_INFEASIBLE
     assert "tunge saker" in capsys.readouterr().err
-    assert strict_json(out)["office"]["n_brukere"] == 1
+    assert strict_json(out)["plan"]["office"]["n_brukere"] == 1
 
 
 def test_plan_invalid_office_exits_2(tmp_path, capsys):
@@ -139,3 +143,91 @@ def test_unwritable_output_is_usage_error_not_a_traceback(tmp_path, capsys):
     assert run("synth", "-o", str(a_file / "office.json"))[0] == EXIT_USAGE
     assert run("demo", "--report", str(tmp_path / "no" / "such" / "dir.html"))[0] == EXIT_USAGE
     assert capsys.readouterr().err.count("navkompetanse:") == 3
+
+
+@pytest.fixture(scope="module")
+def small_office(tmp_path_factory):
+    path = tmp_path_factory.mktemp("office") / "office.json"
+    assert run("synth", "--veiledere", "8", "--brukere", "300", "--seed", "4",
+               "-o", str(path))[0] == EXIT_OK
+    return path
+
+
+def test_lang_works_before_and_after_the_subcommand(small_office):
+    before = run("--lang", "en", "plan", str(small_office), "--time-limit", "5")
+    after = run("plan", str(small_office), "--lang", "en", "--time-limit", "5")
+    assert before[0] == after[0] == EXIT_OK
+    assert "Competence map" in before[1] and "Competence map" in after[1]
+    assert "Kompetansekart" in run("plan", str(small_office), "--time-limit", "5")[1]
+
+
+def test_every_plan_option_reaches_the_plan(small_office, tmp_path):
+    from navkompetanse import load_office
+
+    office = load_office(small_office)
+    idents = sorted(v.ident for v in office.veiledere)
+    bruker = office.brukere[0]
+    target = next(i for i in idents if i != bruker.veileder)
+    out = tmp_path / "plan.json"
+    code, _ = run("plan", str(small_office), "--json", str(out), "--same-avdeling",
+                  "--forbid", f"{idents[0]},{idents[1]}", "--pin", f"{bruker.id}={target}",
+                  "--max-moves", "30", "--time-limit", "6", "--allow-overflow",
+                  "--max-pairs", "2", "--min-gain", "0.5", "--seed", "3")
+    assert code == EXIT_OK
+    opts = load_plan(out).options
+    assert opts.same_avdeling and opts.allow_overflow and opts.max_moves == 30
+    assert opts.forbidden == ((idents[0], idents[1]),) and dict(opts.pinned) == {bruker.id: target}
+    assert opts.time_limit == 6 and opts.max_pairs == 2 and opts.min_gain == 0.5
+    assert opts.seed == 3
+    p = load_plan(out)
+    assert target in p.allocation.assignment[bruker.id].split("+")
+    assert len(p.pairs) <= 2 and p.allocation.n_moves <= 30
+
+
+def test_options_file_and_flags_together(small_office, tmp_path):
+    from navkompetanse import load_office
+
+    idents = sorted(v.ident for v in load_office(small_office).veiledere)
+    options = tmp_path / "options.json"
+    options.write_text(json.dumps({"required": [[idents[2], idents[3]]], "max_moves": 10}),
+                       encoding="utf-8")
+    out = tmp_path / "plan.json"
+    code, _ = run("plan", str(small_office), "--options", str(options), "--max-moves", "20",
+                  "--time-limit", "5", "--json", str(out))
+    assert code == EXIT_OK
+    p = load_plan(out)
+    assert (idents[2], idents[3]) in p.pairs and p.options.max_moves == 20  # the flag wins
+
+
+def test_bad_options_file_exits_2_naming_the_key(small_office, tmp_path, capsys):
+    options = tmp_path / "options.json"
+    options.write_text(json.dumps({"max_movez": 3}), encoding="utf-8")
+    assert run("plan", str(small_office), "--options", str(options))[0] == EXIT_INVALID
+    err = capsys.readouterr().err
+    assert "max_movez" in err and "max_moves" in err and "options.json" in err
+
+
+def test_policy_file(small_office, tmp_path, capsys):
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"balance_slack": -3}), encoding="utf-8")
+    assert run("plan", str(small_office), "--policy", str(policy))[0] == EXIT_INVALID
+    assert "balance_slack" in capsys.readouterr().err
+    policy.write_text(json.dumps({"balance_slack": 0.3}), encoding="utf-8")
+    out = tmp_path / "p.json"
+    assert run("plan", str(small_office), "--policy", str(policy), "--time-limit", "5",
+               "--json", str(out))[0] == EXIT_OK
+    assert load_plan(out).policy.balance_slack == 0.3
+
+
+@pytest.mark.parametrize("option", [["--require", "Z1"], ["--pin", "b-1"],
+                                    ["--min-gain", "-1"], ["--pairs", "maybe"]])
+def test_bad_flag_is_usage_error(small_office, capsys, option):
+    assert run("plan", str(small_office), *option)[0] == EXIT_USAGE
+    assert "error: argument" in capsys.readouterr().err
+
+
+def test_pin_with_a_fodselsnummer_is_never_echoed(small_office, capsys):
+    fnr = "01010150074"  # both mod-11 check digits valid
+    assert run("plan", str(small_office), "--pin", fnr)[0] == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "error: argument --pin" in err and fnr not in err

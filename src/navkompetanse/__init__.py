@@ -40,7 +40,9 @@ from .models import (
     Veileder,
 )
 from .pairing import Pair, PairingResult, pair_veiledere
+from .plan import Plan, PlanOptions, load_plan, plan
 from .policy import Policy
+from .results import STATUSES, Result
 from .synthetic import load_example_office, synthetic_office, synthetic_offices
 
 __version__ = "0.1.0"
@@ -66,9 +68,13 @@ __all__ = [
     "Office",
     "Pair",
     "PairingResult",
+    "Plan",
+    "PlanOptions",
     "PersonalDataError",
     "Policy",
     "Problem",
+    "Result",
+    "STATUSES",
     "Veileder",
     "__version__",
     "allocate_portfolios",
@@ -80,7 +86,9 @@ __all__ = [
     "office_from_dict",
     "office_json_schema",
     "office_to_dict",
+    "load_plan",
     "pair_veiledere",
+    "plan",
     "save_office",
     "status_quo",
     "synthetic_office",

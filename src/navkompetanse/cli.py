@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .exceptions import InfeasibleError, InvalidInputError
+from pydantic import ValidationError
+
+from .exceptions import InfeasibleError, InvalidInputError, Problem
+from .privacy import mask_fodselsnummer
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -44,29 +47,91 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _pair(text: str) -> tuple[str, str]:
+    parts = [p.strip() for p in text.replace("+", ",").split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise argparse.ArgumentTypeError(
+            f"a pair is two idents, like Z123456,Z654321, got {mask_fodselsnummer(text)!r}")
+    return parts[0], parts[1]
+
+
+def _pin(text: str) -> tuple[str, str]:
+    bruker, sep, unit = text.partition("=")
+    if not sep or not bruker.strip() or not unit.strip():
+        raise argparse.ArgumentTypeError(
+            "a pin is BRUKER=IDENT (or BRUKER=IDENT+IDENT for a pair), "
+            f"got {mask_fodselsnummer(text)!r}")
+    return bruker.strip(), unit.strip()
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number 0 or more, got {text!r}")
+    return value
+
+
+def _add_lang(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--lang", choices=("nb", "en"), default=default,
+                        help="language of explanations and reports (default: nb, bokmål)")
+
+
+def _add_plan_options(parser: argparse.ArgumentParser) -> None:
+    """The options of plan(), as flags; ``--options FILE`` holds the same as JSON."""
+    g = parser.add_argument_group("plan options (flags win over --options)")
+    g.add_argument("--options", type=Path, metavar="FILE.json",
+                   help="plan options as JSON: the keys of navkompetanse.PlanOptions")
+    g.add_argument("--policy", type=Path, metavar="FILE.json",
+                   help="scoring policy as JSON (the fields of navkompetanse.Policy)")
+    g.add_argument("--pairs", choices=("propose", "keep", "none"), default=None,
+                   help="propose pairs (default), keep today's pairs, or none")
+    g.add_argument("--no-pairs", action="store_const", const="none", dest="pairs",
+                   help="every veileder works alone (same as --pairs none)")
+    g.add_argument("--same-avdeling", action="store_true", default=None,
+                   help="pair only veiledere of the same avdeling")
+    g.add_argument("--require", type=_pair, action="append", metavar="A,B",
+                   help="a pair the leader pins (repeat for more)")
+    g.add_argument("--forbid", type=_pair, action="append", metavar="A,B",
+                   help="a pair never proposed (repeat for more)")
+    g.add_argument("--max-pairs", type=_count, default=None, help="at most this many pairs")
+    g.add_argument("--min-gain", type=_non_negative, default=None,
+                   help="least gain a new pair must bring")
+    g.add_argument("--pin", type=_pin, action="append", metavar="BRUKER=UNIT",
+                   help="keep this bruker with this veileder or pair (repeat for more)")
+    g.add_argument("--max-moves", type=_count, default=None,
+                   help="move at most this many brukere from their current veileder")
+    g.add_argument("--time-limit", type=_positive_seconds, default=None,
+                   help="seconds for the whole plan (default 10)")
+    g.add_argument("--allow-overflow", action="store_true", default=None,
+                   help="spread an overload over everyone instead of failing")
+    g.add_argument("--hard-specialty", action="store_true", default=None,
+                   help="brukere in a malgruppe only go to veiledere with that spesialfelt")
+    g.add_argument("--seed", type=int, default=None, help="seed of the fallback path")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="navkompetanse",
         description="Competence-aware veileder-pairs and portfolio allocation for a NAV office.",
     )
-    parser.add_argument("--lang", choices=("nb", "en"), default="nb",
-                        help="language of explanations and reports (default: nb, bokmål)")
+    _add_lang(parser, "nb")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="the whole job on the built-in example office")
     demo.add_argument("--report", type=Path, default=Path("navkompetanse-demo.html"),
                       help="where to write the HTML report (default: %(default)s)")
     demo.add_argument("--no-report", action="store_true", help="do not write the HTML report")
+    demo.add_argument("--json", type=Path, help="save the plan as JSON here (load_plan reads it)")
+    _add_plan_options(demo)
 
     plan = sub.add_parser("plan", help="pairs and allocation for an office file")
-    plan.add_argument("office", type=Path, help="office JSON file or CSV folder")
-    plan.add_argument("--json", type=Path, help="write the plan as JSON here")
+    plan.add_argument("office", type=Path, help="office JSON file, CSV folder or Excel file")
+    plan.add_argument("--json", type=Path, help="save the plan as JSON here (load_plan reads it)")
     plan.add_argument("--report", type=Path, help="write an HTML report here")
-    plan.add_argument("--time-limit", type=_positive_seconds, default=10.0,
-                      help="seconds (default 10)")
-    plan.add_argument("--max-moves", type=_count, default=None,
-                      help="move at most this many brukere from their current veileder")
-    plan.add_argument("--no-pairs", action="store_true", help="allocate to single veiledere only")
+    _add_plan_options(plan)
 
     synth = sub.add_parser("synth", help="write a synthetic office")
     synth.add_argument("--veiledere", type=int, default=25)
@@ -79,6 +144,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("office", type=Path)
 
     sub.add_parser("schema", help="print the JSON Schema of the office format")
+    for command in (demo, plan, synth, validate):
+        # --lang after the subcommand too; SUPPRESS keeps the global value when it is absent
+        _add_lang(command, argparse.SUPPRESS)
     return parser
 
 
@@ -140,29 +208,84 @@ def _synth(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _read_json_file(path: Path, what: str) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInputError([Problem(str(path), what, f"not UTF-8 JSON ({exc})",
+                                         hint=f"write the {what} as a JSON object")],
+                                source=str(path)) from None
+
+
+def _plan_options(args: argparse.Namespace) -> tuple[dict, object]:
+    """Options for plan() from ``--options FILE`` and the flags (flags win)."""
+    from .policy import Policy
+
+    options: dict = {}
+    if args.options is not None:
+        loaded = _read_json_file(args.options, "plan options")
+        if not isinstance(loaded, dict):
+            raise InvalidInputError([Problem(str(args.options), "plan options",
+                                             "must be a JSON object",
+                                             hint='like {"same_avdeling": true}')],
+                                    source=str(args.options))
+        options.update(loaded)
+    flags = {
+        "pairs": args.pairs, "same_avdeling": args.same_avdeling,
+        "required": args.require, "forbidden": args.forbid, "max_pairs": args.max_pairs,
+        "min_gain": args.min_gain, "pinned": dict(args.pin) if args.pin else None,
+        "max_moves": args.max_moves, "time_limit": args.time_limit,
+        "allow_overflow": args.allow_overflow, "hard_specialty": args.hard_specialty,
+        "seed": args.seed,
+    }
+    options.update({k: v for k, v in flags.items() if v is not None})
+    policy = None
+    if args.policy is not None:
+        data = _read_json_file(args.policy, "policy")
+        try:
+            policy = Policy.model_validate(data)
+        except ValidationError as exc:
+            raise InvalidInputError([
+                Problem(".".join(str(p) for p in err["loc"]) or "policy", "policy", err["msg"],
+                        hint="see docs/policy.md for every field and its default")
+                for err in exc.errors()], source=str(args.policy)) from None
+    return options, policy
+
+
+def _run_plan(office: object, args: argparse.Namespace, out: TextIO,
+              report: Path | None) -> int:
+    from .plan import PlanOptions, plan
+
+    options, policy = _plan_options(args)
+    PlanOptions.parse(options, source=str(args.options or "command line options"))
+    result = plan(office, policy=policy, lang=args.lang, **options)  # type: ignore[arg-type]
+    print(result.text(), file=out)
+    written = "Wrote" if args.lang == "en" else "Skrev"
+    if args.json is not None:
+        result.save(args.json)
+        print(f"\n{written} {args.json}", file=out)
+    if report is not None:
+        result.save_report(report)
+        print(f"{written} {report}", file=out)
+    if not result.ok:
+        print(result.describe(), file=sys.stderr)
+        return EXIT_INFEASIBLE
+    return EXIT_OK
+
+
 def _plan(args: argparse.Namespace, out: TextIO) -> int:
     from .io import load_office
-    from .report import run_plan
 
-    office = load_office(args.office)
-    return run_plan(
-        office, out=out, lang=args.lang, json_path=args.json, report_path=args.report,
-        time_limit=args.time_limit, max_moves=args.max_moves, with_pairs=not args.no_pairs,
-    )
+    return _run_plan(load_office(args.office), args, out, args.report)
 
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
-    from .report import run_plan
     from .synthetic import load_example_office
 
     started = time.perf_counter()
-    office = load_example_office()
-    code = run_plan(
-        office, out=out, lang=args.lang, json_path=None,
-        report_path=None if args.no_report else args.report, time_limit=10.0, max_moves=None,
-        with_pairs=True,
-    )
-    print(f"\n({time.perf_counter() - started:.1f} s)", file=out)
+    code = _run_plan(load_example_office(), args, out, None if args.no_report else args.report)
+    print(f"\n({time.perf_counter() - started:.1f} s)".replace(".", "," if args.lang == "nb"
+                                                                  else "."), file=out)
     return code
 
 

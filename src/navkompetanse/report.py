@@ -1,39 +1,71 @@
-"""The main job as text, JSON and HTML: what ``navkompetanse demo`` and ``plan`` print."""
+"""Render a :class:`~navkompetanse.plan.Plan`: plain text for the terminal, HTML for a browser.
+
+Nothing here plans: every number comes from the Plan, so what a leader reads is exactly the
+plan she made (in a notebook, with her options) or the command line made.
+"""
 
 from __future__ import annotations
 
-import html
-import json
-import sys
-from pathlib import Path
-from typing import Any, TextIO
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from .allocation import allocate_portfolios, compare, status_quo
-from .analysis import competence_map
-from .models import Office
-from .pairing import PairingResult, pair_veiledere
-from .policy import Policy
-from .results import strict_json
+from .results import status_word
+from .text import dimension_name, fmt, number, unit_label
 
-__all__ = ["office_summary_text", "run_plan"]
+if TYPE_CHECKING:  # pragma: no cover
+    from .models import Office
+    from .plan import Plan
+
+__all__ = ["office_summary_text", "plan_html", "plan_text"]
+
+#: Every heading and label of the report, per language.
+_TEXT: dict[str, dict[str, str]] = {
+    "nb": {
+        "office": "Kontoret", "map": "Kompetansekart", "pairs": "Veileder-par",
+        "allocation": "Fordeling: forslag mot i dag", "alone": "Alene:",
+        "no_pairs": "Ingen par i denne planen.", "status": "Status",
+        "staff": "{n} veiledere, {p} årsverk, avdelinger: {a}",
+        "brukere": "{n} brukere, {h} tunge saker, {d} ikke digitale, {u} ufordelte",
+        "units": "Enheter", "unit": "Enhet", "load": "Belastning (poeng)",
+        "capacity": "Kapasitet (poeng)", "n_brukere": "Brukere", "heavy": "Tunge saker",
+        "moves": "Største forbedringer", "bruker": "Bruker", "from": "Fra", "to": "Til",
+        "why": "Hvorfor", "best": "Best", "metric": "", "title": "Plan for {name}",
+        "generated": "Laget på {s} sekunder. Forslagene er råd til en leder, ikke vedtak.",
+        "no_plan": "Ingen fordeling: {msg}",
+    },
+    "en": {
+        "office": "The office", "map": "Competence map", "pairs": "Veileder-pairs",
+        "allocation": "Allocation: proposed against today", "alone": "Alone:",
+        "no_pairs": "No pairs in this plan.", "status": "Status",
+        "staff": "{n} veiledere, {p} full positions, avdelinger: {a}",
+        "brukere": "{n} brukere, {h} heavy cases, {d} not digital, {u} unassigned",
+        "units": "Units", "unit": "Unit", "load": "Load (points)",
+        "capacity": "Capacity (points)", "n_brukere": "Brukere", "heavy": "Heavy cases",
+        "moves": "Largest improvements", "bruker": "Bruker", "from": "From", "to": "To",
+        "why": "Why", "best": "Best", "metric": "", "title": "Plan for {name}",
+        "generated": "Made in {s} seconds. The proposals are advice to a leader, not decisions.",
+        "no_plan": "No allocation: {msg}",
+    },
+}
+
+#: Moves shown in the report (the largest fit gains).
+N_MOVES_SHOWN = 15
 
 
 def office_summary_text(office: Office, lang: str = "nb") -> str:
     """The office in a few lines: staff, positions, brukere by innsatsgruppe."""
+    t = _TEXT[lang]
     s = office.summary()
-    nb = lang == "nb"
     lines = [
         f"{s['name']} (enhet {s['enhet']})",
-        (f"  {s['n_veiledere']} veiledere, {s['full_positions']} årsverk, avdelinger: "
-         if nb else f"  {s['n_veiledere']} veiledere, {s['full_positions']} full positions, "
-         "avdelinger: ") + (", ".join(s["avdelinger"]) or "–"),
-        (f"  {s['n_brukere']} brukere, {s['tunge_saker']} tunge saker, "
-         f"{s['ikke_digitale']} ikke digitale, {s['ufordelte']} ufordelte"
-         if nb else f"  {s['n_brukere']} brukere, {s['tunge_saker']} heavy cases, "
-         f"{s['ikke_digitale']} not digital, {s['ufordelte']} unassigned"),
+        "  " + t["staff"].format(n=s["n_veiledere"], p=fmt(s["full_positions"], lang, 2),
+                                 a=", ".join(s["avdelinger"]) or "–"),
+        "  " + t["brukere"].format(n=fmt(s["n_brukere"], lang), h=fmt(s["tunge_saker"], lang),
+                                   d=fmt(s["ikke_digitale"], lang),
+                                   u=fmt(s["ufordelte"], lang)),
     ]
     for group, n in s["brukere_by_innsatsgruppe"].items():
-        lines.append(f"    {group:<34} {n:>6}")
+        lines.append(f"    {group:<34} {fmt(n, lang):>6}")
     return "\n".join(lines)
 
 
@@ -41,83 +73,105 @@ def _section(title: str) -> str:
     return f"\n{title}\n{'=' * len(title)}"
 
 
-def run_plan(
-    office: Office,
-    *,
-    out: TextIO,
-    lang: str = "nb",
-    json_path: Path | None = None,
-    report_path: Path | None = None,
-    time_limit: float = 10.0,
-    max_moves: int | None = None,
-    with_pairs: bool = True,
-    policy: Policy | None = None,
-) -> int:
-    """Print the plan for ``office``; write JSON and HTML when asked. Returns an exit code."""
-    policy = policy or Policy()
-    nb = lang == "nb"
-    sections: list[tuple[str, str]] = []
+def _pair_lines(plan: Plan, lang: str) -> list[str]:
+    t = _TEXT[lang]
+    pairing = plan.pairing
+    if pairing is not None:
+        lines = [pairing.explain(lang=lang)]
+        lines += [f"- {pairing.explain(pair, lang=lang)}" for pair in pairing.pairs]
+        if pairing.singles:
+            lines.append(t["alone"])
+            lines += [f"- {pairing.explain(ident, lang=lang)}"
+                      for ident in sorted(pairing.singles)]
+        return lines
+    if not plan.pairs:
+        return [t["no_pairs"]]
+    return [f"- {plan.explain(pair, lang=lang)}" for pair in plan.pairs]
 
-    def emit(title: str, body: str) -> None:
-        sections.append((title, body))
-        print(_section(title), file=out)
-        print(body, file=out)
 
-    emit("Kontoret" if nb else "The office", office_summary_text(office, lang))
-    cmap = competence_map(office, policy)
-    emit("Kompetansekart" if nb else "Competence map", cmap.render(lang))
-    payload: dict[str, Any] = {
-        "office": office.summary(),
-        "competence_map": cmap.to_dict(),
-    }
-    pairing = None
-    if with_pairs:
-        pairing = pair_veiledere(office, policy=policy, time_limit=time_limit)
-        emit("Veileder-par" if nb else "Veileder-pairs", _pairs_text(pairing, lang))
-        payload["pairing"] = pairing.to_dict()
-    today = status_quo(office, policy=policy)
-    proposal = allocate_portfolios(
-        office, pairs=pairing if pairing is not None else (), policy=policy,
-        max_moves=max_moves, time_limit=time_limit,
+def plan_text(plan: Plan, lang: str = "nb") -> str:
+    """The plan as plain text, section by section (what ``navkompetanse plan`` prints)."""
+    t = _TEXT[lang]
+    parts = [
+        _section(t["office"]), office_summary_text(plan.office, lang),
+        _section(t["map"]), plan.competence_map.render(lang),
+        _section(t["pairs"]), "\n".join(_pair_lines(plan, lang)),
+        _section(t["allocation"]), plan.allocation.describe(lang), "",
+        plan.comparison.render(lang) if hasattr(plan.comparison, "render")
+        else str(plan.comparison),
+        "", f"{t['status']}: {status_word(plan.status, lang)}. {plan.describe(lang)}",
+    ]
+    return "\n".join(parts).lstrip("\n")
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------------------------
+
+#: The page template (package data), rendered with jinja2 (autoescaped).
+TEMPLATE = "plan.html.j2"
+
+
+@cache
+def _template() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("navkompetanse", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
     )
-    emit(
-        "Fordeling: forslag mot i dag" if nb else "Allocation: proposed against today",
-        "\n".join([proposal.describe(lang), "", str(compare(today, proposal, lang=lang))]),
-    )
-    payload["allocation"] = proposal.to_dict()
-    payload["today"] = today.metrics()
-    if json_path is not None:
-        text = json.dumps(strict_json(payload), indent=2, ensure_ascii=False, allow_nan=False)
-        json_path.write_text(text, encoding="utf-8")
-        print(f"\n{'Skrev' if nb else 'Wrote'} {json_path}", file=out)
-    if report_path is not None:
-        report_path.write_text(_html(office, sections, lang), encoding="utf-8")
-        print(f"{'Skrev rapport' if nb else 'Wrote report'} {report_path}", file=out)
-    if not proposal.ok:
-        print(proposal.describe(lang), file=sys.stderr)
-        return 3
-    return 0
+    return env.get_template(TEMPLATE)
 
 
-def _pairs_text(pairing: PairingResult, lang: str) -> str:
-    """The pairing summary, then each pair with its division of labour."""
-    parts = [pairing.explain(lang=lang)]
-    parts += [f"- {pairing.explain(pair, lang=lang)}" for pair in pairing.pairs]
-    if pairing.singles:
-        parts.append("Alene:" if lang == "nb" else "Single:")
-        parts += [f"- {pairing.explain(ident, lang=lang)}" for ident in sorted(pairing.singles)]
-    return "\n".join(parts)
+def plan_html(plan: Plan, lang: str = "nb") -> str:
+    """The plan as one self-contained HTML page (no scripts, no external files)."""
+    t = _TEXT[lang]
+    office = plan.office
+    cmap = plan.competence_map
+    head = (("Dimensjon", "Høyt behov (brukere)", "Sterke veiledere (≥4)", "Dekning")
+            if lang == "nb" else
+            ("Dimension", "High need (brukere)", "Strong veiledere (≥4)", "Cover"))
+    map_rows = [
+        (dimension_name(d.dimension, lang), fmt(d.brukere_high_need, lang),
+         fmt(d.veiledere_high_level, lang),
+         fmt(d.cover_ratio, lang, 2) if d.cover_ratio != float("inf") else "–")
+        for d in cmap.dimensions
+    ]
+    comparison_rows = []
+    comparison = plan.comparison
+    for row in getattr(comparison, "rows", ()):
+        best = {"a": comparison.a_label, "b": comparison.b_label, "=": "="}.get(row.better, "")
+        comparison_rows.append({"label": row.label, "a": number(row.a, lang),
+                                "b": number(row.b, lang), "best": best})
+    units = []
+    for u in sorted(plan.allocation.units.values(), key=lambda u: u.id):
+        share = u.load_points / u.capacity_points if u.capacity_points > 0 else 0.0
+        units.append({
+            "label": unit_label(u.id, plan.names), "n": fmt(u.n_brukere, lang),
+            "load": fmt(u.load_points, lang), "capacity": fmt(u.capacity_points, lang),
+            "width": round(min(share, 1.0) * 100, 1), "over": share > 1 + 1e-9,
+            "heavy": fmt(u.heavy_cases, lang),
+        })
+    moves = [
+        {"bruker": m.bruker_id, "from_": unit_label(m.from_unit, plan.names),
+         "to": unit_label(m.to_unit, plan.names),
+         "why": plan.allocation.explain(m.bruker_id, lang=lang)}
+        for m in plan.allocation.moves[:N_MOVES_SHOWN]
+    ] if plan.allocation.ok else []
+    s = office.summary()
+    summary_line = t["staff"].format(
+        n=s["n_veiledere"], p=fmt(s["full_positions"], lang, 2),
+        a=", ".join(s["avdelinger"]) or "–") + " · " + t["brukere"].format(
+        n=fmt(s["n_brukere"], lang), h=fmt(s["tunge_saker"], lang),
+        d=fmt(s["ikke_digitale"], lang), u=fmt(s["ufordelte"], lang))
+    return _template().render(
+        lang=lang, t=t, plan=plan, office=office, summary_line=summary_line,
+        status=status_word(plan.status, lang), message=plan.describe(lang),
+        map_head=head, map_rows=map_rows, map_message=cmap.describe(lang),
+        pair_lines=_pair_lines(plan, lang), allocation_message=plan.allocation.describe(lang),
+        a_label=getattr(comparison, "a_label", ""), b_label=getattr(comparison, "b_label", ""),
+        comparison_rows=comparison_rows, units=units, moves=moves,
+        runtime=fmt(plan.runtime_s, lang, 1),
+    ) + "\n"
 
-
-def _html(office: Office, sections: list[tuple[str, str]], lang: str) -> str:
-    body = "\n".join(
-        f"<h2>{html.escape(title)}</h2>\n<pre>{html.escape(text)}</pre>" for title, text in sections
-    )
-    title = html.escape(f"navkompetanse — {office.name}")
-    return (
-        f'<!doctype html>\n<html lang="{"nb" if lang == "nb" else "en"}">'
-        f'<head><meta charset="utf-8"><title>{title}</title>'
-        f"<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
-        f"pre{{background:#f6f6f6;padding:1em;overflow-x:auto}}</style></head>"
-        f"<body><h1>{title}</h1>\n{body}\n</body></html>\n"
-    )

@@ -36,6 +36,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Self
 
+from ._frozen import FrozenDict, freeze
 from .exceptions import InfeasibleError
 from .text import check_lang
 
@@ -43,54 +44,6 @@ __all__ = ["STATUSES", "FrozenDict", "Result", "freeze", "pandas", "strict_json"
 
 #: The one status vocabulary of every result.
 STATUSES = ("optimal", "feasible", "time_limit", "infeasible")
-
-_FROZEN = "this mapping is part of a frozen result and cannot be changed"
-
-
-class FrozenDict(dict):
-    """A dict that cannot be changed after it is made (and still pickles and JSON-dumps).
-
-    A subclass of ``dict`` so that ``json.dumps``, ``==`` and ``dict(...)`` work as usual;
-    every mutating method raises TypeError.
-    """
-
-    __slots__ = ()
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError(_FROZEN)
-
-    __setitem__ = __delitem__ = _refuse
-    clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
-
-    def __ior__(self, other: Any) -> Self:  # type: ignore[override,misc]
-        raise TypeError(_FROZEN)
-
-    def __reduce__(self) -> tuple:
-        return (type(self), (dict(self),))
-
-    def __hash__(self) -> int:  # type: ignore[override]
-        return hash(tuple(sorted(self.items(), key=lambda kv: repr(kv[0]))))
-
-    def __repr__(self) -> str:
-        return dict.__repr__(self)
-
-    def __copy__(self) -> Self:
-        return self
-
-    def __deepcopy__(self, memo: dict) -> Self:
-        return self
-
-
-def freeze(value: Any) -> Any:
-    """``value`` with every dict made a :class:`FrozenDict` and every list a tuple, recursively."""
-    if isinstance(value, Mapping):
-        return FrozenDict({k: freeze(v) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(freeze(v) for v in value)
-    if isinstance(value, set | frozenset):
-        return frozenset(value)
-    return value
-
 
 def strict_json(value: Any) -> Any:
     """``value`` as plain JSON data: NaN and infinities become None, tuples lists, recursively.

@@ -1,0 +1,507 @@
+"""The one orchestration: :func:`plan` maps, pairs, allocates and compares in one call.
+
+Everything a leader sees goes through here: ``navkompetanse demo`` and ``navkompetanse plan``,
+the HTML report and notebooks all call :func:`plan` and only render the :class:`Plan` it
+returns, so the report of a plan made in a notebook with ``same_avdeling=True`` and pinned
+brukere is the report of *that* plan.
+
+A plan is saved as JSON (:meth:`Plan.save`) and loads back equal (:func:`load_plan`);
+:meth:`Plan.to_office` applies it, so the next round can start from it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ._state import decode, encode
+from .allocation import AllocationResult, Comparison, allocate_portfolios, compare, status_quo
+from .analysis import CompetenceMap, competence_map
+from .exceptions import InvalidInputError, Problem
+from .models import Office
+from .pairing import PairingResult, pair_veiledere
+from .policy import Policy
+from .results import Result, freeze, strict_json
+from .scoring import fit_matrix, office_arrays
+from .text import check_lang, fmt
+
+__all__ = ["PLAN_FORMAT", "Plan", "PlanOptions", "load_plan", "plan"]
+
+#: ``format`` of a saved plan file, and the version of its layout.
+PLAN_FORMAT = "navkompetanse-plan"
+PLAN_FORMAT_VERSION = 1
+
+#: Share of ``time_limit`` the pairing may use; the allocation gets what is left.
+PAIRING_TIME_SHARE = 0.5
+
+_Ident = Annotated[str, Field(min_length=1)]
+_PairOfIdents = tuple[_Ident, _Ident]
+
+
+class PlanOptions(BaseModel):
+    """Every option of :func:`plan`, checked once at the door (frozen, unknown keys refused).
+
+    Attributes
+    ----------
+    pairs : "propose", "keep", "none" or a sequence of pairs
+        ``"propose"`` (default): :func:`pair_veiledere` proposes pairs; ``"keep"``: the
+        office's current pairs (``office.pairs``); ``"none"``: every veileder works alone; a
+        sequence of two idents each: exactly these pairs.
+    required, forbidden : sequences of two idents
+        Pairs the leader pins, and pairs never proposed (with ``pairs="propose"``).
+    same_avdeling : bool
+        Pair only veiledere of the same avdeling.
+    max_pairs : int, optional
+        Most pairs in the proposal.
+    min_gain : float, optional
+        Least gain a new pair must bring (``pair_veiledere``'s default when None).
+    pinned : mapping of bruker id to ident or unit id
+        Brukere the leader has placed; they stay there.
+    max_moves : int, optional
+        Most brukere who may change veileder.
+    time_limit : float
+        Seconds for the whole plan: the pairing may use half, the allocation the rest.
+    allow_overflow : bool
+        When the load exceeds the office's capacity, spread the excess instead of reporting
+        the problem as infeasible.
+    hard_specialty : bool
+        Brukere in a malgruppe go only to units with that spesialfelt.
+    seed : int
+        Seed of the allocation's fallback path.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pairs: Literal["propose", "keep", "none"] | tuple[_PairOfIdents, ...] = "propose"
+    required: tuple[_PairOfIdents, ...] = ()
+    forbidden: tuple[_PairOfIdents, ...] = ()
+    same_avdeling: bool = False
+    max_pairs: Annotated[int, Field(ge=0)] | None = None
+    min_gain: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    pinned: tuple[tuple[_Ident, _Ident], ...] = ()
+    max_moves: Annotated[int, Field(ge=0)] | None = None
+    time_limit: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 10.0
+    allow_overflow: bool = False
+    hard_specialty: bool = False
+    seed: int = 0
+
+    @field_validator("pinned", mode="before")
+    @classmethod
+    def _pinned_items(cls, value: Any) -> Any:
+        # a mapping {bruker id: unit} is what people write; keep it as sorted pairs inside
+        if isinstance(value, Mapping):
+            return tuple(sorted((str(k), v) for k, v in value.items()))
+        return value
+
+    @field_validator("required", "forbidden", mode="before")
+    @classmethod
+    def _pair_lists(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError('a list of pairs, like [["Z123456", "Z654321"]]')
+        return value
+
+    @classmethod
+    def parse(cls, options: Mapping[str, Any], source: str = "plan options") -> PlanOptions:
+        """Options from a mapping; InvalidInputError naming each bad option and a fix."""
+        problems = []
+        for key in options:
+            if key not in cls.model_fields:
+                close = difflib.get_close_matches(str(key), cls.model_fields, n=1)
+                problems.append(Problem(
+                    str(key), str(key), "not an option of plan()",
+                    hint=f"did you mean {close[0]!r}?" if close
+                    else "options are " + ", ".join(cls.model_fields)))
+        if problems:
+            raise InvalidInputError(problems, source=source)
+        try:
+            return cls.model_validate(dict(options))
+        except ValidationError as exc:
+            raise InvalidInputError([
+                Problem(".".join(str(p) for p in err["loc"]) or "options",
+                        str(err["loc"][0]) if err["loc"] else "", err["msg"],
+                        value=err.get("input") if not isinstance(err.get("input"), dict)
+                        else None,
+                        hint="see help(navkompetanse.PlanOptions)")
+                for err in exc.errors()
+            ], source=source) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (what an options file holds)."""
+        data = self.model_dump(mode="json")
+        data["pinned"] = {b: u for b, u in self.pinned}
+        return data
+
+
+# --------------------------------------------------------------------------------------------
+# The plan
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Plan(Result):
+    """Pairs, allocation, today's distribution and the competence map of one office.
+
+    Attributes
+    ----------
+    office : Office
+        The office the plan was made for (never changed; :meth:`to_office` applies the plan).
+    policy : Policy
+        Every number the scoring used.
+    options : PlanOptions
+        The options the plan was made with.
+    competence_map : CompetenceMap
+        High needs against strong veiledere, per dimension.
+    pairing : PairingResult or None
+        The proposed pairs (None when ``pairs`` was ``"keep"``, ``"none"`` or given).
+    allocation : AllocationResult
+        The proposed distribution of brukere over veiledere and pairs.
+    today : AllocationResult
+        Today's distribution (:func:`status_quo`).
+    comparison : Comparison
+        Today against the proposal.
+    status : str
+        ``infeasible`` (or ``time_limit``) without a distribution; ``time_limit`` when a step
+        reached its time limit; ``optimal`` when pairing and allocation are both proven;
+        otherwise ``feasible``.
+    runtime_s : float
+        Seconds the plan took.
+    """
+
+    office: Office
+    policy: Policy
+    options: PlanOptions
+    competence_map: CompetenceMap
+    pairing: PairingResult | None
+    allocation: AllocationResult
+    today: AllocationResult
+    comparison: Comparison
+    status: str
+    message: str
+    messages: Mapping[str, str]
+    lang: str
+    names: Mapping[str, str]
+    runtime_s: float
+
+    _title: ClassVar[tuple[str, str]] = ("Plan", "Plan")
+    _frame_columns: ClassVar[tuple[str, ...]] = ("bruker_id",)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "messages", freeze(self.messages))
+        object.__setattr__(self, "names", freeze(self.names))
+
+    # ---- equality: the saved state, so NaN equals NaN and a loaded plan equals its source
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return encode(self) == encode(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _has_solution(self) -> bool:
+        return self.allocation.ok
+
+    # ---- views ---------------------------------------------------------------------------
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """The pairs of the proposed distribution (two idents each, sorted)."""
+        return tuple(sorted(
+            tuple(u.members) for u in self.allocation.units.values() if len(u.members) == 2))
+
+    def explain(self, key: str | Sequence[str] | None = None, lang: str | None = None) -> str:
+        """Why: the whole plan (``None``), a bruker (her id), a veileder or a pair.
+
+        Brukere are explained by the allocation, veiledere and pairs by the pairing (or, for
+        pairs the plan did not propose, by the allocation's units).
+        """
+        lang = self.lang if lang is None else check_lang(lang)
+        if key is None:
+            return self.describe(lang)
+        if isinstance(key, str) and key in self.office.bruker_by_id:
+            return self.allocation.explain(key, lang=lang)
+        if self.pairing is not None:
+            return self.pairing.explain(key, lang=lang)
+        unit = key if isinstance(key, str) else "+".join(sorted(key))
+        for u in self.allocation.units.values():
+            if unit == u.id or (isinstance(key, str) and key in u.members):
+                return _unit_sentence(self, u, lang)
+        raise KeyError(f"{key!r} is neither a bruker, a veileder nor a pair in this plan")
+
+    def _summary(self, lang: str) -> list[tuple[str, str]]:
+        en = lang == "en"
+        n_pairs = len(self.pairs)
+        return [
+            ("pairs" if en else "par", str(n_pairs)),
+            ("brukere", fmt(len(self.allocation.assignment), lang)),
+            ("moves" if en else "bytter", fmt(self.allocation.n_moves, lang)),
+            ("gap", fmt(100 * self.allocation.gap, lang, 3) + " %"
+             if np.isfinite(self.allocation.gap) else "–"),
+        ]
+
+    def _frame_rows(self) -> Iterable[Mapping[str, Any]]:
+        return self.allocation._frame_rows()
+
+    def to_frame(self) -> Any:
+        """One row per bruker: the allocation's frame (unit, fit, moved, reason …)."""
+        return self.allocation.to_frame()
+
+    def text(self, lang: str | None = None) -> str:
+        """The whole plan as plain text (what ``navkompetanse plan`` prints)."""
+        from .report import plan_text
+
+        return plan_text(self, self.lang if lang is None else check_lang(lang))
+
+    def to_html(self, lang: str | None = None) -> str:
+        """The plan as a self-contained HTML report."""
+        from .report import plan_html
+
+        return plan_html(self, self.lang if lang is None else check_lang(lang))
+
+    def save_report(self, path: str | os.PathLike[str], lang: str | None = None) -> Path:
+        """Write :meth:`to_html` to ``path`` (UTF-8); returns the path."""
+        path = Path(path)
+        path.write_text(self.to_html(lang), encoding="utf-8")
+        return path
+
+    # ---- export --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data for other tools: every part's ``to_dict()`` and the options."""
+        return strict_json({
+            "status": self.status, "message": self.message, "messages": dict(self.messages),
+            "lang": self.lang, "runtime_s": self.runtime_s,
+            "office": self.office.summary(), "options": self.options.to_dict(),
+            "policy": self.policy.model_dump(mode="json"),
+            "pairs": [list(p) for p in self.pairs],
+            "competence_map": self.competence_map.to_dict(),
+            "pairing": self.pairing.to_dict() if self.pairing is not None else None,
+            "allocation": self.allocation.to_dict(),
+            "today": self.today.to_dict(),
+            "comparison": self.comparison.to_dict(),
+        })
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The plan as JSON text: ``plan`` (plain data, :meth:`to_dict`) and ``state``.
+
+        ``state`` is the exact state :func:`load_plan` rebuilds the plan from, so a saved plan
+        loads back equal; other tools read ``plan``.
+        """
+        document = {
+            "format": PLAN_FORMAT, "version": PLAN_FORMAT_VERSION,
+            "plan": self.to_dict(), "state": encode(self),
+        }
+        return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=indent)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_json` to ``path`` (UTF-8); :func:`load_plan` reads it back."""
+        path = Path(path)
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+    def to_office(self) -> Office:
+        """The office with this plan applied: each bruker's veileder and the pairs.
+
+        A bruker given to a pair keeps her veileder if he is in the pair; otherwise she is
+        registered with the member whose own profile fits her better (ties: the member with
+        fewer of the pair's brukere so far), since NAV's systems hold one veileder per bruker.
+        The office this plan was made from is not changed. Raises InfeasibleError when the
+        plan has no distribution.
+        """
+        self.allocation.raise_for_status()
+        office = self.office
+        arrays = office_arrays(office, self.policy)
+        index = {ident: k for k, ident in enumerate(arrays.idents)}
+        fit = fit_matrix(arrays.need, arrays.levels, self.policy)  # fit[bruker, veileder]
+        count: dict[str, int] = {}
+        brukere = []
+        for i, bruker in enumerate(office.brukere):
+            unit = self.allocation.assignment[bruker.id]
+            members = unit.split("+")
+            if bruker.veileder in members:
+                chosen = bruker.veileder
+            else:
+                chosen = max(members, key=lambda m: (fit[i, index[m]], -count.get(m, 0)))
+            count[chosen] = count.get(chosen, 0) + 1
+            brukere.append(bruker if bruker.veileder == chosen
+                           else bruker.model_copy(update={"veileder": chosen}))
+        return office.replace(brukere=tuple(brukere), pairs=self.pairs)
+
+
+def _unit_sentence(plan: Plan, unit: Any, lang: str) -> str:
+    from .text import unit_label
+
+    label = unit_label(unit.id, plan.names)
+    if lang == "en":
+        return (f"{label} takes {unit.n_brukere} brukere, {fmt(unit.load_points, 'en')} of "
+                f"{fmt(unit.capacity_points, 'en')} capacity points.")
+    return (f"{label} får {unit.n_brukere} brukere, {fmt(unit.load_points)} av "
+            f"{fmt(unit.capacity_points)} kapasitetspoeng.")
+
+
+# --------------------------------------------------------------------------------------------
+# plan()
+# --------------------------------------------------------------------------------------------
+
+
+def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
+         **options: Any) -> Plan:
+    """Map, pair, allocate and compare with today, in one call.
+
+    Parameters
+    ----------
+    office : Office
+        The office (``load_office``, ``synthetic_office`` or built in code). Not changed.
+    policy : Policy, optional
+        Every number the scoring uses.
+    lang : {"nb", "en"}
+        Language of messages and explanations (bokmål by default).
+    **options
+        Any field of :class:`PlanOptions`: ``pairs``, ``required``, ``forbidden``,
+        ``same_avdeling``, ``max_pairs``, ``min_gain``, ``pinned``, ``max_moves``,
+        ``time_limit``, ``allow_overflow``, ``hard_specialty``, ``seed``.
+
+    Returns
+    -------
+    Plan
+        Check ``status`` / ``ok``; ``explain()`` says why, ``to_html()`` shows it.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown or invalid option (each named, with a fix), or an option naming a
+        veileder or bruker who is not in the office.
+    ValueError
+        ``lang`` other than ``"nb"`` or ``"en"``.
+
+    Examples
+    --------
+    >>> from navkompetanse import synthetic_office
+    >>> p = plan(synthetic_office(6, 120, seed=2), time_limit=5)
+    >>> p.ok, len(p.allocation.assignment)
+    (True, 120)
+    >>> p.to_office().n_brukere
+    120
+    """
+    started = time.perf_counter()
+    lang = check_lang(lang)
+    if not isinstance(office, Office):
+        raise TypeError("office must be an Office (read a file with load_office)")
+    opts = PlanOptions.parse(options)
+    policy = policy if policy is not None else Policy()
+    deadline = started + opts.time_limit
+
+    cmap = competence_map(office, policy, lang=lang)
+    pairing: PairingResult | None = None
+    if opts.pairs == "propose":
+        extra = {} if opts.min_gain is None else {"min_gain": opts.min_gain}
+        pairing = pair_veiledere(
+            office, policy=policy, required=opts.required, forbidden=opts.forbidden,
+            same_avdeling=opts.same_avdeling, max_pairs=opts.max_pairs,
+            time_limit=opts.time_limit * PAIRING_TIME_SHARE, lang=lang, **extra)
+        units: Any = pairing
+    elif opts.pairs == "keep":
+        units = office.pairs
+    elif opts.pairs == "none":
+        units = ()
+    else:
+        units = opts.pairs
+    today = status_quo(office, policy=policy, lang=lang)
+    remaining = max(deadline - time.perf_counter(), 0.1 * opts.time_limit)
+    allocation = allocate_portfolios(
+        office, pairs=units, policy=policy, max_moves=opts.max_moves,
+        pinned=dict(opts.pinned), time_limit=remaining, allow_overflow=opts.allow_overflow,
+        hard_specialty=opts.hard_specialty, seed=opts.seed, lang=lang)
+    comparison = compare(today, allocation, lang=lang)
+    status = _plan_status(pairing, allocation)
+    messages = {code: _plan_message(office, pairing, allocation, code) for code in ("nb", "en")}
+    return Plan(
+        office=office, policy=policy, options=opts, competence_map=cmap, pairing=pairing,
+        allocation=allocation, today=today, comparison=comparison, status=status,
+        message=messages[lang], messages=messages, lang=lang,
+        names={v.ident: v.name for v in office.veiledere if v.name},
+        runtime_s=time.perf_counter() - started,
+    )
+
+
+def _plan_status(pairing: PairingResult | None, allocation: AllocationResult) -> str:
+    if not allocation.ok:
+        return allocation.status
+    steps = [allocation.status] + ([pairing.status] if pairing is not None else [])
+    if "time_limit" in steps:
+        return "time_limit"
+    if all(s == "optimal" for s in steps):
+        return "optimal"
+    return "feasible"
+
+
+def _plan_message(office: Office, pairing: PairingResult | None,
+                  allocation: AllocationResult, lang: str) -> str:
+    head = (f"Plan for {office.name} (enhet {office.enhet})." if lang == "en"
+            else f"Plan for {office.name} (enhet {office.enhet}).")
+    parts = [head]
+    if pairing is not None:
+        parts.append(pairing.describe(lang))
+    parts.append(allocation.describe(lang))
+    return " ".join(p.strip() for p in parts if p)
+
+
+# --------------------------------------------------------------------------------------------
+# load_plan()
+# --------------------------------------------------------------------------------------------
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    """Read a plan written by :meth:`Plan.save`; it compares equal to the plan saved.
+
+    Raises
+    ------
+    InvalidInputError
+        The file is not JSON, not a navkompetanse plan, or from an unknown format version;
+        the message names the file and what is wrong.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidInputError([Problem(source, "", "not UTF-8 text",
+                                         hint="a plan file is JSON written by Plan.save")],
+                                source=source) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError([Problem(f"line {exc.lineno}, column {exc.colno}", "",
+                                         f"not JSON: {exc.msg}",
+                                         hint="a plan file is JSON written by Plan.save")],
+                                source=source) from None
+    except RecursionError:
+        raise InvalidInputError([Problem(source, "", "nested too deeply to be a plan",
+                                         hint="a plan file is JSON written by Plan.save")],
+                                source=source) from None
+    if not isinstance(document, dict) or document.get("format") != PLAN_FORMAT:
+        raise InvalidInputError([Problem(
+            "format", "format", f"not a navkompetanse plan (format is not {PLAN_FORMAT!r})",
+            hint="load an office file with load_office, a plan with load_plan")], source=source)
+    if document.get("version") != PLAN_FORMAT_VERSION:
+        raise InvalidInputError([Problem(
+            "version", "version", f"plan format version {document.get('version')!r} is not "
+            f"{PLAN_FORMAT_VERSION}", value=None,
+            hint="save the plan again with this version of navkompetanse")], source=source)
+    try:
+        loaded = decode(document.get("state"))
+    except InvalidInputError as exc:
+        raise InvalidInputError(exc.problems, source=source) from None
+    except (ValidationError, TypeError, ValueError, RecursionError) as exc:
+        raise InvalidInputError([Problem(
+            "state", "state", f"the saved state does not rebuild a plan ({type(exc).__name__})",
+            hint="save the plan again with this version of navkompetanse")],
+            source=source) from None
+    if not isinstance(loaded, Plan):
+        raise InvalidInputError([Problem("state", "state", "the saved state is not a plan",
+                                         hint="save the plan with Plan.save")], source=source)
+    return loaded

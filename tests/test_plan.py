@@ -1,0 +1,238 @@
+"""plan(): one orchestration, its options, the saved plan and the office it leads to."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import offices
+
+from navkompetanse import (
+    STATUSES,
+    CapacityWarning,
+    InvalidInputError,
+    Plan,
+    load_plan,
+    plan,
+    status_quo,
+    synthetic_office,
+)
+from navkompetanse.plan import PLAN_FORMAT
+
+
+@pytest.fixture(scope="module")
+def office():
+    # 8 veiledere in a few avdelinger, 300 brukere: small enough to plan in well under a second
+    return synthetic_office(n_veiledere=8, n_brukere=300, seed=4)
+
+
+@pytest.fixture(scope="module")
+def made(office):
+    return plan(office, time_limit=10)
+
+
+def check_plan(p: Plan) -> None:
+    """What every plan with a distribution must hold."""
+    assert p.status in STATUSES
+    assert p.ok
+    office = p.office
+    # every bruker exactly once, to a unit of the plan
+    assert sorted(p.allocation.assignment) == sorted(b.id for b in office.brukere)
+    assert set(p.allocation.assignment.values()) <= set(p.allocation.units)
+    # nobody in two pairs
+    members = [m for pair in p.pairs for m in pair]
+    assert len(members) == len(set(members))
+    for unit in p.allocation.units.values():
+        assert unit.load_points <= unit.capacity_points + 1e-6 or p.options.allow_overflow
+        assert unit.heavy_cases <= unit.heavy_limit + 1e-9
+
+
+def test_plan_gives_pairs_allocation_today_and_map(made, office):
+    check_plan(made)
+    assert made.pairing is not None and made.pairs == tuple(
+        sorted(p.members for p in made.pairing.pairs))
+    assert made.today.assignment == status_quo(office).assignment
+    assert {row.key for row in made.comparison.rows} >= {"mean_shortfall", "moves"}
+    assert len(made.competence_map.dimensions) == 4
+    assert "NAV" in made.message and made.messages["en"] != made.messages["nb"]
+
+
+def test_options_reach_the_engines(office):
+    bruker = office.brukere[0]
+    target = next(v.ident for v in office.veiledere if v.ident != bruker.veileder)
+    p = plan(office, same_avdeling=True, pinned={bruker.id: target}, max_moves=40,
+             time_limit=10)
+    check_plan(p)
+    avdeling = {v.ident: v.avdeling for v in office.veiledere}
+    assert all(avdeling[a] == avdeling[b] for a, b in p.pairs)
+    assert target in p.allocation.assignment[bruker.id].split("+")
+    assert p.allocation.n_moves <= 40
+    assert p.options.same_avdeling and dict(p.options.pinned) == {bruker.id: target}
+
+
+def test_required_and_forbidden_pairs(office, made):
+    assert made.pairs, "this office must have a proposed pair for the test to mean anything"
+    forbidden = made.pairs[0]
+    idents = [v.ident for v in office.veiledere if v.pairable]
+    required = next((a, b) for a in idents for b in idents
+                    if a < b and (a, b) not in made.pairs and (a, b) != forbidden)
+    p = plan(office, required=[required], forbidden=[forbidden], time_limit=10)
+    check_plan(p)
+    assert required in p.pairs and forbidden not in p.pairs
+
+
+def test_pairs_keep_none_and_given(office):
+    none = plan(office, pairs="none", time_limit=5)
+    assert none.pairs == () and none.pairing is None
+    idents = sorted(v.ident for v in office.veiledere)
+    given_pairs = ((idents[0], idents[1]),)
+    given = plan(office, pairs=given_pairs, time_limit=5)
+    assert given.pairs == given_pairs and given.pairing is None
+    kept = plan(office.replace(pairs=given_pairs), pairs="keep", time_limit=5)
+    assert kept.pairs == given_pairs
+
+
+def test_unknown_option_is_named_with_a_suggestion(office):
+    with pytest.raises(InvalidInputError) as err:
+        plan(office, same_avdelig=True)
+    assert "same_avdelig" in str(err.value) and "same_avdeling" in str(err.value)
+
+
+@pytest.mark.parametrize("option", [{"time_limit": -1}, {"max_moves": -2},
+                                    {"pairs": "sometimes"}, {"required": "Z1,Z2"},
+                                    {"min_gain": float("nan")}])
+def test_bad_option_value_is_a_typed_error_naming_it(office, option):
+    with pytest.raises(InvalidInputError) as err:
+        plan(office, **option)
+    assert next(iter(option)) in str(err.value)
+
+
+@pytest.mark.parametrize("lang", ["EN", "no", "", None])
+def test_lang_is_checked_at_the_door(office, lang):
+    with pytest.raises(ValueError, match="lang"):
+        plan(office, lang=lang)
+
+
+def test_saved_plan_loads_back_equal(made, tmp_path):
+    path = made.save(tmp_path / "plan.json")
+    loaded = load_plan(path)
+    assert loaded == made
+    assert loaded.to_dict() == made.to_dict()
+    bruker = made.office.brukere[5].id
+    assert loaded.explain(bruker) == made.explain(bruker)
+    # the file is strict JSON other tools read: no NaN or Infinity
+    def refuse(constant):
+        raise ValueError(constant)
+    document = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+    assert document["format"] == PLAN_FORMAT
+    assert document["plan"]["office"]["n_brukere"] == made.office.n_brukere
+
+
+def test_an_infeasible_plan_round_trips_too(tmp_path):
+    from navkompetanse import Bruker, CompetenceProfile, Office, Veileder
+
+    level3 = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    office = Office(enhet="0315", name="NAV Liten", veiledere=[
+        Veileder(ident="Z100001", profile=level3, max_tunge_saker=0)],
+        brukere=[Bruker(id="b-1", tung_sak=True)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CapacityWarning)
+        p = plan(office, time_limit=2)
+    assert p.status == "infeasible" and not p.ok
+    with pytest.raises(Exception, match="tunge"):
+        p.raise_for_status()
+    assert load_plan(p.save(tmp_path / "p.json")) == p
+
+
+def test_different_plans_are_not_equal(office, made):
+    other = plan(office, pairs="none", time_limit=5)
+    assert other != made
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("not json", "not JSON"),
+    ('{"format": "something-else"}', "not a navkompetanse plan"),
+    ('{"format": "navkompetanse-plan", "version": 99}', "version"),
+    ('{"format": "navkompetanse-plan", "version": 1, "state": '
+     '{"__dataclass__": "os:system", "fields": {}}}', "not a navkompetanse class"),
+    ('{"format": "navkompetanse-plan", "version": 1, "state": '
+     '{"__dataclass__": "navkompetanse.plan:Plan", "fields": {"nope": 1}}}', "no field"),
+    ('{"format": "navkompetanse-plan", "version": 1, "state": [1, 2]}', "not a plan"),
+    ("[" * 100_000 + "]" * 100_000, "plan"),
+])
+def test_a_bad_plan_file_is_a_typed_error_naming_the_file(tmp_path, content, needle):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        load_plan(path)
+    assert needle in str(err.value) and "bad.json" in str(err.value)
+
+
+def test_to_office_applies_the_plan_and_leaves_the_input_alone(office, made):
+    before = office.model_dump_json()
+    applied = made.to_office()
+    assert office.model_dump_json() == before
+    assert applied.pairs == made.pairs
+    for b in applied.brukere:
+        assert b.veileder in made.allocation.assignment[b.id].split("+")
+    # the next round starts where this one ended: today's distribution there is this plan
+    assert status_quo(applied).assignment == made.allocation.assignment
+    again = plan(applied, pairs="keep", max_moves=0, time_limit=5)
+    assert again.allocation.n_moves == 0
+
+
+def test_to_office_refuses_a_plan_without_distribution(tmp_path):
+    from navkompetanse import Bruker, CompetenceProfile, InfeasibleError, Office, Veileder
+
+    level3 = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    office = Office(enhet="0315", name="NAV Liten", veiledere=[
+        Veileder(ident="Z100001", profile=level3, max_tunge_saker=0)],
+        brukere=[Bruker(id="b-1", tung_sak=True)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CapacityWarning)
+        with pytest.raises(InfeasibleError):
+            plan(office, time_limit=2).to_office()
+
+
+def test_report_is_the_plan_the_leader_made(office):
+    named = office.replace(veiledere=tuple(
+        v.model_copy(update={"name": f"Kari Nordmann {i}"}) for i, v in
+        enumerate(office.veiledere)))
+    bruker = named.brukere[3]
+    target = next(v.ident for v in named.veiledere if v.ident != bruker.veileder)
+    p = plan(named, same_avdeling=True, pinned={bruker.id: target}, time_limit=10)
+    page = p.to_html()
+    assert page.startswith("<!doctype html>") and 'lang="nb"' in page
+    assert "Kari Nordmann 0 (" in page
+    for a, b in p.pairs:
+        assert a in page and b in page
+    assert p.to_html("en") != page and 'lang="en"' in p.to_html("en")
+
+
+def test_plan_contract_views(made):
+    assert len(repr(made)) < 200 and "Plan" in repr(made)
+    assert "<table>" in made._repr_html_()
+    frame = made.to_frame()
+    assert list(frame.index) == list(range(len(frame)))
+    assert set(frame["bruker_id"]) == set(made.allocation.assignment)
+    text = made.text()
+    assert "Kompetansekart" in text and "Veileder-par" in text
+    assert made.explain() == made.message
+    with pytest.raises(KeyError):
+        made.explain("nobody")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(offices(max_veiledere=5, max_brukere=12))
+def test_every_plan_keeps_the_contract(office):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CapacityWarning)
+        p = plan(office, time_limit=5)
+    assert p.status in STATUSES
+    if p.ok:
+        check_plan(p)
+    else:
+        assert p.allocation.assignment == {} and p.message
+    json.loads(p.to_json())
