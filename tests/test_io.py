@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from strategies import offices, with_check_digits
 
 from navkompetanse import Dimension, Innsatsgruppe, InvalidInputError, PersonalDataError
+from navkompetanse.exceptions import InputEncodingWarning
 from navkompetanse.io import (
     load_office,
     office_from_dict,
@@ -584,3 +585,77 @@ def test_xlsx_date_cells_read_as_iso_dates(tmp_path):
     [assessment] = office.veiledere[0].assessments
     assert assessment.date == dt.date(2026, 3, 1)
     assert office.veiledere[0].effective_profile.digital == 5
+
+
+# ------------------------------------------------------------------------------------------
+# Encodings: what Norwegian spreadsheet programs write
+# ------------------------------------------------------------------------------------------
+
+def cp1252_folder(tmp_path: Path) -> Path:
+    """The hand-written folder with Norwegian letters, every file saved as Windows-1252."""
+    folder = copy_hand_csv(tmp_path)
+    for path in folder.iterdir():
+        text = path.read_text(encoding="utf-8-sig")
+        text = text.replace("Kari Nordmann", "Åse Ødegård").replace(
+            "Ungdom", "Mottak og sørvis")
+        path.write_bytes(text.encode("cp1252"))
+    return folder
+
+
+def test_cp1252_csv_folder_loads_with_one_warning_per_file(tmp_path):
+    folder = cp1252_folder(tmp_path)
+    assert "Ø".encode("cp1252") in (folder / "veiledere.csv").read_bytes()  # not UTF-8
+    with pytest.warns(InputEncodingWarning) as caught:
+        office = load_office(folder)
+    ours = [w for w in caught if issubclass(w.category, InputEncodingWarning)]
+    named = {str(w.message).split(" ")[0] for w in ours}
+    # only the files with non-ASCII letters differ between cp1252 and UTF-8
+    assert "kontor/veiledere.csv" in named and len(ours) == len(named)
+    for w in ours:
+        text = str(w.message)
+        assert "Windows-1252" in text and "CSV UTF-8" in text
+        assert w.filename == __file__  # points at the caller's line, not into the library
+    kari = office.veileder_by_ident["Z100001"]
+    assert kari.name == "Åse Ødegård" and kari.avdeling == "Mottak og sørvis"
+    reference = load_office(HAND_CSV)
+    assert office.n_brukere == reference.n_brukere and office.pairs == reference.pairs
+
+
+def test_utf8_folder_gives_no_encoding_warning(tmp_path):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputEncodingWarning)
+        load_office(HAND_CSV)
+
+
+def test_a_file_that_is_neither_utf8_nor_cp1252_is_one_problem(tmp_path):
+    # was: 45 problems, the first a false "veiledere.csv is missing", then 43 consequences
+    folder = copy_hand_csv(tmp_path)
+    text = (folder / "veiledere.csv").read_text(encoding="utf-8-sig")
+    raw = text.encode("cp1252").replace(b"Ola", b"O\x81la", 1)  # 0x81 is undefined in cp1252
+    (folder / "veiledere.csv").write_bytes(raw)
+    with pytest.raises(InvalidInputError) as err:
+        load_office(folder)
+    [problem] = err.value.problems
+    assert problem.source == "veiledere.csv" and problem.location == "line 3"
+    assert "neither UTF-8 nor Windows-1252" in problem.message
+    assert "CSV UTF-8" in problem.hint and "missing" not in str(problem)
+
+
+def test_json_must_be_utf8_one_clear_problem(tmp_path):
+    text = json.dumps(minimal(), ensure_ascii=False).replace("NAV Test", "NAV Sørvis")
+    path = tmp_path / "kontor.json"
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(InvalidInputError) as err:
+        load_office(path)
+    [problem] = err.value.problems
+    assert problem.source == "kontor.json" and "JSON files must be UTF-8" in problem.message
+    assert "Excel" not in problem.hint
+
+
+def test_utf16_with_bom_reads_as_text(tmp_path):
+    folder = copy_hand_csv(tmp_path)
+    text = (folder / "office.csv").read_text(encoding="utf-8-sig")
+    (folder / "office.csv").write_bytes(text.replace("NAV", "NAV Sørvis").encode("utf-16"))
+    assert load_office(folder).name.startswith("NAV Sørvis")

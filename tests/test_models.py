@@ -242,15 +242,73 @@ def test_model_copy_does_not_carry_stale_cached_views():
     assert raised.effective_profile.digital == 5
 
 
-def test_replace_validates_again_where_model_copy_does_not():
+def test_model_copy_and_replace_validate_again():
+    # pydantic's model_copy(update=...) skipped validation: it accepted a pair naming a
+    # veileder who is not in the office
     o = Office.model_validate(office())
     ghost = (("Z100001", "Z999999"),)
-    assert o.model_copy(update={"pairs": ghost}).pairs == ghost  # pydantic: unchecked
-    with pytest.raises(ValidationError) as err:
-        o.replace(pairs=ghost)
-    assert "Z999999" in messages(err.value) and "pairs" in messages(err.value)
+    for change in (lambda: o.model_copy(update={"pairs": ghost}), lambda: o.replace(pairs=ghost)):
+        with pytest.raises(ValidationError) as err:
+            change()
+        assert "Z999999" in messages(err.value) and "pairs" in messages(err.value)
     with pytest.raises(ValidationError, match="extra"):
         o.replace(no_such_field=1)
+    with pytest.raises(ValidationError, match="extra"):
+        o.model_copy(update={"no_such_field": 1})
     paired = o.replace(pairs=(("Z100001", "Z100002"),), brukere=o.brukere[:1])
     assert paired.pairs == (("Z100001", "Z100002"),) and list(paired.bruker_by_id) == ["b-1"]
     assert paired.veiledere == o.veiledere and o.pairs == ()  # the original is untouched
+    assert o.model_copy() == o
+
+
+def test_model_copy_of_a_veileder_or_bruker_validates():
+    v = Veileder.model_validate(veileder())
+    with pytest.raises(ValidationError, match="stillingsprosent"):
+        v.model_copy(update={"stillingsprosent": 150})
+    with pytest.raises(ValidationError, match="one capital letter"):
+        v.model_copy(update={"ident": "z1"})
+    assert v.model_copy(update={"stillingsprosent": 50}).position == 0.5
+    b = Bruker(id="b-1")
+    with pytest.raises(ValidationError, match="national identity number"):
+        b.model_copy(update={"id": "b-15838550026"})
+    assert b.model_copy(update={"innsatsgruppe": "BATT"}).innsatsgruppe == (
+        Innsatsgruppe.SPESIELT_TILPASSET_INNSATS)
+
+
+def test_views_and_tables_inside_models_cannot_be_changed():
+    o = Office.model_validate(office())
+    p = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3,
+                          other={"arbeidsmarked": 4})
+    for mapping in (o.veileder_by_ident, o.bruker_by_id, p.other):
+        with pytest.raises(TypeError):
+            mapping["x"] = 1  # type: ignore[index]
+    assert p.other == {"arbeidsmarked": 4} and hash(p) == hash(p.model_copy())
+    # a changed copy recomputes its views instead of keeping the old ones
+    assert o.replace(veiledere=o.veiledere[:2], brukere=o.brukere[1:]).idents == (
+        "Z100001", "Z100002")
+
+
+def test_reprs_are_one_short_line():
+    from navkompetanse import load_example_office
+
+    o = load_example_office()
+    text = repr(o)
+    assert len(text) < 200 and "\n" not in text and str(o) == text
+    assert text == (f"Office(enhet={o.enhet!r}, name={o.name!r}, {o.n_veiledere} veiledere, "
+                    f"{o.n_brukere} brukere, {len(o.pairs)} pairs)")
+    assert max(len(repr(v)) for v in o.veiledere) < 200
+    assert max(len(repr(b)) for b in o.brukere) < 200
+    long = Office.model_validate(office(name="NAV " + "Lang" * 100))
+    assert len(repr(long)) < 200
+
+
+def test_office_html_is_a_small_summary_table():
+    from navkompetanse import load_example_office
+
+    o = load_example_office()
+    html = o._repr_html_()
+    assert len(html) < 2000 and html.count("<tr>") < 12
+    row = f"<th style='text-align:left'>Brukere</th><td style='text-align:right'>{o.n_brukere}<"
+    assert row in html
+    assert o.name in html and o.enhet in html
+    assert "<script" not in Office.model_validate(office(name="<script>x</script>"))._repr_html_()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 import re
 from pathlib import Path
 
@@ -102,6 +104,43 @@ def test_policy_rules(update, message):
         Policy(**update)
 
 
+@pytest.mark.parametrize(("update", "message"), [
+    ({"balance_slack": -3}, "balance_slack"),
+    ({"pair_overhead": 1.0}, "pair_overhead"),
+    ({"workload_points": {"STANDARD_INNSATS": 1.0}}, "workload_points"),
+    ({"dimension_weights": {**Policy().dimension_weights, DIMENSIONS[0]: -0.5}},
+     "dimension_weights must be non-negative"),
+    ({"ukjent": 1}, "ukjent"),
+])
+def test_changing_a_policy_validates_like_building_one(update, message):
+    # pydantic's model_copy(update=...) does not validate: balance_slack=-3 was accepted
+    with pytest.raises(ValidationError, match=message):
+        Policy().model_copy(update=update)
+
+
+def test_model_copy_applies_a_valid_change_and_leaves_the_original():
+    policy = Policy()
+    strict = policy.model_copy(update={"balance_slack": 0.05, "workload_points": {
+        **policy.workload_points, "STANDARD_INNSATS": 0.5}})
+    assert strict.balance_slack == 0.05 and strict.workload_points["STANDARD_INNSATS"] == 0.5
+    assert policy.balance_slack == 0.15 and policy.workload_points["STANDARD_INNSATS"] == 0.4
+    assert policy.model_copy() == policy and policy.model_copy(update={}) == policy
+
+
+def test_tables_inside_a_policy_cannot_be_changed():
+    policy = Policy().model_copy(update={"need_profile": {
+        **Policy().need_profile, NO_DECISION: dict.fromkeys(DIMENSIONS, 4)}})
+    for table in (policy.workload_points, policy.need_profile,
+                  policy.need_profile[NO_DECISION], policy.malgruppe_adjustment,
+                  policy.malgruppe_adjustment[Malgruppe.ung], policy.tung_sak_adjustment,
+                  policy.dimension_weights):
+        with pytest.raises(TypeError):
+            table[next(iter(table))] = 0  # type: ignore[index]
+        with pytest.raises(TypeError):
+            table.clear()  # type: ignore[attr-defined]
+    assert hash(policy) == hash(policy.model_copy())  # frozen all the way: hashable
+
+
 def test_policy_is_frozen():
     with pytest.raises(ValidationError):
         Policy().continuity_bonus = 1.0  # type: ignore[misc]
@@ -113,3 +152,13 @@ def test_policy_round_trips_and_takes_fractional_weights():
     assert Policy(**policy.model_dump()) == policy
     assert Policy.model_validate_json(policy.model_dump_json()) == policy
     assert Policy(dimension_weights={**policy.dimension_weights, DIMENSIONS[3]: 0.3}) != policy
+
+
+def test_frozen_tables_serialise_as_plain_json_objects():
+    policy = Policy(need_profile={**Policy().need_profile, NO_DECISION: dict.fromkeys(
+        DIMENSIONS, 4)})
+    data = json.loads(policy.model_dump_json())
+    assert data["need_profile"][NO_DECISION] == dict.fromkeys((d.value for d in DIMENSIONS), 4)
+    assert data["workload_points"] == dict(Policy().workload_points)
+    assert Policy.model_validate_json(policy.model_dump_json()) == policy
+    assert pickle.loads(pickle.dumps(policy)) == policy

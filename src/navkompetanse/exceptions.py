@@ -8,7 +8,8 @@ The hierarchy::
     └── InfeasibleError(NavkompetanseError, RuntimeError)   no plan satisfies the constraints
 
     NavkompetanseWarning(UserWarning)
-    └── CapacityWarning(NavkompetanseWarning)               load close to or over capacity
+    ├── CapacityWarning(NavkompetanseWarning)               load close to or over capacity
+    └── InputEncodingWarning(NavkompetanseWarning)          a CSV file read as Windows-1252
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .privacy import mask_fodselsnummer
 __all__ = [
     "CapacityWarning",
     "InfeasibleError",
+    "InputEncodingWarning",
     "InvalidInputError",
     "NavkompetanseError",
     "NavkompetanseWarning",
@@ -101,3 +103,11 @@ class NavkompetanseWarning(UserWarning):
 
 class CapacityWarning(NavkompetanseWarning):
     """Load is close to or above the capacity it is measured against."""
+
+
+class InputEncodingWarning(NavkompetanseWarning):
+    """A CSV file was not UTF-8 and was read as Windows-1252 (cp1252) instead.
+
+    Norwegian spreadsheet programs often save "CSV" in Windows-1252; its æ, ø and å are then
+    read correctly. The warning names the file; saving it as "CSV UTF-8" avoids it.
+    """

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ._frozen import FrozenDict
 from .exceptions import Problem
 from .privacy import contains_fodselsnummer
 
@@ -93,31 +94,34 @@ class Malgruppe(StrEnum):
 _FROZEN = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, hide_input_in_errors=True)
 
 
-class _CachedViews(BaseModel):
-    """A frozen model whose derived views are ``cached_property``s, dropped on every copy.
+class _Model(BaseModel):
+    """A frozen model whose ``model_copy(update=...)`` validates, like building it does.
 
-    pydantic's ``model_copy`` copies the instance ``__dict__``, where a cached_property keeps
-    its value: ``office.model_copy(update={"veiledere": ...}).idents`` would be the old idents.
+    pydantic's own ``model_copy`` skips validation: ``office.model_copy(update={"pairs":
+    (("A123456", "B234567"),)})`` would give an office naming a veileder who is not there,
+    and it would keep cached views of the old values.  Here an update builds a new model from
+    the old fields and the changes, running every field and cross-reference check.
     """
 
+    model_config = _FROZEN
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
-        copy = super().model_copy(update=update, deep=deep)
-        for name, attribute in vars(type(self)).items():
-            if isinstance(attribute, cached_property):
-                copy.__dict__.pop(name, None)
-        return copy
+        if not update:  # nothing changes; the copy keeps what the original has cached
+            return super().model_copy(deep=deep)
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**fields, **update})
 
     def replace(self, **changes: Any) -> Any:
-        """A copy with ``changes`` applied and *validated again*.
-
-        ``model_copy(update=...)`` is pydantic's unchecked copy: it would accept a pair naming
-        a veileder who is not in the office.  ``replace`` runs every field and cross-reference
-        check, exactly as building the model from scratch does::
+        """A copy with ``changes`` applied and validated: ``model_copy(update=changes)``::
 
             office.replace(pairs=(("A123456", "B234567"),))
         """
-        fields = {name: getattr(self, name) for name in type(self).model_fields}
-        return type(self).model_validate({**fields, **changes})
+        return self.model_copy(update=changes)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters for a one-line repr."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _unique_sorted(values: Iterable[Any], what: str) -> tuple[Any, ...]:
@@ -128,7 +132,7 @@ def _unique_sorted(values: Iterable[Any], what: str) -> tuple[Any, ...]:
     return tuple(sorted(values, key=str))
 
 
-class CompetenceProfile(BaseModel):
+class CompetenceProfile(_Model):
     """A level 1–5 in each dimension (1 new to it, 3 works independently, 5 can teach others).
 
     ``other`` holds further named competences on the same scale (``arbeidsmarked``,
@@ -147,17 +151,17 @@ class CompetenceProfile(BaseModel):
     struktur: Level
     forvaltning: Level
     digital: Level
-    other: dict[str, Level] = Field(default_factory=dict)
+    other: Mapping[str, Level] = Field(default_factory=dict, validate_default=True)
 
     @field_validator("other")
     @classmethod
-    def _other_names(cls, value: dict[str, int]) -> dict[str, int]:
+    def _other_names(cls, value: Mapping[str, int]) -> Mapping[str, int]:
         for name in value:
             if name in Dimension.__members__:
                 raise ValueError(f"{name!r} is one of the four dimensions; set it directly")
             if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
                 raise ValueError(f"competence name {name!r} must be lower-case ascii")
-        return dict(sorted(value.items()))
+        return FrozenDict(sorted(value.items()))
 
     def __getitem__(self, dimension: Dimension | str) -> int:
         return int(getattr(self, Dimension(dimension).value))
@@ -174,7 +178,7 @@ class CompetenceProfile(BaseModel):
         return " ".join(f"{d.value[:3]}={self[d]}" for d in DIMENSIONS)
 
 
-class Assessment(BaseModel):
+class Assessment(_Model):
     """A dated competence assessment of one veileder by herself, her leader or a peer."""
 
     model_config = _FROZEN
@@ -188,7 +192,7 @@ class Assessment(BaseModel):
 ASSESSMENT_WEIGHTS: Mapping[str, float] = {"leader": 2.0, "peer": 1.0, "self": 1.0}
 
 
-class Veileder(_CachedViews):
+class Veileder(_Model):
     """A counsellor who follows up a portfolio of brukere."""
 
     model_config = _FROZEN
@@ -258,8 +262,26 @@ class Veileder(_CachedViews):
         """Share of a full position, 0–1."""
         return self.stillingsprosent / 100.0
 
+    def __repr__(self) -> str:
+        parts = [f"ident={self.ident!r}"]
+        if self.name:
+            parts.append(f"name={_short(self.name)!r}")
+        if self.avdeling:
+            parts.append(f"avdeling={_short(self.avdeling)!r}")
+        parts.append(f"stillingsprosent={self.stillingsprosent:g}")
+        parts.append(f"profile='{self.effective_profile}'")
+        if self.assessments:
+            parts.append(f"{len(self.assessments)} assessments")
+        if self.spesialfelt:
+            parts.append(f"spesialfelt={tuple(m.value for m in self.spesialfelt)!r}")
+        if not self.pairable:
+            parts.append("pairable=False")
+        return f"Veileder({', '.join(parts)})"
 
-class Bruker(BaseModel):
+    __str__ = __repr__
+
+
+class Bruker(_Model):
     """A citizen followed up by the office, under a pseudonymous id."""
 
     model_config = _FROZEN
@@ -307,8 +329,25 @@ class Bruker(BaseModel):
             raise ValueError("a veileder ident is one capital letter and six digits")
         return value
 
+    def __repr__(self) -> str:
+        parts = [f"id={self.id!r}"]
+        group = self.innsatsgruppe.value if self.innsatsgruppe else None
+        parts.append(f"innsatsgruppe={group!r}")
+        if self.malgrupper:
+            parts.append(f"malgrupper={tuple(m.value for m in self.malgrupper)!r}")
+        if not self.digital:
+            parts.append("digital=False")
+        if self.tung_sak:
+            parts.append("tung_sak=True")
+        parts.append(f"veileder={self.veileder!r}")
+        if self.needs is not None:
+            parts.append(f"needs='{self.needs}'")
+        return f"Bruker({', '.join(parts)})"
 
-class LearningRelation(BaseModel):
+    __str__ = __repr__
+
+
+class LearningRelation(_Model):
     """An informal or formal learning relation: the mentor helps the learner grow."""
 
     model_config = _FROZEN
@@ -402,7 +441,7 @@ def office_problems(office: Office | Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-class Office(_CachedViews):
+class Office(_Model):
     """A NAV office: its veiledere, the brukere they follow up, and how they learn together.
 
     Validation covers the whole office: unknown or duplicate idents, pairs and learning
@@ -435,12 +474,12 @@ class Office(_CachedViews):
 
     # Derived views; cached because models are frozen.
     @cached_property
-    def veileder_by_ident(self) -> dict[str, Veileder]:
-        return {v.ident: v for v in self.veiledere}
+    def veileder_by_ident(self) -> Mapping[str, Veileder]:
+        return FrozenDict({v.ident: v for v in self.veiledere})
 
     @cached_property
-    def bruker_by_id(self) -> dict[str, Bruker]:
-        return {b.id: b for b in self.brukere}
+    def bruker_by_id(self) -> Mapping[str, Bruker]:
+        return FrozenDict({b.id: b for b in self.brukere})
 
     @cached_property
     def idents(self) -> tuple[str, ...]:
@@ -459,6 +498,41 @@ class Office(_CachedViews):
         if not self.veiledere:
             return np.zeros((0, len(DIMENSIONS)), dtype=np.int64)
         return np.stack([v.effective_profile.as_array() for v in self.veiledere])
+
+    # Display: one line and a small table; the office itself can be megabytes of text.
+    def __repr__(self) -> str:
+        return (
+            f"Office(enhet={self.enhet!r}, name={_short(self.name)!r}, "
+            f"{self.n_veiledere} veiledere, {self.n_brukere} brukere, {len(self.pairs)} pairs)"
+        )
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """A small summary table for Jupyter: counts only, with Norwegian labels.
+
+        Whole numbers only, so no number formatter is needed here (``text`` imports this
+        module); ``summary()`` has the rest, such as full positions.
+        """
+        import html
+
+        s = self.summary()
+        rows = [
+            ("Enhet", s["enhet"]),
+            ("Veiledere", s["n_veiledere"]),
+            ("Avdelinger", len(s["avdelinger"])),
+            ("Brukere", s["n_brukere"]),
+            ("Ufordelte brukere", s["ufordelte"]),
+            ("Tunge saker", s["tunge_saker"]),
+            ("Par", s["pairs"]),
+            ("Læringsrelasjoner", s["learning_relations"]),
+        ]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:right'>{html.escape(str(v))}</td></tr>"
+            for k, v in rows
+        )
+        return f"<div><strong>{html.escape(self.name)}</strong><table>{body}</table></div>"
 
     def summary(self) -> dict[str, Any]:
         """Counts a leader reads first: staff, positions, brukere by innsatsgruppe, ufordelte."""

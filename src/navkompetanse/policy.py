@@ -8,9 +8,18 @@ terms of DOMAIN.md, and an office changes them with ``Policy(...)`` or
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from ._frozen import freeze
 from .models import DIMENSIONS, Dimension, Innsatsgruppe, Malgruppe
 
 __all__ = ["NO_DECISION", "Policy"]
@@ -20,10 +29,13 @@ NO_DECISION = "TRENGER_VURDERING"
 
 _GROUP_KEYS = frozenset([*(g.value for g in Innsatsgruppe), NO_DECISION])
 
-NeedLevels = dict[Dimension, int]
+#: A table inside the policy: read like a dict (and dumped as one), never changed in place
+#: (a ``FrozenDict``, nested tables too).
+_Frozen = AfterValidator(freeze)
+NeedLevels = Annotated[Mapping[Dimension, int], _Frozen]
 
 
-def _levels(rel: int, stru: int, forv: int, dig: int) -> NeedLevels:
+def _levels(rel: int, stru: int, forv: int, dig: int) -> dict[Dimension, int]:
     return dict(zip(DIMENSIONS, (rel, stru, forv, dig), strict=True))
 
 
@@ -32,12 +44,28 @@ class Policy(BaseModel):
 
     Levels are on the 1–5 competence scale; workload and capacity are in points, where one
     point is roughly the follow-up a situasjonsbestemt bruker takes.
+
+    Frozen means frozen: the tables inside (``workload_points``, ``need_profile`` …) are
+    read-only mappings, and ``model_copy(update=...)`` validates the changed policy exactly as
+    ``Policy(...)`` does, so a copy can never hold a value the constructor would refuse.
+
+    Examples
+    --------
+    >>> strict = Policy().model_copy(update={"balance_slack": 0.05})
+    >>> strict.balance_slack, strict.workload_points["STANDARD_INNSATS"]
+    (0.05, 0.4)
+    >>> Policy().model_copy(update={"balance_slack": -3})
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Policy
+    balance_slack
+    ...
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
     # --- workload -----------------------------------------------------------------------
-    workload_points: dict[str, float] = Field(
+    workload_points: Annotated[Mapping[str, float], _Frozen] = Field(
         default_factory=lambda: {
             Innsatsgruppe.STANDARD_INNSATS.value: 0.4,
             Innsatsgruppe.SITUASJONSBESTEMT_INNSATS.value: 1.0,
@@ -56,7 +84,7 @@ class Policy(BaseModel):
     )
 
     # --- needs --------------------------------------------------------------------------
-    need_profile: dict[str, NeedLevels] = Field(
+    need_profile: Annotated[Mapping[str, NeedLevels], _Frozen] = Field(
         default_factory=lambda: {
             Innsatsgruppe.STANDARD_INNSATS.value: _levels(2, 2, 2, 3),
             Innsatsgruppe.SITUASJONSBESTEMT_INNSATS.value: _levels(3, 3, 2, 3),
@@ -67,7 +95,7 @@ class Policy(BaseModel):
         },
         description="Need level per dimension by innsatsgruppe, before adjustments.",
     )
-    malgruppe_adjustment: dict[Malgruppe, NeedLevels] = Field(
+    malgruppe_adjustment: Annotated[Mapping[Malgruppe, NeedLevels], _Frozen] = Field(
         default_factory=lambda: {
             Malgruppe.ung: _levels(1, 0, 0, 0),
             Malgruppe.flyktning: _levels(1, 1, 1, 0),
@@ -89,7 +117,7 @@ class Policy(BaseModel):
     )
 
     # --- fit ----------------------------------------------------------------------------
-    dimension_weights: dict[Dimension, float] = Field(
+    dimension_weights: Annotated[Mapping[Dimension, float], _Frozen] = Field(
         default_factory=lambda: dict(
             zip(DIMENSIONS, (1.0, 1.0, 1.0, 0.6), strict=True)
         ),
@@ -152,3 +180,15 @@ class Policy(BaseModel):
         if any(w < 0 for w in self.dimension_weights.values()):
             raise ValueError("dimension_weights must be non-negative")
         return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` applied and *validated*, like ``Policy(**fields)``.
+
+        pydantic's own ``model_copy`` skips validation, so ``update={"balance_slack": -3}``
+        would give a policy the constructor refuses; here it raises ValidationError naming
+        the field.  Without ``update`` the policy is returned as it is (it cannot change).
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**fields, **update})

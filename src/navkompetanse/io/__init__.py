@@ -22,6 +22,7 @@ import errno
 import json
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from io import StringIO
@@ -30,7 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from ..exceptions import InvalidInputError, PersonalDataError, Problem
+from ..exceptions import InputEncodingWarning, InvalidInputError, PersonalDataError, Problem
 from ..models import (
     DIMENSIONS,
     Bruker,
@@ -94,6 +95,10 @@ class _Report:
     paths: set[Path_] = field(default_factory=set)
     #: (table label, column) of columns or files reported missing once, not again on each row.
     missing_columns: set[tuple[str, str]] = field(default_factory=set)
+    #: Files that are there but could not be read as text: reported once, never as "missing".
+    unreadable: set[str] = field(default_factory=set)
+    #: Files read in an encoding other than UTF-8: (file, encoding), warned about by the loader.
+    encodings: list[tuple[str, str]] = field(default_factory=list)
 
     def add(
         self, location: str, field_: str, message: str, value: Any = None, hint: str = "",
@@ -467,20 +472,62 @@ def office_json_schema() -> dict[str, Any]:
 # JSON files
 # --------------------------------------------------------------------------------------------
 
-def _decode(raw: bytes, name: str, report: _Report) -> str | None:
+#: Undecodable in Windows-1252 (and NUL): bytes that no Norwegian spreadsheet writes as text.
+_NOT_CP1252 = re.compile(rb"[\x00\x81\x8d\x8f\x90\x9d]")
+
+
+def _decode(raw: bytes, name: str, report: _Report, *, kind: str = "csv") -> str | None:
+    """The text of a file: UTF-8 (with or without BOM) or, for CSV, Windows-1252.
+
+    Norwegian spreadsheet programs save plain "CSV" as Windows-1252 (cp1252): a CSV file that
+    is not UTF-8 but is valid cp1252 is read as cp1252 and noted in ``report.encodings`` (the
+    loader warns with :class:`InputEncodingWarning`). A file that is neither is one problem,
+    and the file is marked unreadable so it is not also reported missing. JSON is UTF-8 by
+    definition (RFC 8259): there is no fallback.
+    """
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM ("Unicode text")
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    report.unreadable.add(name)
+    if kind == "json":
         report.add(
-            f"line {line}", "", "the file is not UTF-8 text", None,
-            "save it as UTF-8 (in Excel: 'CSV UTF-8'); æ, ø and å are then kept", name,
+            f"line {line}", "", "the file is not UTF-8 text (JSON files must be UTF-8)", None,
+            "save it as UTF-8 in your editor; æ, ø and å are then kept", name,
         )
         return None
+    bad = _NOT_CP1252.search(raw)
+    if bad is None:
+        report.unreadable.discard(name)
+        report.encodings.append((name, "cp1252"))
+        return raw.decode("cp1252")
+    line = raw[: bad.start()].count(b"\n") + 1
+    report.add(
+        f"line {line}", "", "the file is neither UTF-8 nor Windows-1252 text", None,
+        "open it in a spreadsheet program and save it as 'CSV UTF-8'; æ, ø and å are then "
+        "kept", name,
+    )
+    return None
+
+
+def _warn_encodings(report: _Report, folder: str) -> None:
+    """One :class:`InputEncodingWarning` per file read as Windows-1252 (the caller's line)."""
+    for name, _ in report.encodings:
+        warnings.warn(
+            f"{folder}/{name} is not UTF-8; it was read as Windows-1252 (cp1252), the encoding "
+            "Norwegian Excel uses for plain 'CSV'. Check that æ, ø and å look right, and save "
+            "it as 'CSV UTF-8' to avoid this warning.",
+            InputEncodingWarning, stacklevel=3,
+        )
 
 
 def _read_json(path: Path, report: _Report) -> Any:
-    text = _decode(path.read_bytes(), path.name, report)
+    text = _decode(path.read_bytes(), path.name, report, kind="json")
     if text is None:
         return None
 
@@ -843,8 +890,9 @@ def _from_tables(
 
 def _missing_tables(tables: Mapping[str, _Table], folder: str, suffix: str, report: _Report,
                     kind: str) -> None:
+    unreadable = {label.lower() for label in report.unreadable}
     for name, spec in _TABLES.items():
-        if spec.needed and name not in tables:
+        if spec.needed and name not in tables and f"{name}{suffix}" not in unreadable:
             report.missing_columns.update((f"{name}{suffix}", c) for c in spec.required)
             report.add(
                 f"{name}{suffix}", "", f"the {kind} {name}{suffix} is missing", None,
@@ -886,7 +934,10 @@ def load_office(path: str | os.PathLike[str]) -> Office:
     Notes
     -----
     The formats are in ``docs/office-format.md``. CSV files may be UTF-8 with or without a
-    byte-order mark, and delimited by ``,`` or ``;`` (Norwegian Excel) or tab.
+    byte-order mark, and delimited by ``,`` or ``;`` (Norwegian Excel) or tab. A CSV file that
+    is not UTF-8 is read as Windows-1252 (what Norwegian spreadsheet programs save as plain
+    "CSV") with an :class:`~navkompetanse.exceptions.InputEncodingWarning` naming the file; a
+    file that is neither is reported as one problem. JSON files must be UTF-8.
     """
     path = Path(path)
     if not path.exists():
@@ -895,7 +946,10 @@ def load_office(path: str | os.PathLike[str]) -> Office:
     suffix = path.suffix.lower()
     if path.is_dir():
         tables = _read_csv_folder(path, report)
+        _warn_encodings(report, path.name)
         _missing_tables(tables, path.name, ".csv", report, "file")
+        if report.unreadable:  # its rows are unknown: anything more would be consequences
+            report.raise_if_any(str(path))
         data, locate = _from_tables(tables, report, "office.csv", "office.csv")
     elif suffix in (".xlsx", ".xlsm"):
         tables = _read_xlsx(path, report)
