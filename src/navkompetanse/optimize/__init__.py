@@ -8,12 +8,8 @@ Public API::
 Every returned solution is verified independently against the input arrays.
 """
 
+from ._gap import solve_gap
 from ._pairing import max_weight_pairing
 from ._result import GapResult, PairingSolution, SolverError
-
-try:
-    from ._gap import solve_gap
-except ImportError:  # pragma: no cover - during bring-up only
-    pass
 
 __all__ = ["solve_gap", "max_weight_pairing", "GapResult", "PairingSolution", "SolverError"]

@@ -31,6 +31,8 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_array, csc_array, csr_array, vstack
 from scipy.sparse.csgraph import connected_components
 
+__all__ = ["LPFailure", "solve_component"]
+
 _LP_OPTIONS = {
     "primal_feasibility_tolerance": 1e-10,
     "dual_feasibility_tolerance": 1e-10,

@@ -24,8 +24,9 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog, minimize
 
-from ._gap_classic import _mip, _repair
-from ._gap_office import descent
+from ._gap_classic import solve_classic
+from ._gap_common import descent, repair, solve_mip
+from ._gap_office import solve_office
 from ._result import GapResult, _verify_gap
 
 __all__ = ["solve_gap"]
@@ -320,15 +321,11 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         return finish(None, np.inf, "infeasible", "no agents")
 
     if not office:  # classic GAP: knapsack Lagrangian, fixing, search (see _gap_classic)
-        from ._gap_classic import solve_classic
-
         a, lb, kind, msg = solve_classic(c, W, C, integer=integer, rel_gap=rel_gap,
                                          deadline=deadline, stats=stats, seed=seed)
         return finish_path(a, lb, kind, msg)
 
     if office:  # aggregate identical items, exact class LP, rounding (see _gap_office)
-        from ._gap_office import solve_office
-
         out = solve_office(c, w, C, integer=integer, rel_gap=rel_gap, deadline=deadline,
                            stats=stats, t0=t0)
         if out is not None:  # None: items do not compress, use the item-level path below
@@ -356,7 +353,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
 
     # ---- primal
     a, load = _greedy(red, c, W, C, x_lp)
-    feas = _repair(a, load, c, W, C, max_iter=10_000)
+    feas = repair(a, load, c, W, C, max_iter=10_000)
     if feas:
         a, load = descent(a, load, c, w, C, deadline, swaps=False)
         inc = float(c[np.arange(n), a].sum())
@@ -385,7 +382,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
             stats["mip_status"] = "skipped"
             return finish(a, lb, "time_limit" if a is not None else "time_limit",
                           "time limit: MIP stage skipped, returning the best solution found")
-        st, a2, bnd = _mip(np.where(fin, c, 0.0), W, C, keep, cutoff, left,
+        st, a2, bnd = solve_mip(np.where(fin, c, 0.0), W, C, keep, cutoff, left,
                            0.0 if integer else 1e-9)
         stats["mip_status"] = st
         if a2 is not None:

@@ -33,7 +33,9 @@ import time
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp, minimize
+from scipy.optimize import linprog, minimize
+
+from ._gap_common import repair, solve_mip
 
 __all__ = ["solve_classic"]
 
@@ -347,59 +349,6 @@ def _insert(a, load, c, W, C, items, score):
         load[j] += W[i, j]
 
 
-def _repair(a, load, c, W, C, max_iter=2000):
-    """Move or swap items out of overloaded agents (in place); True when feasible.
-
-    The most overloaded agent first: shift the member with the smallest cost increase per
-    unit of weight freed to an agent with room; failing that, swap a member with an item
-    elsewhere that weighs less here, cheapest cost change per unit of overload removed, while
-    the partner's agent stays within capacity.  Used by every path of :func:`solve_gap`
-    (classic, office and the item-level fallback); ``c`` is ``inf`` where forbidden.
-    """
-    fin = np.isfinite(c)
-    tol = 1e-9 * np.maximum(1.0, C)
-    for _ in range(max_iter):
-        excess = load - C
-        if not (excess > tol).any():
-            return True
-        j = int(np.argmax(excess))
-        members = np.flatnonzero(a == j)
-        room = C - load + tol
-        fits = (W[members] <= room[None, :]) & fin[members]
-        fits[:, j] = False
-        if fits.any():
-            d = np.where(fits, c[members] - c[members, j][:, None], np.inf)
-            d = d / np.maximum(W[members, j], 1e-12)[:, None]
-            r, k = np.unravel_index(int(np.argmin(d)), d.shape)
-            i = members[r]
-            a[i] = k
-            load[j] -= W[i, j]
-            load[k] += W[i, k]
-            continue
-        # swap i (in j) with l (elsewhere) reducing j's load, keeping l's agent feasible
-        done = False
-        for i in members[np.argsort(-W[members, j])]:
-            others = np.flatnonzero((a != j) & fin[:, j] & fin[i, a])
-            if len(others) == 0:
-                continue
-            k = a[others]
-            red = W[i, j] - W[others, j]
-            ok = (red > 1e-12) & (load[k] - W[others, k] + W[i, k] <= C[k] + tol[k])
-            if ok.any():
-                cand = others[ok]
-                sc = (c[i, a[cand]] + c[cand, j] - c[i, j] - c[cand, a[cand]]) / red[ok]
-                l_ = int(cand[np.argmin(sc)])
-                k_ = int(a[l_])
-                a[i], a[l_] = k_, j
-                load[j] += W[l_, j] - W[i, j]
-                load[k_] += W[i, k_] - W[l_, k_]
-                done = True
-                break
-        if not done:
-            return False
-    return False
-
-
 def _from_lagrangian(x, c, W, C, score):
     """Assignment from knapsack solutions: duplicates resolved by cost, gaps by regret."""
     n, m = c.shape
@@ -533,7 +482,7 @@ def _lns(a, c, W, C, keep, score, deadline, rng, integer, offer, stats):
             tl = min(deadline - time.perf_counter(), _LNS_TL)
             if tl < 0.02:
                 break
-            _st, b, _ = _mip(np.where(cand, c[items], 0.0), W[items], cap, cand, cur - delta,
+            _st, b, _ = solve_mip(np.where(cand, c[items], 0.0), W[items], cap, cand, cur - delta,
                              tl, 0.0)
             tried += 1
             if b is not None and float(c[items, b].sum()) < cur - 1e-9:
@@ -556,7 +505,7 @@ def _lns(a, c, W, C, keep, score, deadline, rng, integer, offer, stats):
         tl = min(deadline - time.perf_counter(), _LNS_TL)
         if tl < 0.02:
             break
-        st, b, _ = _mip(sub_c, W[np.ix_(items, S)], C[S], sub_keep, cur - delta, tl, 0.0)
+        st, b, _ = solve_mip(sub_c, W[np.ix_(items, S)], C[S], sub_keep, cur - delta, tl, 0.0)
         tried += 1
         if b is None:
             continue
@@ -700,40 +649,6 @@ def _tabu(a, c, W, C, keep, deadline, rng, offer, stats, max_rows=160):
     stats["tabu_improved"] = stats.get("tabu_improved", 0) + improved
     stats["tabu_feasible"] = stats.get("tabu_feasible", 0) + nfeas
     return best_a
-
-
-# ============================================================================ exact stage
-def _mip(c, W, C, keep, cutoff, time_left, rel_gap):
-    """milp on variables ``keep`` with objective <= cutoff: (status, assignment, bound)."""
-    n, m = c.shape
-    ii, jj = np.nonzero(keep)
-    k = len(ii)
-    if k == 0 or np.bincount(ii, minlength=n).min() == 0:
-        return "infeasible", None, np.inf
-    cc = c[ii, jj]
-    cons = [
-        LinearConstraint(sparse.csr_array((np.ones(k), (ii, np.arange(k))), shape=(n, k)), 1, 1),
-        LinearConstraint(sparse.csr_array((W[ii, jj].astype(float), (jj, np.arange(k))),
-                                          shape=(m, k)), -np.inf, C),
-    ]
-    if cutoff is not None:
-        cons.append(LinearConstraint(cc[None, :], -np.inf, cutoff))
-    opts = {"mip_rel_gap": rel_gap, "disp": False}
-    if time_left is not None:
-        opts["time_limit"] = max(time_left, 0.01)
-    r = milp(cc, integrality=np.ones(k), bounds=Bounds(0, 1), constraints=cons, options=opts)
-    dual = getattr(r, "mip_dual_bound", None)
-    dual = -np.inf if dual is None or not np.isfinite(dual) else float(dual)
-    if r.status == 2:
-        return "infeasible", None, np.inf
-    a = None
-    if r.x is not None:
-        x = np.zeros((n, m))
-        x[ii, jj] = r.x
-        a = np.argmax(x, axis=1).astype(np.int64)
-    if r.status == 0:
-        return "optimal", a, (float(r.fun) if a is not None else np.inf)
-    return "limit", a, dual
 
 
 # ============================================================================ B&B
@@ -1008,7 +923,7 @@ def solve_classic(c, W, C, *, integer, rel_gap, deadline, stats, seed=0):
             return
         if not (cand_load <= C).all():
             cand, cand_load = cand.copy(), cand_load.copy()
-            if not _repair(cand, cand_load, np.where(fin, c, np.inf), W, C):
+            if not repair(cand, cand_load, np.where(fin, c, np.inf), W, C):
                 return
         if not (cand_load <= C * (1 + 1e-12) + 1e-9).all() or not fin[idx, cand].all():
             return
@@ -1070,7 +985,7 @@ def solve_classic(c, W, C, *, integer, rel_gap, deadline, stats, seed=0):
             inc = box["inc"]
             cutoff = inc - delta + (1e-6 if integer else 0.0) if np.isfinite(inc) else None
             st["mip_vars"] = int(keep.sum())
-            s, b, bnd = _mip(np.where(keep, c, 0.0), W, C, keep, cutoff, tl,
+            s, b, bnd = solve_mip(np.where(keep, c, 0.0), W, C, keep, cutoff, tl,
                              0.0 if integer else rel_gap)
             st["mip_status"] = s
             if b is not None:
@@ -1094,7 +1009,7 @@ def solve_classic(c, W, C, *, integer, rel_gap, deadline, stats, seed=0):
         cutoff = (inc - delta + 1e-6 if integer else inc) if np.isfinite(inc) else None
         st["mip_vars"] = int(keep.sum())
         share = _TABU_SHARE_MIP_FEW if n <= _FEW_ITEMS * m else _TABU_SHARE_MIP
-        s_, b, bnd = _mip(np.where(keep, c, 0.0), W, C, keep, cutoff,
+        s_, b, bnd = solve_mip(np.where(keep, c, 0.0), W, C, keep, cutoff,
                           0.97 * (1.0 - share) * left(),
                           0.0 if integer else rel_gap)
         st["mip_status"] = s_

@@ -32,9 +32,9 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp, minimize
 
-from ._gap_classic import _repair
+from ._gap_common import repair, shift_descent, swap_descent
 
-__all__ = ["solve_office", "aggregate_classes", "descent"]
+__all__ = ["aggregate_classes", "solve_office"]
 
 _MAX_CLASS_SHARE = 0.5  # fall back to the item-level path when K > this share of n ...
 _MAX_SMALL_K = 3000  # ... and K above this (the class LP stays fast up to a few 1000 classes)
@@ -247,75 +247,6 @@ def _place_left(a, c, w, C, lam):
     return a, load, ok
 
 
-def _shift_descent(a, load, c, w, C, deadline, max_rounds=200):
-    """Improving single-item moves into agents with room (vectorised scan)."""
-    n, m = c.shape
-    idx = np.arange(n)
-    tolC = C + 1e-9 * np.maximum(1.0, C)
-    for _ in range(max_rounds):
-        if time.perf_counter() > deadline:
-            break
-        room = tolC - load
-        cur = c[idx, a]
-        delta = np.where(w[:, None] <= room[None, :], c - cur[:, None], np.inf)
-        bj = np.argmin(delta, axis=1)
-        bd = delta[idx, bj]
-        cand = np.flatnonzero(bd < -1e-12)
-        if len(cand) == 0:
-            break
-        moved = False
-        for i in cand[np.argsort(bd[cand], kind="stable")]:
-            j = int(bj[i])
-            if load[j] + w[i] <= tolC[j] and c[i, j] < c[i, a[i]] - 1e-12:
-                load[a[i]] -= w[i]
-                load[j] += w[i]
-                a[i] = j
-                moved = True
-        if not moved:
-            break
-    return a, load
-
-
-def _swap_descent(a, load, c, w, C, deadline, focus):
-    """Improving swaps of items ``focus`` with any item at another agent (capacity-feasible)."""
-    n, m = c.shape
-    idx = np.arange(n)
-    tolC = C + 1e-9 * np.maximum(1.0, C)
-    improved = False
-    for i in focus:
-        if time.perf_counter() > deadline:
-            break
-        ai = a[i]
-        cur = c[idx, a]
-        d = c[i, a] + c[idx, ai] - cur[i] - cur
-        ok = (d < -1e-12) & (a != ai)
-        if not ok.any():
-            continue
-        ok &= load[a] - w + w[i] <= tolC[a]
-        ok &= load[ai] - w[i] + w <= tolC[ai]
-        if not ok.any():
-            continue
-        cand = np.flatnonzero(ok)
-        l_ = int(cand[np.argmin(d[cand])])
-        al = a[l_]
-        load[ai] += w[l_] - w[i]
-        load[al] += w[i] - w[l_]
-        a[i], a[l_] = al, ai
-        improved = True
-    return a, load, improved
-
-
-def descent(a, load, c, w, C, deadline, swaps=True):
-    """Shift descent, then (``swaps``) swap rounds over every item until neither improves."""
-    _shift_descent(a, load, c, w, C, deadline, max_rounds=1000)
-    while swaps and c.shape[1] > 1 and time.perf_counter() < deadline:
-        a, load, improved = _swap_descent(a, load, c, w, C, deadline, range(len(a)))
-        if not improved:
-            break
-        _shift_descent(a, load, c, w, C, deadline, max_rounds=1000)
-    return a, load
-
-
 # ----------------------------------------------------------------------------- exact stage
 def _class_mip(ck, wk, cnt, C, keep, cutoff, time_left, integer):
     """milp over integer class counts on columns ``keep``; returns (status, y, dual)."""
@@ -433,7 +364,7 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False)
     a, load, ok = _place_left(a, c, w, C, lam)
     if not ok:
         W = np.broadcast_to(w[:, None], (n, m))
-        ok = _repair(a, load, c, W, C)
+        ok = repair(a, load, c, W, C)
     stats["stages"]["round"] = time.perf_counter() - t0
     inc = float(c[np.arange(n), a].sum()) if ok else np.inf
 
@@ -445,7 +376,7 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False)
         return (inc - lb) / max(1.0, abs(inc)) <= max(rel_gap, 1e-9)
 
     if ok and not closed(inc, lb):
-        _shift_descent(a, load, c, w, C, deadline)
+        shift_descent(a, load, c, w, C, deadline)
         inc = float(c[np.arange(n), a].sum())
         if not closed(inc, lb) and n <= 20_000:
             red = c + lam[None, :] * w[:, None]
@@ -454,10 +385,10 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False)
             sw_deadline = deadline if not has_limit else min(
                 deadline, time.perf_counter() + 0.5 * (deadline - time.perf_counter()))
             for _ in range(3):
-                a, load, imp = _swap_descent(a, load, c, w, C, sw_deadline, focus)
+                a, load, imp = swap_descent(a, load, c, w, C, sw_deadline, focus)
                 if not imp:
                     break
-                _shift_descent(a, load, c, w, C, sw_deadline)
+                shift_descent(a, load, c, w, C, sw_deadline)
             inc = float(c[np.arange(n), a].sum())
     stats["stages"]["local"] = time.perf_counter() - t0
     prices = lam.copy()

@@ -11,7 +11,7 @@ Algorithm (see ``docs/performance.md``):
 4. Reduced-cost pruning: any matching better than the incumbent uses only edges with
    ``y_a + y_b - w_ab <= UB - LB``.  Each connected component of the pruned graph whose
    incumbent does not already attain its dual value is solved exactly by Edmonds' blossom
-   LP with cutting planes (:mod:`._pairing_lp`: HiGHS, odd-set cuts from the fractional
+   LP with cutting planes (:mod:`._blossom_lp`: HiGHS, odd-set cuts from the fractional
    support, the tight graph and Padberg-Rao, column generation seeded with the assignment
    and incumbent edges, branching only on a stall).  If HiGHS fails, the component goes to
    :func:`networkx.max_weight_matching` (exact, slower).
