@@ -28,13 +28,13 @@ import time
 
 import pytest
 
+from navkompetanse.allocation import allocate_portfolios, naive, status_quo
 from navkompetanse.allocation.model import (
     build_model,
     exact_milp,
     model_violations,
     resolve_units,
 )
-from navkompetanse.allocation import allocate_portfolios, naive, status_quo
 from navkompetanse.policy import Policy
 from navkompetanse.synthetic import synthetic_office
 

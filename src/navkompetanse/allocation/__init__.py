@@ -3,21 +3,13 @@
 ``allocate_portfolios`` proposes a distribution (``propose``) from an allocation model
 (``model``: units, capacities, limits, fit) solved by an exact class LP with rounding and
 improvement (``class_lp``, ``solve``); ``status_quo`` and ``naive`` give today's and an even
-distribution, and ``compare`` puts two side by side. See ``docs/allocation.md``.
+distribution, ``compare`` puts two side by side (``compare``), and ``result`` holds the result
+types. See ``docs/allocation.md``.
 """
 
-from .propose import (
-    AllocationResult,
-    Comparison,
-    ComparisonRow,
-    Move,
-    Placement,
-    Unit,
-    allocate_portfolios,
-    compare,
-    naive,
-    status_quo,
-)
+from .compare import Comparison, ComparisonRow, compare
+from .propose import allocate_portfolios, naive, status_quo
+from .result import AllocationResult, Move, Placement, Unit
 
 __all__ = [
     "AllocationResult",

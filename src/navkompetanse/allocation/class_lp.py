@@ -50,7 +50,6 @@ INIT_UNITS_PER_CLASS = 12
 INIT_CLASSES_PER_UNIT = 30
 #: Columns added per class and round (the most negative reduced costs).
 ADD_PER_CLASS = 10
-_DEBUG = False
 #: Brukere tried for a swap per improvement round (the ones who would gain most elsewhere).
 SWAP_CANDIDATES = 400
 
@@ -215,8 +214,6 @@ def solve_class_lp(model: AllocationModel, *, time_limit: float | None = None,
         rc = cost - a_eq.T @ y_eq - a_ub.T @ y_ub
         lower = max(lower, float(b_eq @ y_eq + b_ub @ y_ub + np.minimum(rc, 0.0) @ ub))
         add = ~active & (rc < -1e-9)
-        if _DEBUG:
-            print("round", rounds, cols.size, -res.fun, -lower, add.sum())
         if not add.any() or (deadline is not None and time.perf_counter() > deadline):
             break
         if float(res.fun) - lower <= stop_gap * max(1.0, abs(float(res.fun))):
@@ -363,7 +360,7 @@ def _eject_into(st: _State, i: int) -> bool:
     unit ``t`` with room: the cheapest such pair of moves within every limit."""
     mdl = st.model
     p, w, h, cur = mdl.profit, mdl.weight, mdl.heavy, mdl.current
-    n, m = mdl.n_brukere, mdl.n_units
+    m = mdl.n_units
     x = st.x
     js = np.flatnonzero((x >= 0) & (mdl.pinned < 0))
     v = x[js]
@@ -393,7 +390,6 @@ def _eject_into(st: _State, i: int) -> bool:
     j, vv = int(js[a]), int(v[a])
     st.apply(j, int(t))
     st.apply(i, vv)
-    del n
     return True
 
 

@@ -19,7 +19,7 @@ from ..models import Office
 from ..policy import Policy
 from ..scoring import MALGRUPPER, OfficeArrays, fit_matrix, office_arrays, unit_capacity, unit_cover
 from ..scoring import unit_id as make_unit_id
-from ..text import fmt
+from ..text import fmt, unit_label
 
 __all__ = [
     "AllocationModel",
@@ -27,7 +27,9 @@ __all__ = [
     "build_model",
     "exact_milp",
     "model_violations",
+    "office_names",
     "resolve_units",
+    "violation_records",
 ]
 
 
@@ -43,6 +45,16 @@ class Diagnosis:
 
     def text(self, lang: str = "nb") -> str:
         return self.en if lang == "en" else self.nb
+
+
+def office_names(office: Office) -> dict[str, str]:
+    """``{ident: name}`` for the veiledere who have a name (results name units with them)."""
+    return {v.ident: v.name for v in office.veiledere if v.name}
+
+
+def _note(nb: str, en: str) -> dict[str, str]:
+    """A note on what was relaxed, in both languages (goes into the result's messages)."""
+    return {"nb": nb, "en": en}
 
 
 def _positions_nb(n: int) -> str:
@@ -219,12 +231,14 @@ def build_model(
     allow_overflow: bool = False,
     arrays: OfficeArrays | None = None,
     relax_balance: bool = False,
-) -> tuple[AllocationModel, list[Diagnosis], list[str]]:
+) -> tuple[AllocationModel, list[Diagnosis], list[dict[str, str]]]:
     """Build the model; return it, the diagnoses that make it infeasible, and overflow notes.
 
-    Overflow notes (nb) describe capacities raised because ``allow_overflow`` was set.
+    Overflow notes (``{"nb": ..., "en": ...}``) describe capacities raised because
+    ``allow_overflow`` was set. Diagnoses and notes name units with the office's names.
     """
     arr = arrays if arrays is not None else office_arrays(office, policy)
+    names = office_names(office)
     ident_index = {ident: k for k, ident in enumerate(arr.idents)}
     members_idx = [tuple(ident_index[i] for i in unit) for unit in units]
     unit_ids = tuple(make_unit_id(unit) for unit in units)
@@ -277,22 +291,25 @@ def build_model(
         allowed = None
 
     diagnoses: list[Diagnosis] = []
-    notes: list[str] = []
+    notes: list[dict[str, str]] = []
     cap = np.minimum(capacity, balance_cap)
     heavy_cap = heavy_limit.astype(float).copy()
     w_max = float(weight.max()) if n else 0.0
     floor = balance_floor(fair, policy.balance_slack, w_max)
     if relax_balance:  # whole brukere could not be dealt within the caps: one bruker's room
         cap = np.maximum(cap, fair + w_max)
-        notes.append("Balansegrensen er hevet med inntil én bruker per enhet for at hele brukere "
-                     "skal gå opp.")
+        notes.append(_note(
+            "Balansegrensen er hevet med inntil én bruker per enhet for at hele brukere skal "
+            "gå opp.",
+            "The balance cap is raised by up to one bruker per unit so that whole brukere can "
+            "be dealt out."))
     per_pos = policy.capacity_points_per_position
     overflow = relax_balance
     if m == 0 and n > 0:
         diagnoses.append(Diagnosis(
             "capacity",
-            f"Kontoret har ingen veiledere å fordele {n} brukere på — legg til veiledere.",
-            f"The office has no veiledere to take {n} brukere — add veiledere.",
+            f"Kontoret har ingen veiledere å fordele {fmt(n)} brukere på — legg til veiledere.",
+            f"The office has no veiledere to take {fmt(n, 'en')} brukere — add veiledere.",
             excess=total_load))
     elif total_load > total_cap + 1e-9:
         excess = total_load - total_cap
@@ -301,10 +318,13 @@ def build_model(
             # Spread the excess in proportion to capacity; one bruker's weight of room per
             # unit keeps the packing possible.
             cap = fair + w_max
-            notes.append(
+            notes.append(_note(
                 f"Samlet arbeidsmengde {fmt(total_load)} poeng er {fmt(excess)} poeng over "
                 f"kapasiteten {fmt(total_cap)}; overskuddet er fordelt i forhold til kapasitet "
-                f"(omtrent {fmt(100 * excess / total_cap)} % over for alle).")
+                f"(omtrent {fmt(100 * excess / total_cap)} % over for alle).",
+                f"Total workload {fmt(total_load, 'en')} points is {fmt(excess, 'en')} points "
+                f"over the capacity {fmt(total_cap, 'en')}; the excess is spread in proportion "
+                f"to capacity (about {fmt(100 * excess / total_cap, 'en')} % over for everyone)."))
         else:
             positions = math.ceil(excess / per_pos - 1e-9)
             diagnoses.append(Diagnosis(
@@ -324,18 +344,22 @@ def build_model(
             overflow = True
             share = heavy_limit / total_heavy if total_heavy > 0 else position / position.sum()
             heavy_cap = np.ceil(share * n_heavy - 1e-9)
-            notes.append(
-                f"Kontoret har {n_heavy} tunge saker, {fmt(excess)} over grensen "
-                f"{fmt(total_heavy)}; overskuddet er fordelt i forhold til grensene.")
+            notes.append(_note(
+                f"Kontoret har {fmt(n_heavy)} tunge saker, {fmt(excess)} over grensen "
+                f"{fmt(total_heavy)}; overskuddet er fordelt i forhold til grensene.",
+                f"The office has {fmt(n_heavy, 'en')} heavy cases, {fmt(excess, 'en')} over the "
+                f"limit {fmt(total_heavy, 'en')}; the excess is spread in proportion to the "
+                f"limits."))
         else:
             hcp = policy.heavy_cases_per_position
             positions = math.ceil(excess / hcp - 1e-9) if hcp > 0 else 0
             diagnoses.append(Diagnosis(
                 "heavy",
-                f"Kontoret har {n_heavy} tunge saker, {fmt(excess)} over grensen "
+                f"Kontoret har {fmt(n_heavy)} tunge saker, {fmt(excess)} over grensen "
                 f"{fmt(total_heavy)} for alle veiledere samlet — legg til "
                 f"{_positions_nb(positions)} eller øk grensen for tunge saker per stilling",
-                f"The office has {n_heavy} heavy cases, {fmt(excess, 'en')} over the combined "
+                f"The office has {fmt(n_heavy, 'en')} heavy cases, {fmt(excess, 'en')} over the "
+                f"combined "
                 f"limit {fmt(total_heavy, 'en')} — add {positions} full "
                 f"position{'s' if positions != 1 else ''} or raise the heavy-case limit per "
                 f"position",
@@ -348,36 +372,44 @@ def build_model(
         pin_heavy = np.bincount(pinned_u[pin_rows], weights=heavy[pin_rows].astype(float),
                                 minlength=m)
         for u in np.flatnonzero(pin_load > cap + 1e-9):
+            label = unit_label(unit_ids[u], names)
             over = float(pin_load[u] - cap[u])
             what_nb = "balansegrensen" if cap[u] < capacity[u] - 1e-9 else "kapasiteten"
             what_en = "balance cap" if cap[u] < capacity[u] - 1e-9 else "capacity"
             if allow_overflow:
                 overflow = True
                 cap[u] = pin_load[u]
-                notes.append(f"Fastlåste brukere hos {unit_ids[u]} gir {fmt(over)} poeng over "
-                             f"{what_nb}; det er godtatt.")
+                notes.append(_note(
+                    f"Fastlåste brukere hos {label} gir {fmt(over)} poeng over {what_nb}; det "
+                    f"er godtatt.",
+                    f"Brukere pinned to {label} put it {fmt(over, 'en')} points over its "
+                    f"{what_en}; that is accepted."))
                 continue
             diagnoses.append(Diagnosis(
                 "pinned_capacity",
-                f"Brukere som er låst til {unit_ids[u]} har {fmt(pin_load[u])} poeng, "
+                f"Brukere som er låst til {label} har {fmt(pin_load[u])} poeng, "
                 f"{fmt(over)} poeng over {what_nb} {fmt(cap[u])} — lås færre brukere dit",
-                f"Brukere pinned to {unit_ids[u]} carry {fmt(pin_load[u], 'en')} points, "
+                f"Brukere pinned to {label} carry {fmt(pin_load[u], 'en')} points, "
                 f"{fmt(over, 'en')} points over its {what_en} {fmt(cap[u], 'en')} — pin fewer "
                 f"brukere there",
                 excess=over, unit=unit_ids[u]))
         for u in np.flatnonzero(pin_heavy > heavy_cap + 1e-9):
+            label = unit_label(unit_ids[u], names)
             over = float(pin_heavy[u] - heavy_cap[u])
             if allow_overflow:
                 overflow = True
                 heavy_cap[u] = pin_heavy[u]
-                notes.append(f"Fastlåste tunge saker hos {unit_ids[u]} er {fmt(over)} over "
-                             f"grensen; det er godtatt.")
+                notes.append(_note(
+                    f"Fastlåste tunge saker hos {label} er {fmt(over)} over grensen; det er "
+                    f"godtatt.",
+                    f"Pinned heavy cases at {label} are {fmt(over, 'en')} over its limit; that "
+                    f"is accepted."))
                 continue
             diagnoses.append(Diagnosis(
                 "pinned_heavy",
-                f"{unit_ids[u]} har {fmt(pin_heavy[u])} låste tunge saker, {fmt(over)} over "
+                f"{label} har {fmt(pin_heavy[u])} låste tunge saker, {fmt(over)} over "
                 f"grensen {fmt(heavy_cap[u])} — lås færre tunge saker dit",
-                f"{unit_ids[u]} has {fmt(pin_heavy[u], 'en')} pinned heavy cases, "
+                f"{label} has {fmt(pin_heavy[u], 'en')} pinned heavy cases, "
                 f"{fmt(over, 'en')} over its limit {fmt(heavy_cap[u], 'en')} — pin fewer heavy "
                 f"cases there",
                 excess=over, unit=unit_ids[u]))
@@ -392,31 +424,32 @@ def build_model(
             load = float(weight[inside].sum())
             room = float(cap[pattern].sum())
             if load > room + 1e-9:
-                names = ", ".join(unit_ids[u] for u in np.flatnonzero(pattern))
+                listed = ", ".join(unit_label(unit_ids[u], names)
+                                   for u in np.flatnonzero(pattern))
                 diagnoses.append(Diagnosis(
                     "specialty",
-                    f"Brukere som bare kan gå til {names} (spesialfelt eller låst) har "
+                    f"Brukere som bare kan gå til {listed} (spesialfelt eller låst) har "
                     f"{fmt(load)} poeng, {fmt(load - room)} over disse enhetenes kapasitet "
                     f"{fmt(room)} — slå av regelen om spesialfelt eller gi flere veiledere "
                     f"spesialfeltet",
-                    f"Brukere who may only go to {names} (specialty or pinned) carry "
+                    f"Brukere who may only go to {listed} (specialty or pinned) carry "
                     f"{fmt(load, 'en')} points, {fmt(load - room, 'en')} over those units' "
                     f"capacity {fmt(room, 'en')} — turn off the hard specialty rule or give "
                     f"more veiledere the specialty",
                     excess=load - room))
 
     if max_moves is not None and not diagnoses and m:
-        forced = _forced_moves(weight, heavy, current, pinned_u, cap, heavy_cap, allowed,
+        forced = _forced_moves(weight, heavy, current, cap, heavy_cap, allowed,
                                np.minimum(floor, cap))
         if forced > max_moves:
             diagnoses.append(Diagnosis(
                 "moves",
-                f"Minst {forced} brukere må bytte veileder (låste brukere, kapasitet, grenser "
-                f"for tunge saker, balanse), men max_moves er {max_moves} — øk max_moves til "
-                f"{forced}",
-                f"At least {forced} brukere must change veileder (pinned brukere, capacity, "
-                f"heavy-case limits, balance) but max_moves is {max_moves} — raise max_moves "
-                f"to {forced}",
+                f"Minst {fmt(forced)} brukere må bytte veileder (låste brukere, kapasitet, "
+                f"grenser for tunge saker, balanse), men max_moves er {max_moves} — øk "
+                f"max_moves til {forced}",
+                f"At least {fmt(forced, 'en')} brukere must change veileder (pinned brukere, "
+                f"capacity, heavy-case limits, balance) but max_moves is {max_moves} — raise "
+                f"max_moves to {forced}",
                 excess=float(forced - max_moves)))
 
     model = AllocationModel(
@@ -449,11 +482,14 @@ def balance_floor(fair: np.ndarray, slack: float, w_max: float) -> np.ndarray:
                       - w_max, 0.0)
 
 
-def _forced_moves(weight, heavy, current, pinned, cap, heavy_cap, allowed, floor=None) -> int:
-    """A lower bound on the moves any plan needs: per unit, pinned-away brukere, brukere the
-    unit may not keep, and the fewest brukere whose removal brings today's load and heavy
-    cases within the limits; or, when larger, the fewest moves that lift the units below
-    their balance floor after the ufordelte have filled what they can."""
+def _forced_moves(weight, heavy, current, cap, heavy_cap, allowed, floor=None) -> int:
+    """A lower bound on the moves any plan needs.
+
+    Per unit: the brukere it may not keep (pinned elsewhere, or barred by the hard specialty
+    rule: both are in ``allowed``), and the fewest brukere whose removal brings today's load
+    and heavy cases within the limits; or, when larger, the fewest moves that lift the units
+    below their balance floor after the ufordelte have filled what they can.
+    """
     n = len(weight)
     m = len(cap)
     forced = 0
@@ -471,7 +507,6 @@ def _forced_moves(weight, heavy, current, pinned, cap, heavy_cap, allowed, floor
         k_load = int(np.searchsorted(np.cumsum(w), over - 1e-9) + 1) if over > 1e-9 else 0
         k_heavy = max(0, int(heavy[here].sum() - heavy_cap[u]))
         forced += max(k_load, k_heavy)
-    del pinned
     if floor is not None and m and n:
         today = np.bincount(current[stays], weights=weight[stays], minlength=m)
         deficit = float(np.maximum(floor - today, 0.0).sum())
@@ -482,28 +517,51 @@ def _forced_moves(weight, heavy, current, pinned, cap, heavy_cap, allowed, floor
     return forced
 
 
-def model_violations(model: AllocationModel, assignment: np.ndarray) -> list[str]:
-    """Every hard constraint the assignment breaks, recomputed from the model's arrays."""
-    out: list[str] = []
+def violation_records(model: AllocationModel,
+                      assignment: np.ndarray) -> list[tuple[str, str | None, float, float]]:
+    """Every hard constraint the assignment breaks, recomputed from the model's arrays.
+
+    One ``(kind, unit id or None, value, limit)`` per broken limit; ``kind`` is one of
+    ``capacity``, ``floor``, ``heavy``, ``allowed``, ``moves`` or ``unplaced``. The texts a
+    reader sees are made from these by ``text.allocation.violation_text``.
+    """
+    out: list[tuple[str, str | None, float, float]] = []
     a = np.asarray(assignment)
     n, m = model.n_brukere, model.n_units
     if a.shape != (n,) or (n and (a.min() < 0 or a.max() >= m)):
-        return ["not every bruker has exactly one unit"]
+        return [("unplaced", None, float(n), float(n))]
     load, _, heavy = model.loads(a)
     tol = 1e-7 * np.maximum(1.0, model.cap)
-    for u in np.flatnonzero(load > model.cap + tol):
-        out.append(f"{model.unit_ids[u]}: load {load[u]:.2f} > {model.cap[u]:.2f}")
-    for u in np.flatnonzero(load < model.floor - tol):
-        out.append(f"{model.unit_ids[u]}: load {load[u]:.2f} < balance floor "
-                   f"{model.floor[u]:.2f}")
-    for u in np.flatnonzero(heavy > model.heavy_cap + 1e-9):
-        out.append(f"{model.unit_ids[u]}: {heavy[u]} heavy cases > {model.heavy_cap[u]:.0f}")
+    ids = model.unit_ids
+    out += [("capacity", ids[u], float(load[u]), float(model.cap[u]))
+            for u in np.flatnonzero(load > model.cap + tol)]
+    out += [("floor", ids[u], float(load[u]), float(model.floor[u]))
+            for u in np.flatnonzero(load < model.floor - tol)]
+    out += [("heavy", ids[u], float(heavy[u]), float(model.heavy_cap[u]))
+            for u in np.flatnonzero(heavy > model.heavy_cap + 1e-9)]
     if model.allowed is not None and n and not model.allowed[np.arange(n), a].all():
-        bad = np.flatnonzero(~model.allowed[np.arange(n), a])
-        out.append(f"{len(bad)} brukere at a unit they may not go to")
+        bad = int((~model.allowed[np.arange(n), a]).sum())
+        out.append(("allowed", None, float(bad), 0.0))
     if model.max_moves is not None and model.n_moves(a) > model.max_moves:
-        out.append(f"{model.n_moves(a)} moves > max_moves {model.max_moves}")
+        out.append(("moves", None, float(model.n_moves(a)), float(model.max_moves)))
     return out
+
+
+def model_violations(model: AllocationModel, assignment: np.ndarray) -> list[str]:
+    """Every hard constraint the assignment breaks, as short codes for logs and ``to_dict``
+    (``"Z1: load 12.00 > 10.00"``); empty when the assignment keeps every limit."""
+    return [_VIOLATION_CODES[kind].format(unit=unit, value=value, limit=limit)
+            for kind, unit, value, limit in violation_records(model, assignment)]
+
+
+_VIOLATION_CODES = {
+    "capacity": "{unit}: load {value:.2f} > {limit:.2f}",
+    "floor": "{unit}: load {value:.2f} < balance floor {limit:.2f}",
+    "heavy": "{unit}: {value:.0f} heavy cases > {limit:.0f}",
+    "allowed": "{value:.0f} brukere at a unit they may not go to",
+    "moves": "{value:.0f} moves > max_moves {limit:.0f}",
+    "unplaced": "not every bruker has exactly one unit",
+}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Solving the allocation model: the class LP first, GAP with Lagrangian prices as fallback.
 
 Private helper of :mod:`navkompetanse.allocation`. :func:`solve_model` solves the class LP of
-:mod:`._allocation_lp` (bound) and rounds it (plan). Only when that fails does it fall back to
+:mod:`.class_lp` (bound) and rounds it (plan). Only when that fails does it fall back to
 :func:`_solve_priced`, described below.
 
 ``solve_gap`` has one capacity row per unit. The other side constraints are handled here:

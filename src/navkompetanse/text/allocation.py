@@ -1,105 +1,169 @@
-"""Plain-language texts for allocation results, Norwegian bokmål (default) and English.
+"""Plain-language texts for allocation results: one phrase table per language.
 
-Private helper of :mod:`navkompetanse.allocation`. Texts name ids only, never personal data.
+Private helper of :mod:`navkompetanse.allocation`. Every sentence a person reads about an
+allocation (explanations, messages, the comparison table, frame columns) is built here from
+the tables ``_NB`` and ``_EN``, which have the same keys, so Norwegian and English never drift
+apart. Reason codes (``better_fit``, ``capacity``…) and violation kinds stay codes in the
+results; only their text comes from here. Units are named with the office's names where it has
+them (``Kari Nordmann (Z123456) + Ola (Z000002)``), ids otherwise. Numbers go through
+:func:`navkompetanse.text.fmt` (decimal comma in Norwegian).
+
+Examples
+--------
+>>> levels_text({"relasjonell": 4, "digital": 2.0})
+'relasjonell 4 og digital 2'
+>>> levels_text({"relasjonell": 4, "forvaltning": 2}, "en")
+'relational 4 and regulations 2'
+>>> reason_text("better_fit"), reason_text("better_fit", "en")
+('bedre treff', 'better fit')
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from . import fmt
+from . import check_lang, dimension_name, fmt, join, unit_label
 
-__all__ = ["explain_placement", "levels_text", "metric_labels"]
+__all__ = [
+    "comparison_text",
+    "explain_placement",
+    "explain_unassigned",
+    "fixed_message",
+    "levels_text",
+    "metric_labels",
+    "no_plan_text",
+    "phrase",
+    "reason_text",
+    "result_label",
+    "status_message",
+    "summary_labels",
+    "violation_text",
+]
 
-_DIM_EN = {"relasjonell": "relational", "struktur": "structure", "forvaltning": "regulations",
-           "digital": "digital"}
+_NB: dict[str, str] = {
+    # explanations
+    "needs": "Bruker {bruker} trenger {levels}.",
+    "covers": "{unit} dekker {levels}",
+    "covers_all": " — alt brukeren trenger.",
+    "covers_lack": " — mangler {lack}.",
+    "lack_one": "{n} nivå i {dim}",
+    "lack_many": "{n} nivåer i {dim}",
+    "current_lacked": "Dagens enhet {unit} manglet {lack}.",
+    "current_lacked_nothing": "Dagens enhet {unit} manglet ingenting.",
+    "no_unit": "Bruker {bruker} har ingen enhet: {reason}",
+    "why_pinned": "En leder har låst brukeren til denne enheten.",
+    "why_ufordelt": "Brukeren var ufordelt og får enheten som passer best og har plass.",
+    "why_stayed": "Brukeren blir: det er verdifullt å beholde veilederen, og et bytte ville "
+                  "ikke hjulpet nok.",
+    "why_better_fit": "Brukeren flyttes fordi {unit} dekker behovet bedre.",
+    "why_specialty": "Brukeren flyttes fordi {unit} har målgruppen hennes som spesialfelt.",
+    "why_capacity": "Brukeren flyttes for å gi plass: dagens enhet ville ellers fått for mye, "
+                    "eller andre trenger den mer.",
+    # short reasons (frame column reason_text)
+    "reason_stayed": "blir hos veilederen",
+    "reason_pinned": "låst av leder",
+    "reason_ufordelt": "var ufordelt",
+    "reason_better_fit": "bedre treff",
+    "reason_specialty": "spesialfelt",
+    "reason_capacity": "flyttet for å gi plass",
+    "reason_unassigned": "ingen enhet",
+    # result labels
+    "label_proposal": "Forslag",
+    "label_status_quo": "I dag",
+    "label_naive": "Jevn fordeling",
+    # status messages
+    "status_optimal": "Beste mulige fordeling (bevist).",
+    "status_feasible": "God fordeling; høyst {gap} fra den beste mulige.",
+    "status_time_limit": "Tidsgrensen ble nådd; fordelingen er høyst {gap} fra den beste mulige.",
+    "moves_gain": " {n} brukere bytter veileder (gevinst {gain} per bytte).",
+    "no_plan_time_limit": "Fant ingen fordeling innen tidsgrensen — øk time_limit.",
+    "no_plan_infeasible": "Ingen fordeling mulig.",
+    "no_veiledere": "{label}: {n} brukere og ingen veiledere å fordele dem på.",
+    "fixed": "{label}: {n} brukere på {m} enheter.",
+    "fixed_broken": " Brudd på {k} grenser: {list}.",
+    "fixed_broken_one": " Brudd på 1 grense: {list}.",
+    # violations of a fixed distribution
+    "v_capacity": "{unit} har {value} poeng, over grensen {limit}",
+    "v_floor": "{unit} har {value} poeng, under balansegulvet {limit}",
+    "v_heavy": "{unit} har {value} tunge saker, over grensen {limit}",
+    "v_allowed": "{value} brukere hos en enhet de ikke kan gå til",
+    "v_moves": "{value} bytter, over max_moves {limit}",
+    "v_unplaced": "ikke alle brukere har nøyaktig én enhet",
+    # summary rows (repr, _repr_html_)
+    "s_brukere": "Brukere",
+    "s_units": "Enheter",
+    "s_mean_shortfall": "Gjennomsnittlig mangel",
+    "s_moves": "Bytter",
+    "s_gap": "Avstand til beste mulige",
+    "s_violations": "Brudd på grenser",
+    # comparison
+    "best": "Best",
+    "cmp_failed_one": "{failed} har ingen fordeling, så de to kan ikke sammenlignes: {why}",
+    "cmp_failed_both": "Verken {a} eller {b} har en fordeling, så de kan ikke sammenlignes.",
+    "cmp_ok": "{b} er bedre enn {a} på {nb} av {n} mål, {a} på {na}.",
+    "better_on": "bedre på {k} av {n} mål",
+}
 
+_EN: dict[str, str] = {
+    "needs": "Bruker {bruker} needs {levels}.",
+    "covers": "{unit} covers {levels}",
+    "covers_all": " — everything she needs.",
+    "covers_lack": " — short by {lack}.",
+    "lack_one": "{n} level in {dim}",
+    "lack_many": "{n} levels in {dim}",
+    "current_lacked": "The current unit {unit} lacked {lack}.",
+    "current_lacked_nothing": "The current unit {unit} lacked nothing.",
+    "no_unit": "Bruker {bruker} has no unit: {reason}",
+    "why_pinned": "A leader pinned her to this unit.",
+    "why_ufordelt": "She had no veileder and is placed where she fits best with room.",
+    "why_stayed": "She stays: continuity matters, and no move would help her enough.",
+    "why_better_fit": "She moves because {unit} covers her needs better.",
+    "why_specialty": "She moves because {unit} has her target group as specialty.",
+    "why_capacity": "She moves to make room: the current unit would otherwise be over its "
+                    "capacity, balance or heavy-case limit, or others need it more.",
+    "reason_stayed": "stays with her veileder",
+    "reason_pinned": "pinned by a leader",
+    "reason_ufordelt": "had no veileder",
+    "reason_better_fit": "better fit",
+    "reason_specialty": "specialty",
+    "reason_capacity": "moved to make room",
+    "reason_unassigned": "no unit",
+    "label_proposal": "Proposal",
+    "label_status_quo": "Today",
+    "label_naive": "Even split",
+    "status_optimal": "Best possible allocation (proven).",
+    "status_feasible": "Good allocation; at most {gap} from the best possible.",
+    "status_time_limit": "Time limit reached; the allocation is at most {gap} from the best "
+                         "possible.",
+    "moves_gain": " {n} brukere change veileder (gain {gain} per move).",
+    "no_plan_time_limit": "No allocation found within the time limit — raise time_limit.",
+    "no_plan_infeasible": "No allocation possible.",
+    "no_veiledere": "{label}: {n} brukere and no veiledere to place them with.",
+    "fixed": "{label}: {n} brukere over {m} units.",
+    "fixed_broken": " Breaks {k} limits: {list}.",
+    "fixed_broken_one": " Breaks 1 limit: {list}.",
+    "v_capacity": "{unit} has {value} points, over its limit {limit}",
+    "v_floor": "{unit} has {value} points, under its balance floor {limit}",
+    "v_heavy": "{unit} has {value} heavy cases, over its limit {limit}",
+    "v_allowed": "{value} brukere at a unit they may not go to",
+    "v_moves": "{value} moves, over max_moves {limit}",
+    "v_unplaced": "not every bruker has exactly one unit",
+    "s_brukere": "brukere",
+    "s_units": "units",
+    "s_mean_shortfall": "mean shortfall",
+    "s_moves": "moves",
+    "s_gap": "gap",
+    "s_violations": "limits broken",
+    "best": "Best",
+    "cmp_failed_one": "{failed} has no allocation, so the two cannot be compared: {why}",
+    "cmp_failed_both": "Neither {a} nor {b} has an allocation, so they cannot be compared.",
+    "cmp_ok": "{b} is better than {a} on {nb} of {n} measures, {a} on {na}.",
+    "better_on": "better on {k} of {n} measures",
+}
 
-def _join(parts: list[str], lang: str) -> str:
-    if not parts:
-        return ""
-    if len(parts) == 1:
-        return parts[0]
-    word = " og " if lang != "en" else " and "
-    return ", ".join(parts[:-1]) + word + parts[-1]
-
-
-def _dim(name: str, lang: str) -> str:
-    return _DIM_EN.get(name, name) if lang == "en" else name
-
-
-def levels_text(levels: Mapping[str, int], lang: str = "nb") -> str:
-    """``relasjonell 4, struktur 3, forvaltning 3 og digital 2``."""
-    return _join([f"{_dim(d, lang)} {v}" for d, v in levels.items()], lang)
-
-
-def _lack_text(shortfall: Mapping[str, int], lang: str) -> str:
-    parts = []
-    for d, v in shortfall.items():
-        if v > 0:
-            if lang == "en":
-                parts.append(f"{v} level{'s' if v != 1 else ''} in {_dim(d, lang)}")
-            else:
-                parts.append(f"{v} nivå{'er' if v != 1 else ''} i {d}")
-    return _join(parts, lang)
-
-
-def explain_placement(p, lang: str = "nb") -> str:
-    """Explain one bruker's placement (a ``Placement``) in a few short sentences."""
-    en = lang == "en"
-    if p.unit is None:
-        return (f"Bruker {p.bruker_id} has no unit: {p.reason_text}" if en
-                else f"Bruker {p.bruker_id} har ingen enhet: {p.reason_text}")
-    lines = []
-    lines.append(f"Bruker {p.bruker_id} needs {levels_text(p.need, lang)}." if en
-                 else f"Bruker {p.bruker_id} trenger {levels_text(p.need, lang)}.")
-    lack = _lack_text(p.shortfall, lang)
-    covers = levels_text(p.cover, lang)
-    if en:
-        tail = f" — short by {lack}." if lack else " — everything she needs."
-        lines.append(f"{p.unit} covers {covers}{tail}")
-    else:
-        tail = f" — mangler {lack}." if lack else " — alt brukeren trenger."
-        lines.append(f"{p.unit} dekker {covers}{tail}")
-    if p.current_unit is not None and p.current_unit != p.unit:
-        cur_lack = _lack_text(p.current_shortfall, lang)
-        if en:
-            lines.append(f"The current unit {p.current_unit} lacked {cur_lack}." if cur_lack
-                         else f"The current unit {p.current_unit} lacked nothing.")
-        else:
-            lines.append(f"Dagens enhet {p.current_unit} manglet {cur_lack}." if cur_lack
-                         else f"Dagens enhet {p.current_unit} manglet ingenting.")
-    lines.append(_reason_sentence(p, en))
-    return " ".join(lines)
-
-
-def _reason_sentence(p, en: bool) -> str:
-    r = p.reason
-    if r == "pinned":
-        return ("A leader pinned her to this unit." if en
-                else "En leder har låst brukeren til denne enheten.")
-    if r == "ufordelt":
-        return ("She had no veileder and is placed where she fits best with room." if en
-                else "Brukeren var ufordelt og får enheten som passer best og har plass.")
-    if r == "stayed":
-        if p.current_unit is None:
-            return "" if en else ""
-        return ("She stays: continuity matters, and no move would help her enough." if en
-                else "Brukeren blir: det er verdifullt å beholde veilederen, og et bytte ville "
-                     "ikke hjulpet nok.")
-    if r == "better_fit":
-        return (f"She moves because {p.unit} covers her needs better." if en
-                else f"Brukeren flyttes fordi {p.unit} dekker behovet bedre.")
-    if r == "specialty":
-        return (f"She moves because {p.unit} has her target group as specialty." if en
-                else f"Brukeren flyttes fordi {p.unit} har målgruppen hennes som spesialfelt.")
-    if r == "capacity":
-        return ("She moves to make room: the current unit would otherwise be over its capacity, "
-                "balance or heavy-case limit, or others need it more." if en
-                else "Brukeren flyttes for å gi plass: dagens enhet ville ellers fått for mye, "
-                     "eller andre trenger den mer.")
-    return ""
-
+_TABLES = {"nb": _NB, "en": _EN}
+assert _NB.keys() == _EN.keys()  # the two languages never drift apart
 
 _METRICS = {
     "mean_shortfall": ("Gjennomsnittlig mangel (nivåer per bruker)",
@@ -116,18 +180,108 @@ _METRICS = {
 }
 
 
+def phrase(key: str, lang: str = "nb", **values: Any) -> str:
+    """The phrase ``key`` in ``lang``, filled in with ``values``."""
+    return _TABLES[check_lang(lang)][key].format(**values)
+
+
+def levels_text(levels: Mapping[str, float], lang: str = "nb") -> str:
+    """``relasjonell 4, struktur 3, forvaltning 3 og digital 2``."""
+    return join([f"{dimension_name(d, lang)} {fmt(v, lang)}" for d, v in levels.items()], lang)
+
+
+def _lack_text(shortfall: Mapping[str, int], lang: str) -> str:
+    return join([phrase("lack_one" if v == 1 else "lack_many", lang, n=fmt(v, lang),
+                        dim=dimension_name(d, lang))
+                 for d, v in shortfall.items() if v > 0], lang)
+
+
+def explain_placement(p: Any, lang: str = "nb",
+                      names: Mapping[str, str] | None = None) -> str:
+    """Explain one bruker's placement (a ``Placement`` with a unit) in a few short sentences:
+    what she needs, what her unit covers, what today's unit lacked, and why."""
+    unit = unit_label(p.unit, names)
+    lack = _lack_text(p.shortfall, lang)
+    lines = [
+        phrase("needs", lang, bruker=p.bruker_id, levels=levels_text(p.need, lang)),
+        phrase("covers", lang, unit=unit, levels=levels_text(p.cover, lang))
+        + (phrase("covers_lack", lang, lack=lack) if lack else phrase("covers_all", lang)),
+    ]
+    if p.current_unit is not None and p.current_unit != p.unit:
+        current = unit_label(p.current_unit, names)
+        cur_lack = _lack_text(p.current_shortfall, lang)
+        lines.append(phrase("current_lacked", lang, unit=current, lack=cur_lack) if cur_lack
+                     else phrase("current_lacked_nothing", lang, unit=current))
+    lines.append(phrase(f"why_{p.reason}", lang, unit=unit))
+    return " ".join(lines)
+
+
+def explain_unassigned(bruker_id: str, reason: str, lang: str = "nb") -> str:
+    """Why a bruker has no unit (``reason`` is already in ``lang``)."""
+    return phrase("no_unit", lang, bruker=bruker_id, reason=reason)
+
+
+def reason_text(code: str, lang: str = "nb") -> str:
+    """A reason code (``better_fit``) in a few words (``bedre treff``)."""
+    return phrase(f"reason_{code}", lang)
+
+
+def result_label(kind: str, lang: str = "nb") -> str:
+    """The short name of a distribution in tables: ``Forslag``, ``I dag``, ``Jevn fordeling``."""
+    return phrase(f"label_{kind}", lang)
+
+
 def metric_labels(lang: str = "nb") -> dict[str, str]:
-    """The row labels of a comparison table."""
-    i = 1 if lang == "en" else 0
+    """The row labels of a comparison table, by metric key."""
+    i = 1 if check_lang(lang) == "en" else 0
     return {key: pair[i] for key, pair in _METRICS.items()}
 
 
-def number(value: float, lang: str = "nb") -> str:
-    """A table cell: integers plain, other values with two decimals."""
-    if value != value:  # nan
-        return "–"
-    if value == float("inf"):
-        return "∞"
-    if abs(value - round(value)) < 1e-9:
-        return fmt(value, lang)
-    return fmt(value, lang, decimals=2)
+def summary_labels(lang: str = "nb") -> dict[str, str]:
+    """Labels of the few summary rows (``repr`` and ``_repr_html_``), by key."""
+    return {key[2:]: value for key, value in _TABLES[check_lang(lang)].items()
+            if key.startswith("s_")}
+
+
+def status_message(status: str, gap: float, n_moves: int, improvement: float,
+                   notes: Sequence[Mapping[str, str]], lang: str = "nb") -> str:
+    """The message of a proposal: how good it is, how many move, what was relaxed."""
+    text = phrase(f"status_{status}", lang, gap=f"{fmt(100 * gap, lang, 3)} %")
+    if n_moves:
+        text += phrase("moves_gain", lang, n=fmt(n_moves, lang), gain=fmt(improvement, lang, 3))
+    if notes:
+        text += " " + " ".join(note[lang] for note in notes)
+    return text
+
+
+def no_plan_text(kind: str, lang: str = "nb", diagnoses: Sequence[Any] = ()) -> str:
+    """The message of a result without a plan: ``time_limit`` or ``infeasible`` (with the
+    diagnoses, each ended by one full stop)."""
+    text = phrase(f"no_plan_{kind}", lang)
+    for d in diagnoses:
+        text += " " + d.text(lang).rstrip().rstrip(".") + "."
+    return text
+
+
+def violation_text(record: Sequence[Any], lang: str = "nb",
+                   names: Mapping[str, str] | None = None) -> str:
+    """One broken limit, from ``(kind, unit id or None, value, limit)``."""
+    kind, unit, value, limit = record
+    return phrase(f"v_{kind}", lang, unit=unit_label(unit, names), value=fmt(value, lang),
+                  limit=fmt(limit, lang))
+
+
+def fixed_message(label: str, n_brukere: int, n_units: int, records: Sequence[Sequence[Any]],
+                  lang: str = "nb", names: Mapping[str, str] | None = None) -> str:
+    """The message of today's distribution or the even split, with the limits it breaks."""
+    text = phrase("fixed", lang, label=label, n=fmt(n_brukere, lang), m=fmt(n_units, lang))
+    if records:
+        listed = "; ".join(violation_text(r, lang, names) for r in records)
+        key = "fixed_broken_one" if len(records) == 1 else "fixed_broken"
+        text += phrase(key, lang, k=fmt(len(records), lang), list=listed)
+    return text
+
+
+def comparison_text(a: str, b: str, *, n_b: int, n_a: int, n: int, lang: str = "nb") -> str:
+    """One sentence on a comparison: on how many measures each side is better."""
+    return phrase("cmp_ok", lang, a=a, b=b, nb=fmt(n_b, lang), na=fmt(n_a, lang), n=fmt(n, lang))
