@@ -18,8 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_optimize_gap import run_milp, run_ours  # noqa: E402
-from gapdata import office_instance  # noqa: E402
-from officedata import real_office_instance  # noqa: E402
+from gapdata import office_instance, real_office_instance  # noqa: E402
 
 GEN = {"real": real_office_instance, "random": office_instance}
 MTL = float(os.environ.get("BENCH_MILP_OFFICE_TL", "20"))

@@ -1,21 +1,23 @@
 """Tests for navkompetanse.optimize.solve_gap."""
 
 import itertools
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
-from gap_reference import milp_ref
+from gap_reference import (
+    DATA_DIR,
+    milp_ref,
+    office_instance,
+    read_best_known,
+    read_gap_file,
+    within_time_limit,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from navkompetanse.optimize import GapResult, SolverError, solve_gap
 from navkompetanse.optimize._gap import _verify
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gap"
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 
 def brute(p, W, C, sense, allowed):
@@ -104,18 +106,18 @@ def test_infeasible_reasons():
 
 
 def test_time_limit_large():
-    from gapdata import office_instance
 
     p, w, C = office_instance(10000, 100, seed=1)
     cpu = time.process_time()
     r = solve_gap(p, w, C, time_limit=1.0, rel_gap=1e-7)
     cpu = time.process_time() - cpu
-    assert r.status in ("time_limit", "feasible")
-    # limit honoured within 10 % (+0.2 s slack); on a machine so loaded that this process got
-    # less than the wall-clock time, the CPU time it did get is what the limit governs
-    assert min(r.runtime, cpu) < 1.0 * 1.1 + 0.2, (r.runtime, cpu)
+    assert within_time_limit(r.runtime, cpu, 1.0), (r.runtime, cpu)
+    # what must hold whatever the status (a faster solver may prove optimality in time)
+    assert r.status != "infeasible"  # capacity is 5-15 % above the load
     if r.ok:
-        assert r.bound >= r.objective
+        assert r.bound >= r.objective - 1e-9
+    if r.status == "optimal":
+        assert r.gap <= 1e-9
 
 
 def test_deterministic_ties():
@@ -166,16 +168,15 @@ def test_verify_catches_tampering():
         _verify(np.array([1, 0]), p, W, C, None, objective=6.0)
 
 
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"GAP data not found at {DATA}")
+needs_data = pytest.mark.skipif(not DATA_DIR.is_dir(), reason=f"GAP data not found at {DATA_DIR}")
 
 
 @needs_data
 @pytest.mark.parametrize("name,sense", [("gap1-1", "max"), ("gap1-1", "min"), ("gap12-1", "max")])
 def test_orlib(name, sense):
-    from gapdata import read_best_known, read_gap_file
 
     k, prob = name[3:].split("-")
-    inst = read_gap_file(DATA / "orlib" / f"gap{k}.txt")[int(prob) - 1]
-    best = float(read_best_known(DATA)[(name, sense)]["best_known"])
+    inst = read_gap_file(DATA_DIR / "orlib" / f"gap{k}.txt")[int(prob) - 1]
+    best = float(read_best_known(DATA_DIR)[(name, sense)]["best_known"])
     r = solve_gap(inst.profit, inst.weight, inst.capacity, sense=sense)
     assert r.status == "optimal" and r.objective == best and r.bound == best

@@ -1,19 +1,14 @@
 """Office case of solve_gap (weight per item): class aggregation, exact class LP, prices."""
 
 import itertools
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from gap_reference import milp_ref, real_office_instance, within_time_limit
 
 from navkompetanse.optimize import solve_gap
 from navkompetanse.optimize._gap_office import aggregate_classes
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 
 def dup_instance(seed, n_classes=6, n=40, m=4, mask=False):
@@ -27,19 +22,6 @@ def dup_instance(seed, n_classes=6, n=40, m=4, mask=False):
     p, w = P[k], Wc[k]
     C = np.floor(np.full(m, w.sum() / m * 1.15) * rng.uniform(0.8, 1.2, m))
     return p, w, C, (Mk[k] if mask else None)
-
-
-def milp_ref(p, w, C, sense, allowed):
-    n, m = p.shape
-    ok = np.ones((n, m), bool) if allowed is None else allowed
-    ii, jj = np.nonzero(ok)
-    q = len(ii)
-    A1 = sparse.csr_array((np.ones(q), (ii, np.arange(q))), shape=(n, q))
-    A2 = sparse.csr_array((w[ii], (jj, np.arange(q))), shape=(m, q))
-    s = -1.0 if sense == "max" else 1.0
-    r = milp(s * p[ii, jj], integrality=np.ones(q), bounds=Bounds(0, 1),
-             constraints=[LinearConstraint(A1, 1, 1), LinearConstraint(A2, -np.inf, C)])
-    return None if r.x is None else s * r.fun
 
 
 def lagrangian(p, w, C, lam, sense, allowed):
@@ -93,7 +75,6 @@ def test_milp_agreement_duplicates(seed):
 
 @pytest.mark.parametrize("sense", ["max", "min"])
 def test_prices_certify_bound(sense):
-    from officedata import real_office_instance
 
     p, w, C = real_office_instance(1800, 25, seed=1)
     r = solve_gap(p, w, C, sense=sense, rel_gap=1e-3)
@@ -117,25 +98,24 @@ def test_prices_with_mask():
 
 
 def test_real_office_quality_and_time_limit():
-    from officedata import real_office_instance
 
     p, w, C = real_office_instance(10000, 60, seed=0)
     t, cpu = time.perf_counter(), time.process_time()
     r = solve_gap(p, w, C, time_limit=1.0, rel_gap=1e-3)
     wall, cpu = time.perf_counter() - t, time.process_time() - cpu
-    assert min(wall, cpu) < 1.1 + 0.3, (wall, cpu)  # CPU time counts on a starved machine
+    assert within_time_limit(wall, cpu, 1.0), (wall, cpu)
     assert r.ok and r.bound >= r.objective
     assert r.stats.get("classes", 10**9) < 10000
 
 
 @pytest.mark.parametrize("tl", [0.05, 0.3])
 def test_time_limit_small(tl):
-    from officedata import real_office_instance
 
     p, w, C = real_office_instance(10000, 150, seed=0)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     r = solve_gap(p, w, C, time_limit=tl, rel_gap=1e-7)
-    assert time.perf_counter() - t <= 1.1 * tl + 0.25  # generation excluded; CI slack
+    wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+    assert within_time_limit(wall, cpu, tl), (wall, cpu)  # generation excluded
     if r.ok:
         assert r.bound >= r.objective - 1e-9
 

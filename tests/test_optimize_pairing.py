@@ -182,3 +182,117 @@ def test_verify_pairing_catches_tampering():
     with pytest.raises(SolverError):
         _verify_pairing(np.array([1, 2, 1]), w, None)
     assert _verify_pairing(np.array([-1, 2, 1]), w, None) == 3.0
+
+
+# ----------------------------------------------------------------------------- blossom LP
+# The cut loop of optimize/_blossom_lp.py ends integral only because Padberg-Rao separation
+# is exact; the heuristic separators find most cuts first, so without these tests the exact
+# separation never ran in the suite.
+
+def _violation(S, ei, ej, x):
+    """x(E(S)) - (|S| - 1) / 2 for the node mask S (> 0: the blossom inequality is violated)."""
+    return float(x[S[ei] & S[ej]].sum()) - (int(S.sum()) - 1) / 2
+
+
+def _fractional_point(rng, k):
+    """A point of the fractional matching polytope (degrees <= 1) on a random graph.
+
+    An odd cycle at 1/4, 3/8 or 1/2 (violated or not, depending on its length and value)
+    plus random edges at 1/8 or 1/4 wherever both ends have room; multiples of 1/8 keep the
+    arithmetic exact.
+    """
+    ei, ej = np.triu_indices(k, 1)
+    x = np.zeros(len(ei))
+    deg = np.zeros(k)
+    length = int(rng.choice([n for n in (3, 5, 7) if n <= k]))
+    cycle = rng.permutation(k)[:length]
+    t = float(rng.choice([0.25, 0.375, 0.5]))
+    for a, b in zip(cycle, np.roll(cycle, -1), strict=True):
+        e = np.flatnonzero((ei == min(a, b)) & (ej == max(a, b)))[0]
+        x[e] = t
+        deg[[a, b]] += t
+    for e in rng.permutation(len(ei)):
+        v = float(rng.choice([0.0, 0.125, 0.25]))
+        if x[e] == 0 and deg[ei[e]] + v <= 1 and deg[ej[e]] + v <= 1:
+            x[e] = v
+            deg[[ei[e], ej[e]]] += v
+    return ei, ej, x
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(3, 8), st.integers(0, 10**6))
+def test_padberg_rao_finds_a_violated_blossom_whenever_one_exists(k, seed):
+    """Exactness of the separation: brute force over every odd set of k <= 8 nodes."""
+    from itertools import combinations
+
+    from navkompetanse.optimize._blossom_lp import _padberg_rao
+
+    ei, ej, x = _fractional_point(np.random.default_rng(seed), k)
+    worst = max((_violation(np.isin(np.arange(k), S), ei, ej, x)
+                 for size in range(3, k + 1, 2) for S in combinations(range(k), size)),
+                default=-1.0)
+    found = _padberg_rao(k, ei, ej, x)
+    for S in found:  # everything it returns is an odd set whose inequality x violates
+        assert int(S.sum()) % 2 == 1 and _violation(S, ei, ej, x) > 1e-9
+    if worst > 1e-6:
+        assert found, (worst, x)
+    else:
+        assert not found
+
+
+def test_padberg_rao_cuts_two_heavy_triangles():
+    from navkompetanse.optimize._blossom_lp import _padberg_rao
+
+    # two triangles at x = 1/2 and an edge between them at 0: both triangles are violated
+    ei = np.array([0, 0, 1, 3, 3, 4, 2])
+    ej = np.array([1, 2, 2, 4, 5, 5, 3])
+    x = np.array([0.5] * 6 + [0.0])
+    found = {tuple(np.flatnonzero(S)) for S in _padberg_rao(6, ei, ej, x)}
+    assert found == {(0, 1, 2), (3, 4, 5)}
+
+
+def _planted_odd_cycles(rng, n_cycles):
+    """Heavy odd cycles (3 or 5 nodes) joined by light edges: the degree LP is fractional."""
+    sizes = rng.choice([3, 5], size=n_cycles)
+    k = int(sizes.sum())
+    w = np.zeros((k, k))
+    start = 0
+    for size in sizes:
+        nodes = np.arange(start, start + size)
+        for a, b in zip(nodes, np.roll(nodes, -1), strict=True):
+            w[a, b] = w[b, a] = rng.integers(8, 12)
+        start += size
+    light = np.triu(rng.random((k, k)) < 0.3, 1) & (w == 0)
+    w[light] = rng.integers(1, 4, size=int(light.sum()))
+    w = np.triu(w, 1)
+    return w + w.T
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_blossom_lp_with_only_exact_separation_is_exact(seed, monkeypatch):
+    """With the heuristic separators switched off, every cut comes from Padberg-Rao and the
+    LP still ends at the maximum weight (networkx), without branching."""
+    from navkompetanse.optimize import _blossom_lp
+
+    calls = {"runs": 0, "cuts": 0}
+    real = _blossom_lp._padberg_rao
+
+    def spy(*args):
+        out = real(*args)
+        calls["runs"] += 1
+        calls["cuts"] += len(out)
+        return out
+
+    monkeypatch.setattr(_blossom_lp, "_odd_components", lambda *args: [])
+    monkeypatch.setattr(_blossom_lp, "_padberg_rao", spy)
+    w = _planted_odd_cycles(np.random.default_rng(seed), 3)
+    k = len(w)
+    ei, ej = np.nonzero(np.triu(w > 0, 1))
+    we = w[ei, ej]
+    stats = {}
+    pick, value = _blossom_lp.solve_component(k, ei, ej, we, 0.0, 1e-9, stats)
+    assert calls["cuts"] >= 1  # the fractional LP needed cuts, and they came from here
+    assert stats["lp_cuts"] == calls["cuts"] and stats["lp_bb_nodes"] == 1
+    pairs = {(int(ei[e]), int(ej[e])) for e in pick}
+    assert len({v for p in pairs for v in p}) == 2 * len(pairs)  # a matching
+    assert value == float(we[pick].sum()) == pytest.approx(nx_weight(w))
