@@ -1,10 +1,11 @@
 """Office-case GAP benchmark (weight per item) against HiGHS ``milp`` in the same run.
 
 Run: ``PYTHONPATH=src python -m pytest benchmarks/bench_optimize_office.py -s --benchmark-only``.
-Two instance families: ``real`` (synthetic offices scored by the library, see
-``officedata.py``) and ``random`` (``gapdata.office_instance``, continuous profits: the items
-do not compress into classes).  Environment: ``BENCH_MILP_OFFICE_TL`` (milp limit, default
-20 s), ``BENCH_MILP_LONG`` (set to 1 to also run milp 60 s on 10,000 x 60 once),
+Two instance families (both from ``tests/gap_reference.py``): ``real`` (synthetic offices
+scored by the library, ``real_office_instance``) and ``random`` (``office_instance``,
+continuous profits: the items do not compress into classes).  Environment:
+``BENCH_MILP_OFFICE_TL`` (milp limit, default 20 s), ``BENCH_MILP_LONG`` (set to 1 to also
+run milp 60 s on 10,000 x 60 once),
 ``BENCH_MILP_MAX`` (largest n*m given to milp, default 1,500,000).
 """
 
