@@ -22,7 +22,7 @@ EXPECTED = {
     "plan", "Plan", "PlanOptions", "load_plan", "Result", "STATUSES",
     # errors and warnings
     "NavkompetanseError", "InvalidInputError", "PersonalDataError", "InfeasibleError",
-    "NavkompetanseWarning", "CapacityWarning", "Problem",
+    "NavkompetanseWarning", "CapacityWarning", "InputEncodingWarning", "Problem",
     "__version__",
 }
 

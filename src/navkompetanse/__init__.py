@@ -19,6 +19,7 @@ from .analysis import CompetenceMap, competence_map
 from .exceptions import (
     CapacityWarning,
     InfeasibleError,
+    InputEncodingWarning,
     InvalidInputError,
     NavkompetanseError,
     NavkompetanseWarning,
@@ -59,6 +60,7 @@ __all__ = [
     "Dimension",
     "Hovedmal",
     "InfeasibleError",
+    "InputEncodingWarning",
     "Innsatsgruppe",
     "InvalidInputError",
     "LearningRelation",
