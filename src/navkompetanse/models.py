@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._frozen import FrozenDict
+from .text import fmt
 from .exceptions import Problem
 from .privacy import contains_fodselsnummer
 
@@ -509,19 +510,16 @@ class Office(_Model):
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        """A small summary table for Jupyter: counts only, with Norwegian labels.
-
-        Whole numbers only, so no number formatter is needed here (``text`` imports this
-        module); ``summary()`` has the rest, such as full positions.
-        """
+        """A small summary table for Jupyter, with Norwegian labels and numbers."""
         import html
 
         s = self.summary()
         rows = [
             ("Enhet", s["enhet"]),
-            ("Veiledere", s["n_veiledere"]),
+            ("Veiledere", fmt(s["n_veiledere"])),
+            ("Årsverk", fmt(s["full_positions"], decimals=1)),
             ("Avdelinger", len(s["avdelinger"])),
-            ("Brukere", s["n_brukere"]),
+            ("Brukere", fmt(s["n_brukere"])),
             ("Ufordelte brukere", s["ufordelte"]),
             ("Tunge saker", s["tunge_saker"]),
             ("Par", s["pairs"]),

@@ -21,8 +21,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from ..models import Dimension
-
 __all__ = [
     "LANGS",
     "check_lang",
@@ -98,9 +96,13 @@ def join(items: Iterable[str], lang: str = "nb") -> str:
     return ", ".join(items[:-1]) + word + items[-1]
 
 
-def dimension_name(dimension: str | Dimension, lang: str = "nb") -> str:
-    """The dimension's name in the reader's language (``forvaltning`` / ``regulations``)."""
-    name = dimension.value if isinstance(dimension, Dimension) else str(dimension)
+def dimension_name(dimension: object, lang: str = "nb") -> str:
+    """The dimension's name in the reader's language (``forvaltning`` / ``regulations``).
+
+    Takes a ``Dimension`` or its value; this module imports nothing of the package, so the
+    models themselves can use it.
+    """
+    name = str(getattr(dimension, "value", dimension))
     return _DIMENSION_EN.get(name, name) if lang == "en" else name
 
 
