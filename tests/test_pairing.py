@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from navkompetanse.pairing.search import PairingModel
 from navkompetanse.exceptions import InvalidInputError
 from navkompetanse.models import (
     Bruker,
@@ -19,7 +18,8 @@ from navkompetanse.models import (
     Office,
     Veileder,
 )
-from navkompetanse.pairing.propose import NO_GAIN, NOT_PAIRABLE, RULE, PairingResult, pair_veiledere
+from navkompetanse.pairing import PairingResult, pair_veiledere
+from navkompetanse.pairing.valuation import PairingModel
 
 P = CompetenceProfile
 GROUPS = ("STANDARD_INNSATS", "SITUASJONSBESTEMT_INNSATS", "SPESIELT_TILPASSET_INNSATS")
@@ -76,7 +76,7 @@ def check_invariants(result: PairingResult, office: Office, *, required=(), forb
     by_ident = office.veileder_by_ident
     for ident, reason in result.singles.items():
         if not by_ident[ident].pairable:
-            assert reason == NOT_PAIRABLE
+            assert reason == "not_pairable"
 
 
 # ---- the DOMAIN.md example --------------------------------------------------------------
@@ -129,7 +129,7 @@ def test_identical_profiles_never_pair():
     office = Office(enhet="0315", name="x", veiledere=vs, brukere=heavy(10) + ordinary(120))
     result = pair_veiledere(office, min_gain=0.0)
     assert result.pairs == ()
-    assert set(result.singles.values()) == {NO_GAIN}
+    assert set(result.singles.values()) == {"no_gain"}
 
 
 def test_identical_profiles_have_no_value_in_the_model():
@@ -177,7 +177,7 @@ def test_required_forbidden_and_errors():
     with pytest.raises(InvalidInputError, match="pairable=false"):
         pair_veiledere(np_office, required=[(REL, FORV)])
     result = pair_veiledere(np_office)
-    assert result.singles[FORV] == NOT_PAIRABLE
+    assert result.singles[FORV] == "not_pairable"
     assert "ikke aktuell" in result.explain(FORV)
 
 
@@ -190,10 +190,10 @@ def test_forbidden_and_same_avdeling_give_rule_reasons():
                for v in office.veiledere)
     result = pair_veiledere(office.model_copy(update={"veiledere": vs}), same_avdeling=True)
     assert result.pairs == () or all(REL not in p.members for p in result.pairs)
-    assert result.singles[REL] == f"{RULE} (same_avdeling)"
+    assert result.singles[REL] == "rule:same_avdeling"
     result = pair_veiledere(office, max_pairs=0)
     assert result.pairs == ()
-    assert result.singles[REL] == f"{RULE} (max_pairs)"
+    assert result.singles[REL] == "rule:max_pairs"
 
 
 def test_min_gain_drops_small_pairs():
@@ -318,13 +318,14 @@ def test_empty_and_tiny_offices():
     result = pair_veiledere(office)
     assert result.pairs == () and result.singles == {}
     result = pair_veiledere(Office(enhet="0315", name="x", brukere=[Bruker(id="b-1")]))
-    assert result.status == "infeasible" and "no veileder" in result.message
+    assert result.status == "infeasible" and "no veileder" in result.messages["en"]
+    assert "ingen veileder" in result.message
     office = Office(enhet="0315", name="x", veiledere=[
         Veileder(ident=REL, profile=profile(5, 3, 1, 2)),
         Veileder(ident=FORV, profile=profile(2, 3, 5, 5))])
     result = pair_veiledere(office)  # no brukere: no pair adds value
     assert result.pairs == ()
-    assert result.to_dict()["singles"] == {REL: NO_GAIN, FORV: NO_GAIN}
+    assert result.to_dict()["singles"] == {REL: "no_gain", FORV: "no_gain"}
 
 
 def test_to_dict_and_prices_method():
@@ -333,7 +334,8 @@ def test_to_dict_and_prices_method():
     data = result.to_dict()
     assert data["pairs"][0]["members"] == [REL, FORV]
     assert data["pairs"][0]["leads"]["relasjonell"] == [REL]
-    assert "proven upper bound" in result.optimality
+    assert "proven upper bound" in result.describe_optimality("en")
+    assert "bevist øvre grense" in result.optimality
     with pytest.raises(ValueError):
         pair_veiledere(office, method="magic")
 
@@ -481,7 +483,7 @@ def test_matches_brute_force_on_small_offices(office):
     # exact mode: the proposal is the best pairing, proven (branch-and-bound over pairings)
     assert result.objective == pytest.approx(best, abs=1e-6), (result.objective, best)
     assert result.status == "optimal" and result.gap == 0.0
-    assert result.stats["proven"] and "branch-and-bound" in result.optimality
+    assert result.stats["proven"] and "branch-and-bound" in result.describe_optimality("en")
     assert "beviselig best" in result.explain()
 
 

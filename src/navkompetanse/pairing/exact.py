@@ -1,6 +1,6 @@
 """Exact branch-and-bound over pairings (internal).
 
-The search of :func:`navkompetanse._pairing_model.search_pairing` is a heuristic with a
+The search of :func:`navkompetanse.pairing.search.search_pairing` is a heuristic with a
 Lagrangian bound. For small offices this module closes the gap: a branch-and-bound over
 pairings proves the incumbent optimal (or improves it until it is).
 
@@ -12,7 +12,7 @@ decisions) and pairs *forced out*. Its pairings are the matchings ``M`` of candi
 
 The bound at a node
 -------------------
-The Lagrangian of :mod:`navkompetanse._pairing_model` restricted to the node::
+The Lagrangian of :mod:`navkompetanse.pairing.valuation` restricted to the node::
 
     L_F,X(μ, θ) = Σ_g μ_g n_g + Σ_v K_v(μ) + Σ_{ab∈F} (w_ab(μ) + bonus_ab)
                   + θ · c + max_{M'} Σ_{ab∈M'} (w_ab(μ) + bonus_ab − θ)
@@ -25,14 +25,17 @@ w_ab(μ)``; adding ``bonus(M)`` (learning, continuity and ``−min_gain``, any s
 splitting ``M = F ∪ M'`` gives ``L`` with ``M'`` in place of the maximum; for ``θ >= 0`` and
 ``|M'| <= c``, ``Σ_{M'} (w + bonus) <= Σ_{M'} (w + bonus − θ) + θ c``. So ``L`` bounds every
 pairing of the node for every ``μ`` and ``θ >= 0`` (tests compare it against brute force
-restricted to the node).
+restricted to the node). Up to ``TABLE_MAX_N`` veiledere the inner matching is also kept
+within the office's overhead budget (``PairingModel.budget``): only affordable pairings have a
+value, so the bound stays valid and closes nodes the budget decides. A node whose forced pairs
+alone cost more than the budget holds no affordable pairing and is pruned.
 
 At the LP prices ``μ*`` of a pairing ``M`` of the node, LP duality gives ``Σ μ* n + Σ_u
 K_u(μ*) = A(M)``; so if ``M`` is itself a best matching at its own prices, ``L(μ*) =
-A(M) + bonus(M)`` and the node is solved. Otherwise price-and-match inside the node, a few
-subgradient steps on ``μ`` and bisection on ``θ`` lower the bound; when it is not below the
-incumbent the node is split on a pair of the bound's inner matching (child 1 forces it in,
-child 2 out). A node without free candidate pairs is a leaf: its one pairing is evaluated.
+A(M) + bonus(M)`` and the node is solved. Otherwise price-and-match inside the node and
+bisection on ``θ`` lower the bound; when it is not below the incumbent the node is split
+on a pair of the bound's inner matching (child 1 forces it in, child 2 out). A node without
+free candidate pairs is a leaf: its one pairing is evaluated.
 
 Budgets are counts (nodes, LPs), so results do not depend on the machine; ``deadline`` is a
 hard wall-clock stop. When the tree is not exhausted the proven bound is the largest bound of
@@ -48,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..optimize import max_weight_pairing
-from .search import Evaluation, PairingModel, _group_by_cover
+from .valuation import Evaluation, PairingModel, group_by_cover
 
 __all__ = ["BBOutcome", "branch_and_bound", "node_bound"]
 
@@ -107,8 +110,10 @@ def _matching_table(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
 
 
 def _best_matching(w: np.ndarray, allowed: np.ndarray, cap: int | None,
+                   cost: np.ndarray | None = None, room: float = np.inf,
                    ) -> tuple[float, list[tuple[int, int]]]:
-    """Exact best matching of ``w`` over ``allowed`` pairs with at most ``cap`` pairs."""
+    """Exact best matching of ``w`` over ``allowed`` pairs with at most ``cap`` pairs (and,
+    from the table, at most ``room`` overhead points by ``cost``)."""
     n = len(w)
     if n <= TABLE_MAX_N:
         table, size, ia, ib = _matching_table(n)
@@ -117,6 +122,9 @@ def _best_matching(w: np.ndarray, allowed: np.ndarray, cap: int | None,
         val = vec[table].sum(axis=1)
         if cap is not None:
             val = np.where(size <= cap, val, -np.inf)
+        if cost is not None and np.isfinite(room):
+            spent = np.append(cost[ia, ib], 0.0)[table].sum(axis=1)
+            val = np.where(spent <= room + 1e-9 * max(1.0, room), val, -np.inf)
         k = int(np.argmax(val))  # first best: the table order is fixed, so deterministic
         pairs = [(int(ia[e]), int(ib[e])) for e in table[k] if e < len(ia)]
         return float(val[k]), pairs
@@ -135,11 +143,9 @@ class _Prices:
         v = np.arange(n)
         ia, ib = np.nonzero(np.triu(model.candidate, 1))
         self.ia, self.ib = ia, ib
-        overhead = model.policy.pair_overhead
-        cap_pair = model.factor * (model.capacity[ia] + model.capacity[ib]) * (1 - overhead)
         self.cover = np.concatenate([model._cover_ix[v, v], model._cover_ix[ia, ib]])
-        self.cap = np.concatenate([model.factor * model.capacity, cap_pair])
-        self.grouping = _group_by_cover(self.cover)
+        self.cap = np.concatenate([model.single_capacities(), model.pair_capacities(ia, ib)])
+        self.grouping = group_by_cover(self.cover)
         self.cache: dict[bytes, tuple[float, np.ndarray]] = {}
 
     def __call__(self, mu: np.ndarray) -> tuple[float, np.ndarray]:
@@ -177,7 +183,8 @@ def node_bound(model: PairingModel, mu: np.ndarray, forced: frozenset, allowed: 
     if cap_free == 0 or not allowed.any():
         return base, forced
     if model.n <= TABLE_MAX_N:
-        val, pairs = _best_matching(w, allowed, cap_free)
+        room = (model.budget - model.pairing_cost(forced)) if model.budget_binding else np.inf
+        val, pairs = _best_matching(w, allowed, cap_free, model.cost, room)
         return base + val, forced | frozenset(pairs)
 
     def term(theta: float) -> tuple[float, list]:
@@ -218,7 +225,6 @@ def branch_and_bound(
     node_budget: int = 400,
     lp_budget: int = 300,
     rounds: int = 2,
-    steps: int = 0,
     deadline: float = np.inf,
     lp_count: Callable[[], int] | None = None,
 ) -> BBOutcome:
@@ -273,7 +279,7 @@ def branch_and_bound(
             stopped = "budget"
             break
         forced, banned, bound, start, parent_mu = stack.pop()
-        if bound <= best.objective + _tol(best.objective):
+        if bound <= best.objective + _tol(best.objective) or not model.affordable(forced):
             counts["pruned"] += 1
             continue
         nodes += 1
@@ -293,6 +299,8 @@ def branch_and_bound(
                 continue
             if lag < bound:
                 bound, best_mu, best_inner = lag, parent_mu, inner
+        if not model.affordable(start):  # judge the node from a pairing it can have
+            start = forced
         ev = evaluate(start)
         offer(ev)
         tried = {start}
@@ -315,25 +323,6 @@ def branch_and_bound(
             offer(ev)
             if ev.objective > node_best.objective:
                 node_best = ev
-        if not closed:  # subgradient steps on μ towards the incumbent
-            mu, inner = best_mu.copy(), best_inner
-            lag = bound
-            for _ in range(steps):
-                g = model.subgradient(mu, inner)
-                norm = float(g @ g)
-                if norm <= 1e-12:
-                    break
-                step = max(lag - best.objective, 1e-6 * max(1.0, abs(lag))) / norm
-                mu = mu - step * g
-                lag, inner = node_bound(model, mu, forced, allowed, cap_free, target=target,
-                                    prices=prices)
-                if lag < bound:
-                    bound, best_mu, best_inner = lag, mu.copy(), inner
-                target = best.objective + _tol(best.objective)
-                if bound <= target:
-                    closed = True
-                    counts["sub"] += 1
-                    break
         if closed:
             continue
         counts["branched"] += 1

@@ -1,0 +1,531 @@
+"""The allocation model a pairing is judged by, on arrays (internal).
+
+Everything here works on numpy arrays in a canonical veileder order (sorted idents), so the
+public layer in :mod:`navkompetanse.pairing` only validates, converts and wraps. The search
+(:mod:`.search`) and the exact branch-and-bound (:mod:`.exact`) both judge pairings with
+:class:`PairingModel`; the dependency goes one way: ``search -> exact -> valuation``.
+
+The model
+---------
+Brukere with the same need row and the same workload are one *group* ``g`` of ``n[g]``
+brukere weighing ``w[g]`` points each. A pairing ``M`` gives the units: every pair in ``M``
+and every veileder not in ``M``. Its value is the LP relaxation of the allocation (the
+*allocation model*)::
+
+    A(M) = max  Σ_g Σ_u fit[g, u] · x[g, u]
+           s.t. Σ_u x[g, u] = n[g]                    (every bruker placed)   dual μ_g
+                Σ_g w[g] · x[g, u] <= cap[u]          (unit capacity)         dual λ_u >= 0
+                x >= 0
+
+A unit's capacity is its balance cap, the fair share of the load plus ``balance_slack``::
+
+    cap[u] = s · C[u],   s = (1 + balance_slack) · load / T
+
+with ``C[u]`` its capacity points (a pair's is :func:`~navkompetanse.scoring.pair_capacity`,
+the members' points less ``pair_overhead``) and ``T`` the veiledere's points together. This
+model judges how pairs *cover* brukere; whether the office can *carry* a pairing is the
+budget rule below, which keeps the units' true capacity above the load as the allocation
+requires (``allocation/model.py`` caps a unit at the smaller of ``C[u]`` and its balance
+cap, and has no plan when the load exceeds the units' capacity). Capping the LP's units at
+``min(1, s) · C[u]`` as well was tried: at 400 veiledere it took 2.6 times the allocation LPs
+(the min-gain rule then dropped 50 proposed pairs, one LP at a time), so the budget rule
+carries the capacity alone.
+
+What a pair costs
+-----------------
+A pair's coordination overhead ``cost[a, b] = C[a] + C[b] − C[ab]`` is capacity the office no
+longer has. A pairing is *affordable* when the overhead of its pairs fits in what the office
+can spare::
+
+    Σ_{ab∈M} cost[a, b] <= budget = max(T − load − w_max, cost of the required pairs, 0)
+
+so the units' capacity still holds the load (the allocation's hard limit) with one bruker's
+weight ``w_max`` to spare (whole brukere must be dealt out, not fractions; with less room the
+allocation's packing gets tight and slow), and an office without that room takes on no
+overhead beyond the pairs the leader pinned. An unaffordable pairing has the value ``−∞``
+(no LP is solved), so it is never proposed, whatever its fit. In most offices the budget is
+larger than the overhead of any pairing (``budget_binding`` is False) and the rule costs
+nothing.
+
+Pair values from prices
+-----------------------
+For bruker prices ``μ`` (what a bruker of group g earns elsewhere), the most a unit ``u`` can
+earn is a bounded fractional knapsack::
+
+    K_u(μ) = max Σ_g y_g (fit[g, u] - μ_g)  s.t.  Σ_g w[g] y_g <= cap[u],  0 <= y_g <= n[g]
+
+and the value of pairing ``a`` and ``b`` is ``w_ab(μ) = K_ab(μ) - K_a(μ) - K_b(μ)``: what the
+pair's capacity earns on the brukere where it beats today's best option, less what the two
+earn alone (the pair's smaller capacity, its overhead, is inside ``K_ab``). ``K`` is concave in
+capacity with ``K(0) = 0``, so two veiledere with the same profile have ``w_ab <= 0``.
+
+The Lagrangian bound
+--------------------
+Relaxing the "every bruker placed" rows with ``μ`` separates the units, and the best pairing
+of the relaxed problem is a maximum-weight matching on ``w(μ) + bonus``::
+
+    L(μ) = Σ_g μ_g n[g] + Σ_v K_v(μ) + max_M Σ_{ab∈M} (w_ab(μ) + bonus_ab)
+
+``L(μ)`` is an upper bound on ``max_M A(M) + bonus(M)`` for *every* ``μ`` (weak duality), so
+also on the best pairing with an integer allocation and on the best affordable one (the
+matching leaves the budget out: a relaxation). At the LP duals ``μ*`` of a pairing ``M`` it
+also gives a proven lower bound on each pair's marginal gain:
+``A(M) - A(M \\ {ab}) >= A(M) - L_{M \\ {ab}}(μ*)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from ..optimize import max_weight_pairing
+from ..policy import Policy
+from ..scoring import fit_matrix, pair_capacity
+from .allocation_lp import AllocationLP
+
+__all__ = ["Evaluation", "PairingModel", "group_by_cover"]
+
+_EPS = 1e-9
+
+
+def group_by_cover(cover: np.ndarray) -> tuple:
+    """``(used covers, inverse, unit order by cover, slice bounds)`` for :meth:`knapsack`."""
+    cover = np.asarray(cover, dtype=np.int64)
+    used, inv = np.unique(cover, return_inverse=True)
+    inv = inv.reshape(-1)
+    by_cover = np.argsort(inv, kind="stable")
+    bounds = np.searchsorted(inv[by_cover], np.arange(len(used) + 1))
+    return used, inv, by_cover, bounds
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The allocation model solved for one pairing."""
+
+    pairs: frozenset
+    value: float  # A(M): Σ fit of the LP allocation
+    bonus: float  # Σ learning + continuity bonus of the pairs
+    mu: np.ndarray  # bruker prices per group
+    units: tuple  # unit members (tuple of veileder indices), LP order
+    flow: np.ndarray  # flow[g, unit] brukere of group g placed at unit (LP)
+    affordable: bool = True  # False: the pairs' overhead is more than the office can spare
+
+    @property
+    def objective(self) -> float:
+        return self.value + self.bonus
+
+
+@dataclass
+class PairingModel:
+    """Arrays of one pairing problem, veiledere in canonical order."""
+
+    levels: np.ndarray  # levels[veileder, dim]
+    capacity: np.ndarray  # capacity points per veileder (policy scale)
+    need: np.ndarray  # need[group, dim]
+    count: np.ndarray  # brukere per group
+    points: np.ndarray  # workload points per bruker of the group
+    policy: Policy
+    candidate: np.ndarray  # bool [a, b]: may be paired (complementary, pairable, rules)
+    learning: np.ndarray  # float [a, b]: learning-relation bonus (counts as value)
+    continuity: np.ndarray  # float [a, b]: continuity bonus of an existing pair (a rule)
+    required: tuple = ()  # pinned pairs (i, j)
+    pair_cost: float = 0.0  # min_gain: what every new pair must earn (subtracted per pair)
+    existing: np.ndarray | None = None  # bool [a, b]: a pair today (not charged pair_cost)
+    scale: float = field(init=False)  # cap[u] = scale · C[u]: fair share plus slack
+    overloaded: bool = field(init=False)  # the load is above the veiledere's capacity
+    budget: float = field(init=False)  # overhead points the office can spare for pairs
+    budget_binding: bool = field(init=False)  # some pairing costs more than the budget
+    cost: np.ndarray = field(init=False, repr=False)  # cost[a, b]: overhead points of a pair
+    _bonus: np.ndarray = field(init=False, repr=False)
+    _cover_ix: np.ndarray = field(init=False, repr=False)
+    _fit_table: np.ndarray = field(init=False, repr=False)
+    _lp: AllocationLP | None = field(default=None, init=False, repr=False)
+    _w_cache: tuple = field(default=(None, None), init=False, repr=False)
+    _cand: tuple | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.levels)
+        if self.existing is None:
+            self.existing = np.zeros((n, n), dtype=bool)
+        # an existing pair is kept, not proposed: min_gain is not charged, the continuity
+        # bonus (Policy.pair_continuity_threshold) is what a change must beat
+        self._bonus = self.learning + self.continuity - np.where(self.existing, 0.0,
+                                                                  self.pair_cost)
+        # capacity: the allocation's limits (module doc), the overhead of a pair real
+        load = float(self.count @ self.points)
+        total = float(self.capacity.sum())
+        share = (1.0 + self.policy.balance_slack) * load / total if total > 0 else 0.0
+        self.overloaded = load > total * (1.0 + 1e-12)
+        self.scale = share
+        cap = np.asarray(self.capacity, dtype=float)
+        self.cost = cap[:, None] + cap[None, :] - pair_capacity(
+            cap[:, None], cap[None, :], self.policy.pair_overhead)
+        np.fill_diagonal(self.cost, 0.0)
+        pinned = float(sum(self.cost[a, b] for a, b in self.required))
+        w_max = float(self.points.max(initial=0.0))
+        self.budget = max(total - load - w_max, pinned, 0.0)
+        # the most any pairing can cost: every veileder in a pair
+        self.budget_binding = bool(self.policy.pair_overhead * total > self.budget + _EPS)
+        if self.budget_binding:  # a pair dearer than the room left is never affordable
+            room = self.budget - pinned
+            dear = self.cost > room + 1e-9 * max(1.0, self.budget)
+            for a, b in self.required:
+                dear[a, b] = dear[b, a] = False
+            self.candidate = self.candidate & ~dear
+        # every cover a unit can have: singles and all pairs; fit once per distinct cover
+        pair_cover = np.maximum(self.levels[:, None, :], self.levels[None, :, :]).reshape(-1, 4)
+        # one integer per cover (levels are small): np.unique on ints, not on rows
+        base = int(pair_cover.max(initial=0)) + 1
+        code = pair_cover.astype(np.int64) @ (base ** np.arange(4, dtype=np.int64))
+        _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+        covers = pair_cover[first]
+        self._cover_ix = inverse.reshape(n, n)
+        self._fit_table = fit_matrix(self.need, covers, self.policy)  # [group, cover]
+
+    # ---- units ------------------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        return len(self.levels)
+
+    def unit_capacity(self, a: int, b: int | None = None) -> float:
+        """Capacity of a unit in the allocation model: ``scale · C[u]`` (module doc)."""
+        if b is None:
+            return self.scale * float(self.capacity[a])
+        return float(self.pair_capacities(np.array([a]), np.array([b]))[0])
+
+    def pair_capacities(self, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+        """Capacity of the pairs ``(ia[k], ib[k])`` in the allocation model (vectorised)."""
+        return self.scale * pair_capacity(self.capacity[ia], self.capacity[ib],
+                                          self.policy.pair_overhead)
+
+    def single_capacities(self) -> np.ndarray:
+        """Capacity of every veileder working alone in the allocation model."""
+        return self.scale * np.asarray(self.capacity, dtype=float)
+
+    # ---- what pairs cost ----------------------------------------------------------------
+    def pairing_cost(self, pairs: Iterable[tuple[int, int]]) -> float:
+        """Overhead points of a pairing: ``Σ cost[a, b]`` over its pairs."""
+        return float(sum(self.cost[a, b] for a, b in pairs))
+
+    def affordable(self, pairs: Iterable[tuple[int, int]]) -> bool:
+        """Whether the office can spare the pairs' overhead (module doc: ``budget``)."""
+        if not self.budget_binding:
+            return True
+        return self.pairing_cost(pairs) <= self.budget + 1e-9 * max(1.0, self.budget)
+
+    def fit(self, a: int, b: int | None = None) -> np.ndarray:
+        """Fit of every group to the unit (a) or (a, b)."""
+        return self._fit_table[:, self._cover_ix[a, a if b is None else b]]
+
+    def units_of(self, pairs: Iterable[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
+        pairs = sorted(pairs)
+        paired = {i for p in pairs for i in p}
+        return tuple(pairs) + tuple((v,) for v in range(self.n) if v not in paired)
+
+    @property
+    def bonus(self) -> np.ndarray:
+        return self._bonus
+
+    def learning_bonus(self, pair: tuple[int, int]) -> float:
+        return float(self.learning[pair])
+
+    def pair_bonus(self, pairs: Iterable[tuple[int, int]]) -> float:
+        return float(sum(self.bonus[a, b] for a, b in pairs))
+
+    # ---- the allocation LP --------------------------------------------------------------
+    @property
+    def lp(self) -> AllocationLP:
+        """The allocation LP over every cover (built on first use, then re-solved warm)."""
+        if self._lp is None:
+            self._lp = AllocationLP(self._fit_table, self.count, self.points)
+        return self._lp
+
+    @property
+    def n_lp(self) -> int:
+        return 0 if self._lp is None else self._lp.n_solves
+
+    def evaluate(self, pairs: Iterable[tuple[int, int]]) -> Evaluation:
+        """Solve the allocation model for a pairing; exact LP optimum and bruker prices."""
+        pairs = frozenset(tuple(sorted(p)) for p in pairs)
+        units = self.units_of(pairs)
+        n_groups = len(self.count)
+        if not self.affordable(pairs):  # more overhead than the office can spare: no LP
+            return Evaluation(pairs, -np.inf, self.pair_bonus(pairs), np.zeros(n_groups),
+                              units, np.zeros((n_groups, len(units))), affordable=False)
+        cover = np.array([self._cover_ix[u[0], u[-1]] for u in units], dtype=np.int64)
+        cap = np.array([self.unit_capacity(*u) for u in units])
+        if n_groups == 0:
+            return Evaluation(pairs, 0.0, self.pair_bonus(pairs), np.zeros(0), units,
+                              np.zeros((0, len(units))))
+        n_cov = self._fit_table.shape[1]
+        cap_c = np.bincount(cover, weights=cap, minlength=n_cov)
+        sol = self.lp.solve(cap_c)
+        if sol is None:
+            return Evaluation(pairs, -np.inf, self.pair_bonus(pairs),
+                              np.zeros(n_groups), units, np.zeros((n_groups, len(units))))
+        # units with the same cover are interchangeable: split in proportion to capacity
+        share = np.divide(cap, cap_c[cover], out=np.zeros_like(cap), where=cap_c[cover] > 0)
+        flow = sol.x[:, cover] * share[None, :]
+        return Evaluation(pairs, sol.value, self.pair_bonus(pairs), sol.mu, units, flow)
+
+    # ---- prices -> knapsack values ------------------------------------------------------
+    def knapsack(self, mu: np.ndarray, cover: np.ndarray, cap: np.ndarray,
+                 *, with_fill: bool = False, grouping: tuple | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray | None]:
+        """``K_u(μ)`` for units given by cover index and capacity (vectorised over covers).
+
+        With ``with_fill`` also the maximiser ``y[g, unit]`` (brukere taken per group).
+        ``grouping`` is ``group_by_cover(cover)`` when the caller has it already.
+        """
+        cover = np.asarray(cover, dtype=np.int64)
+        cap = np.asarray(cap, dtype=float)
+        n_g = len(self.count)
+        if len(cover) == 0 or n_g == 0:
+            return np.zeros(len(cover)), (np.zeros((n_g, len(cover))) if with_fill else None)
+        if grouping is None:
+            grouping = group_by_cover(cover)
+        used, inv, by_cover, bounds = grouping
+        gain = self._fit_table[:, used] - mu[:, None]  # [group, used cover], per bruker
+        take = gain > _EPS
+        zero_pts = self.points <= _EPS
+        free = take & zero_pts[:, None]
+        base = (np.where(free, gain, 0.0) * self.count[:, None]).sum(axis=0)
+        paying = take & ~zero_pts[:, None]
+        pts_safe = np.where(zero_pts, 1.0, self.points)
+        ratio = np.where(paying, gain / pts_safe[:, None], -np.inf)
+        order = np.argsort(-ratio, axis=0, kind="stable")  # best value per point first
+        p_all = np.where(paying, (self.count * self.points)[:, None], 0.0)
+        v_all = np.where(paying, gain * self.count[:, None], 0.0)
+        p_sorted = np.take_along_axis(p_all, order, axis=0)
+        v_sorted = np.take_along_axis(v_all, order, axis=0)
+        cum_p = np.vstack([np.zeros(len(used)), np.cumsum(p_sorted, axis=0)])
+        cum_v = np.vstack([np.zeros(len(used)), np.cumsum(v_sorted, axis=0)])
+        # position of each unit's capacity on its cover's cumulative points
+        pos = np.empty(len(cover), dtype=np.int64)
+        for k in range(len(used)):
+            sel = by_cover[bounds[k]:bounds[k + 1]]
+            pos[sel] = np.searchsorted(cum_p[:, k], cap[sel], side="right") - 1
+        pos = np.clip(pos, 0, n_g)
+        inside = pos < n_g
+        pi = np.minimum(pos, n_g - 1)
+        seg_p = p_sorted[pi, inv]
+        slope = np.divide(v_sorted[pi, inv], seg_p, out=np.zeros(len(cover)), where=seg_p > 0)
+        extra = np.where(inside, np.minimum(cap - cum_p[pos, inv], seg_p) * slope, 0.0)
+        value = base[inv] + cum_v[pos, inv] + extra
+        fill = None
+        if with_fill:
+            taken = np.clip(cap[None, :] - cum_p[:-1, inv], 0.0, p_sorted[:, inv])  # [rank, u]
+            per = taken / pts_safe[order[:, inv]]
+            fill = np.zeros((n_g, len(cover)))
+            np.put_along_axis(fill, order[:, inv], per, axis=0)
+            fill = np.where(free[:, inv], self.count[:, None], fill)
+        return value, fill
+
+    def single_values(self, mu: np.ndarray) -> np.ndarray:
+        v = np.arange(self.n)
+        return self.knapsack(mu, self._cover_ix[v, v], self.single_capacities())[0]
+
+    def pair_values(self, mu: np.ndarray, k_single: np.ndarray | None = None,
+                    mask: np.ndarray | None = None) -> np.ndarray:
+        """``w[a, b] = K_ab(μ) - K_a(μ) - K_b(μ)`` for every candidate pair (0 elsewhere).
+
+        ``mask`` replaces the candidate mask (used to explain who a rule kept apart).
+        """
+        n = self.n
+        key = mu.tobytes() if mask is None else None
+        if key is not None and self._w_cache[0] == key:
+            return self._w_cache[1].copy()
+        if k_single is None:
+            k_single = self.single_values(mu)
+        if mask is None:
+            if self._cand is None:
+                self._cand = self._pair_arrays(self.candidate)
+            ia, ib, cover, cap, grouping = self._cand
+        else:
+            ia, ib, cover, cap, grouping = self._pair_arrays(mask)
+        w = np.zeros((n, n))
+        if ia.size == 0:
+            return w
+        k_pair, _ = self.knapsack(mu, cover, cap, grouping=grouping)
+        vals = k_pair - k_single[ia] - k_single[ib]
+        w[ia, ib] = vals
+        w[ib, ia] = vals
+        if key is not None:
+            self._w_cache = (key, w.copy())
+        return w
+
+    def _pair_arrays(self, mask: np.ndarray) -> tuple:
+        ia, ib = np.nonzero(np.triu(mask, 1))
+        cap = self.pair_capacities(ia, ib)
+        cover = self._cover_ix[ia, ib]
+        return ia, ib, cover, cap, group_by_cover(cover)
+
+    def lagrangian(self, mu: np.ndarray, *, exact: bool = True) -> tuple[float, frozenset]:
+        """``L(μ)`` (an upper bound on the best pairing's objective) and its inner matching.
+
+        The inner matching is also the price-based proposal for the next pairing. With
+        ``exact=False`` the matching term is bounded by the fractional-matching relaxation
+        (an assignment problem on the doubled graph, half its value; never below the
+        exact term, so still a valid bound) and the inner matching is the integral part of
+        that assignment, completed greedily: cheap, and used only for bound steps and
+        heuristic proposals.
+        """
+        k_single = self.single_values(mu)
+        w = self.pair_values(mu, k_single) + self.bonus
+        base = float(mu @ self.count) + float(k_single.sum())
+        fixed = sum(w[a, b] for a, b in self.required)
+        if exact:
+            raw, term = self._match_raw(w)
+            pairs = self._fit(raw, w, cap_pairs=None)
+        else:
+            raw, term = self._fractional_match(w)
+            pairs = raw
+        if self.budget_binding and term > 0 and not self.affordable(raw):
+            # θ = 0 is the best budget price when the matching fits (slope room − cost >= 0)
+            term = min(term, self._budget_term(w))
+        return base + fixed + float(term), pairs
+
+    def _budget_term(self, w: np.ndarray) -> float:
+        """The matching term of ``L`` with the overhead budget relaxed by a price ``θ >= 0``.
+
+        For every affordable pairing ``Σ_M w <= θ·room + Σ_M (w − θ·cost)`` (its overhead is
+        at most ``room``), so ``min_θ θ·room + max_M Σ_M (w − θ·cost)`` bounds the term; the
+        maximum is bounded by the fractional matching (valid at any θ). The function is convex
+        in θ; a short bisection on its slope ``room − cost(M(θ))`` finds a low point.
+        """
+        room = max(self.budget - self.pairing_cost(self.required), 0.0)
+        free = np.ones(self.n, dtype=bool)
+        for a, b in self.required:
+            free[a] = free[b] = False
+        allowed = self.candidate & free[:, None] & free[None, :] & (w > 0)
+        if not allowed.any():
+            return 0.0
+        ratio = w[allowed] / np.maximum(self.cost[allowed], _EPS)
+        lo, hi = 0.0, float(ratio.max())
+        best = hi * room  # at θ = hi no pair is worth anything
+        for _ in range(12):
+            mid = (lo + hi) / 2
+            pairs, val = self._fractional_match(w - mid * self.cost)
+            best = min(best, mid * room + val)
+            if self.pairing_cost(set(pairs) - set(self.required)) > room:
+                lo = mid
+            else:
+                hi = mid
+        return best
+
+    def _fractional_match(self, weights: np.ndarray) -> tuple[frozenset, float]:
+        n = self.n
+        free = np.ones(n, dtype=bool)
+        for a, b in self.required:
+            free[a] = free[b] = False
+        allowed = self.candidate & free[:, None] & free[None, :]
+        w = np.where(allowed & (weights > 0), weights, 0.0)
+        np.fill_diagonal(w, 0.0)
+        if n < 2 or not (w > 0).any():
+            return frozenset(self.required), 0.0
+        rows, perm = linear_sum_assignment(w, maximize=True)
+        bound = float(w[rows, perm].sum()) / 2.0
+        bound += 1e-9 * max(1.0, abs(bound))  # float slack: keep the bound on the safe side
+        mate = -np.ones(n, dtype=np.int64)
+        two = (perm[perm] == rows) & (perm != rows) & (w[rows, perm] > 0)
+        mate[two] = perm[two]
+        # the rest (odd cycles): positive edges best first, where both ends are free
+        ia, ib = np.nonzero(np.triu(w > 0, 1))
+        rest = (mate[ia] < 0) & (mate[ib] < 0)
+        ia, ib = ia[rest], ib[rest]
+        for k in np.lexsort((ib, ia, -w[ia, ib])):
+            a, b = ia[k], ib[k]
+            if mate[a] < 0 and mate[b] < 0:
+                mate[a], mate[b] = b, a
+        pairs = {(int(a), int(mate[a])) for a in range(n) if mate[a] > a}
+        return frozenset(pairs) | frozenset(self.required), bound
+
+    def subgradient(self, mu: np.ndarray, inner: frozenset) -> np.ndarray:
+        """``n[g] - Σ_u y[g, u]`` at the inner solution of ``L(μ)``."""
+        units = self.units_of(inner)
+        cover = np.array([self._cover_ix[u[0], u[-1]] for u in units], dtype=np.int64)
+        cap = np.array([self.unit_capacity(*u) for u in units])
+        _, fill = self.knapsack(mu, cover, cap, with_fill=True)
+        return self.count - fill.sum(axis=1)
+
+    # ---- matching ----------------------------------------------------------------------
+    def match(self, weights: np.ndarray, *, cap_pairs: int | None) -> tuple[frozenset, float]:
+        """Exact max-weight matching on ``weights`` over candidates, required pairs pinned.
+
+        Returns the pairs (required included) and the optimal weight of the free part without
+        ``cap_pairs`` and the budget (a proven bound on it). The pairs returned respect both
+        (:meth:`_fit`).
+        """
+        raw, bound = self._match_raw(weights)
+        return self._fit(raw, weights, cap_pairs=cap_pairs), bound
+
+    def _free_mask(self) -> np.ndarray:
+        """Candidate pairs of veiledere who are not in a required pair."""
+        free = np.ones(self.n, dtype=bool)
+        for a, b in self.required:
+            free[a] = free[b] = False
+        allowed = self.candidate & free[:, None] & free[None, :]
+        np.fill_diagonal(allowed, False)
+        return allowed
+
+    def _match_raw(self, weights: np.ndarray) -> tuple[frozenset, float]:
+        """Max-weight matching of the free candidates (required pairs added) and its weight."""
+        allowed = self._free_mask()
+        sol = max_weight_pairing(np.where(allowed, weights, 0.0), allowed=allowed)
+        pairs = frozenset(tuple(p) for p in sol.pairs) | frozenset(self.required)
+        return pairs, float(sol.bound)
+
+    def _fit(self, pairs: frozenset, weights: np.ndarray, *, cap_pairs: int | None
+             ) -> frozenset:
+        """``pairs`` made to respect ``cap_pairs`` (most free pairs) and the budget.
+
+        Over the budget alone, the pairs that earn least per overhead point are dropped until
+        the rest fit. Over ``cap_pairs``, the weights are lowered by a penalty on what each
+        pair uses (one of the ``cap_pairs``, and its overhead's share of the budget when that
+        is exceeded too) found by bisection until the matching fits (Lagrangian rule; exact
+        when the penalty hits the limit, otherwise a heuristic); the most valuable pairs that
+        fit if bisection finds nothing.
+        """
+        required = frozenset(self.required)
+        free_pairs = sorted(pairs - required)
+        room = self.budget - self.pairing_cost(required)
+
+        def fits(ps: Sequence[tuple[int, int]]) -> bool:
+            return ((cap_pairs is None or len(ps) <= cap_pairs)
+                    and (not self.budget_binding or self.pairing_cost(ps) <= room + _EPS))
+
+        if fits(free_pairs):
+            return pairs
+        allowed = self._free_mask()
+        w = np.where(allowed, weights, 0.0)
+        if cap_pairs is None or len(free_pairs) <= cap_pairs:
+            # only the budget: drop the pairs that earn least per overhead point until it fits
+            # (one pass, no matchings; the search and its keep rule take it from there)
+            kept = sorted(free_pairs, key=lambda p: (w[p] / max(self.cost[p], _EPS), p))
+            while kept and not fits(kept):
+                kept.pop(0)
+            return frozenset(kept) | required
+        use = np.zeros((self.n, self.n))
+        if cap_pairs is not None and len(free_pairs) > cap_pairs:
+            use += 1.0  # one of the cap_pairs
+        if self.budget_binding and self.pairing_cost(free_pairs) > room + _EPS:
+            use += self.cost / max(room, _EPS)  # its overhead's share of the budget
+        lo, hi = 0.0, (float(w.max()) + 1.0) / float(use[allowed].min(initial=1.0))
+        best = None
+        for _ in range(30):
+            mid = (lo + hi) / 2
+            cand = max_weight_pairing(np.where(allowed, w - mid * use, 0.0), allowed=allowed)
+            found = [tuple(p) for p in cand.pairs]
+            if fits(found):
+                hi, best = mid, found
+            else:
+                lo = mid
+        if best is None:  # greedy: the most valuable pairs that still fit
+            best = []
+            for p in sorted(free_pairs, key=lambda p: (-w[p], p)):
+                if fits([*best, p]):
+                    best.append(p)
+        return frozenset(best) | required

@@ -1,0 +1,351 @@
+"""Plain-language texts for pairing results: one phrase table per language.
+
+Private helper of :mod:`navkompetanse.pairing`. Every sentence a person reads about a pairing
+(the message, ``explain`` of a pair, a single or the whole proposal, the statement of what is
+proven, the frame's ``reason_text``) is built here from the tables ``_NB`` and ``_EN``, which
+have the same keys, so Norwegian and English never drift apart. Reason codes (``no_gain``,
+``rule:forbidden``…) stay codes in the result; only their text comes from here. People are
+named with the office's names where it has them (``Kari Nordmann (Z123456)``), idents
+otherwise; numbers go through :func:`navkompetanse.text.fmt` (decimal comma in Norwegian).
+
+Examples
+--------
+>>> reason_text("rule:same_avdeling"), reason_text("rule:same_avdeling", "en")
+('en regel: par bare innen samme avdeling', 'a rule: pairs only within the same avdeling')
+>>> dimensions_text(["relasjonell", "forvaltning"], "en")
+'relational and regulations'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from . import check_lang, dimension_name, fmt, join, percent, person
+
+__all__ = [
+    "REASONS",
+    "dimensions_text",
+    "dissolved_text",
+    "explain_pair",
+    "explain_single",
+    "message_text",
+    "optimality_text",
+    "phrase",
+    "reason_text",
+    "summary_labels",
+    "summary_text",
+]
+
+#: Reason codes of ``PairingResult.singles`` (why a veileder works alone).
+REASONS = ("not_pairable", "no_gain", "left_over", "capacity", "rule:same_avdeling",
+           "rule:forbidden", "rule:max_pairs")
+
+_NB: dict[str, str] = {
+    # reasons (the frame's reason_text)
+    "reason:not_pairable": "ikke aktuell for par",
+    "reason:no_gain": "ingen partner gir gevinst",
+    "reason:left_over": "de beste partnerne gjør mer nytte i andre par",
+    "reason:capacity": "kontoret har ikke kapasitet til flere par",
+    "reason:rule:same_avdeling": "en regel: par bare innen samme avdeling",
+    "reason:rule:forbidden": "en regel: et par leder har utelukket",
+    "reason:rule:max_pairs": "en regel: et tak på antall par",
+    # why a veileder works alone
+    "single:not_pairable": "{who} er merket som ikke aktuell for par, og jobber alene.",
+    "single:no_gain": ("{who} jobber alene: ingen kollega vil dekke behov hos brukerne som "
+                       "{who} ikke dekker selv, godt nok til at et par lønner seg."),
+    "single:left_over": ("{who} jobber alene: de kollegene som ville utfylt {who} best, gjør "
+                         "mer nytte i andre par."),
+    "single:capacity": ("{who} jobber alene: kontoret har ikke ledig kapasitet til enda et par "
+                        "(et par bruker {share} av kapasiteten sin på samarbeid)."),
+    "single:rule": "{who} jobber alene fordi en regel stenger for den beste partneren: {rule}.",
+    "rule:same_avdeling": "par bare innen samme avdeling",
+    "rule:forbidden": "et par leder har utelukket",
+    "rule:max_pairs": "et tak på antall par",
+    "estimate": (" Beste alternativ er {partner}, anslått gevinst {gain} (et anslag fra prisene "
+                 "i fordelingen, ikke regnet ut eksakt)."),
+    "dissolved": ("Paret {pair} fra i dag er oppløst fordi leder har låst {member} i et annet "
+                  "par."),
+    # a pair
+    "pinned": "er låst som par av leder",
+    "existing": "fortsetter som par",
+    "proposed": "foreslås som veileder-par",
+    "pair_head": "{a} og {b} {status} (gevinst {gain} i dekning).",
+    "leads": "{who} leder {dims} ({tasks})",
+    "share": "De deler {dims}.",
+    "takes": "I fordelingen får paret {n} brukere",
+    "only": "; {n} av dem har behov ingen av dem dekker alene",
+    "example": " (for eksempel {need})",
+    "capacity": "Felles kapasitet: {points} poeng ({own}, minus {share} til samarbeid).",
+    "learning": "De har allerede et læringsforhold, og det teller med.",
+    "no_gain": "Paret gir ingen gevinst i dekning; det står fordi leder har låst det.",
+    "task:relasjonell": "brukermøtene",
+    "task:struktur": "planlegging og oversikt",
+    "task:forvaltning": "saksbehandling og vedtak",
+    "task:digital": "digital oppfølging",
+    # the whole proposal
+    "summary": "Forslaget har {pairs} par og {singles} som jobber alene.",
+    "proven": ("Forslaget er beviselig best: ingen annen sammensetning av par kan gi bedre "
+               "dekning i denne modellen."),
+    "optimal": "Ingen annen sammensetning av par kan gi bedre dekning i denne modellen.",
+    "gap": "Den beste mulige sammensetningen er høyst {gap} bedre i denne modellen.",
+    "no_veileder": ("{n} brukere og ingen veileder å følge dem opp; legg til veiledere "
+                    "først."),
+    "note:dissolved": ("{n} par fra i dag er oppløst fordi leder har låst et av medlemmene i et "
+                       "annet par: {pairs}."),
+    "note:overloaded": ("Kontoret har mer arbeid enn kapasitet ({load} poeng mot {total}); "
+                        "det er ikke rom for nye par, for hvert par bruker {share} av "
+                        "kapasiteten sin på samarbeid."),
+    "note:capacity": ("Kontoret har {room} poeng ledig kapasitet, og hvert par bruker {share} "
+                      "av kapasiteten sin på samarbeid; det er ikke plass til flere par."),
+    "note:pinned_over": ("De låste parene bruker {cost} poeng på samarbeid, mer enn de {room} "
+                         "poengene kontoret har ledig; fordelingen må da tillate "
+                         "overbelastning."),
+    "note:time_limit": "Tidsgrensen ble nådd før søket var ferdig.",
+    "note:lower_bounds": "{n} av gevinstene er nedre grenser, ikke eksakte tall.",
+    "note:estimates": ("For {n} som jobber alene er den beste partneren bare et anslag (se "
+                       "forklaringen for hver)."),
+    # what is proven
+    "opt:none": ("Ingen sammensetning av par kan vurderes: kontoret har ingen veileder å "
+                 "fordele brukerne på."),
+    "opt:proven": ("Beviselig best ved gren-og-grense over alle mulige par: ingen tillatt "
+                   "sammensetning har høyere verdi enn {objective} i fordelingsmodellen "
+                   "({nodes} noder, {lps} beregninger av fordelingen){max_pairs}."),
+    "opt:max_pairs": ", taket på antall par medregnet",
+    "opt:bound": ("Forslagets verdi {objective} er innenfor {diff} ({gap}) av {bound}, en "
+                  "bevist øvre grense for verdien av enhver tillatt sammensetning av par "
+                  "({source})."),
+    "opt:bound_met": ("Forslagets verdi {objective} er lik en bevist øvre grense for verdien "
+                      "av enhver tillatt sammensetning av par ({source})."),
+    "src:bb": ("gren-og-grense stoppet etter {nodes} noder; grensen er den største blant de "
+               "åpne nodene"),
+    "src:lagrange": "en Lagrange-grense fra prisene på brukerne",
+    "src:lagrange_max_pairs": ("en Lagrange-grense fra prisene på brukerne; den ser bort fra "
+                               "taket på antall par og kan være romslig"),
+    "matching": ("Valget av par er eksakt for de verdiene parene får, og hver sammensetning "
+                 "vurderes etter fordelingen av brukere den gir."),
+    # labels
+    "label:pairs": "Par",
+    "label:singles": "Alene",
+    "label:gap": "Avstand til grensen",
+}
+
+_EN: dict[str, str] = {
+    "reason:not_pairable": "not available for pairs",
+    "reason:no_gain": "no partner adds value",
+    "reason:left_over": "the best partners do more good in other pairs",
+    "reason:capacity": "the office has no capacity for more pairs",
+    "reason:rule:same_avdeling": "a rule: pairs only within the same avdeling",
+    "reason:rule:forbidden": "a rule: a pair the leader ruled out",
+    "reason:rule:max_pairs": "a rule: a cap on the number of pairs",
+    "single:not_pairable": "{who} is marked as not available for pairs and works alone.",
+    "single:no_gain": ("{who} works alone: no colleague covers enough of the brukere's needs "
+                       "that {who} does not cover for a pair to pay off."),
+    "single:left_over": ("{who} works alone: the colleagues who would complement {who} best "
+                         "do more good in other pairs."),
+    "single:capacity": ("{who} works alone: the office has no capacity to spare for another "
+                        "pair (a pair spends {share} of its capacity on working together)."),
+    "single:rule": "{who} works alone because a rule blocks the best partner: {rule}.",
+    "rule:same_avdeling": "pairs only within the same avdeling",
+    "rule:forbidden": "a pair the leader ruled out",
+    "rule:max_pairs": "a cap on the number of pairs",
+    "estimate": (" The best alternative is {partner}, estimated gain {gain} (an estimate from "
+                 "the allocation's prices, not computed exactly)."),
+    "dissolved": ("Today's pair {pair} is dissolved because the leader pinned {member} in "
+                  "another pair."),
+    "pinned": "are pinned as a pair by the leader",
+    "existing": "continue as a pair",
+    "proposed": "are proposed as a pair",
+    "pair_head": "{a} and {b} {status} (gain {gain} in cover).",
+    "leads": "{who} leads {dims} ({tasks})",
+    "share": "They share {dims}.",
+    "takes": "In the allocation the pair takes {n} brukere",
+    "only": "; {n} of them have needs neither covers alone",
+    "example": " (for example {need})",
+    "capacity": "Joint capacity: {points} points ({own}, less {share} for working together).",
+    "learning": "They already have a learning relation, which counts.",
+    "no_gain": "The pair gains nothing in cover; it stands because it is pinned.",
+    "task:relasjonell": "meetings with brukere",
+    "task:struktur": "planning and keeping order",
+    "task:forvaltning": "casework and decisions",
+    "task:digital": "digital follow-up",
+    "summary": "The proposal has {pairs} {pair_word} and {singles} working alone.",
+    "proven": ("The proposal is proven best: no other set of pairs can give better cover in "
+               "this model."),
+    "optimal": "No other set of pairs can give better cover in this model.",
+    "gap": "The best possible set of pairs is at most {gap} better in this model.",
+    "no_veileder": "{n} brukere and no veileder to follow them up; add veiledere first.",
+    "note:dissolved": ("{n} of today's pairs dissolved because the leader pinned one of its "
+                       "members in another pair: {pairs}."),
+    "note:overloaded": ("The office has more work than capacity ({load} points against "
+                        "{total}); there is no room for new pairs, since every pair spends "
+                        "{share} of its capacity on working together."),
+    "note:capacity": ("The office has {room} points of capacity to spare, and every pair "
+                      "spends {share} of its capacity on working together; there is no room "
+                      "for more pairs."),
+    "note:pinned_over": ("The pinned pairs spend {cost} points on working together, more than "
+                         "the {room} points the office has to spare; the allocation will have "
+                         "to allow overload."),
+    "note:time_limit": "The time limit was reached before the search finished.",
+    "note:lower_bounds": "{n} of the gains are lower bounds, not exact figures.",
+    "note:estimates": ("For {n} of those working alone the best partner is an estimate only "
+                       "(see the explanation of each)."),
+    "opt:none": "No pairing can be judged: the office has no veileder to allocate to.",
+    "opt:proven": ("Proven optimal by branch-and-bound over pairings: no permitted set of "
+                   "pairs has a higher value than {objective} in the allocation model "
+                   "({nodes} nodes, {lps} allocation LPs){max_pairs}."),
+    "opt:max_pairs": ", the cap on pairs included",
+    "opt:bound": ("The proposal's value {objective} is within {diff} ({gap}) of {bound}, a "
+                  "proven upper bound on the value of every permitted set of pairs "
+                  "({source})."),
+    "opt:bound_met": ("The proposal's value {objective} equals a proven upper bound on the "
+                      "value of every permitted set of pairs ({source})."),
+    "src:bb": ("branch-and-bound over pairings stopped by its budget after {nodes} nodes; the "
+               "bound is the largest of its open nodes"),
+    "src:lagrange": "a Lagrangian bound from bruker prices",
+    "src:lagrange_max_pairs": ("a Lagrangian bound from bruker prices; it ignores the cap on "
+                               "pairs, so it may be loose"),
+    "matching": ("The choice of pairs is exact for the values the pairs are given, and every "
+                 "set of pairs is judged by the allocation of brukere it makes possible."),
+    "label:pairs": "Pairs",
+    "label:singles": "Alone",
+    "label:gap": "Gap to the bound",
+}
+
+_TABLES = {"nb": _NB, "en": _EN}
+assert _NB.keys() == _EN.keys()
+
+
+def phrase(key: str, lang: str = "nb", **values: Any) -> str:
+    """The phrase ``key`` in ``lang`` with ``values`` filled in."""
+    text = _TABLES[check_lang(lang)][key]
+    return text.format(**values) if values else text
+
+
+def reason_text(code: str, lang: str = "nb") -> str:
+    """A reason code of ``PairingResult.singles`` in words (``no_gain`` → ``ingen partner…``)."""
+    table = _TABLES[check_lang(lang)]
+    return table.get(f"reason:{code}", code)
+
+
+def dimensions_text(dimensions: Iterable[Any], lang: str = "nb") -> str:
+    """Dimensions as a list in the reader's language: ``relasjonell og struktur``."""
+    return join([dimension_name(d, lang) for d in dimensions], lang)
+
+
+def _levels(levels: Mapping[Any, int], lang: str) -> str:
+    return join([f"{dimension_name(d, lang)} {fmt(v, lang)}" for d, v in levels.items()], lang)
+
+
+def explain_pair(pair: Any, lang: str, names: Mapping[str, str], overhead: float) -> str:
+    """Why two veiledere are (or stay) a pair: who leads what, what they share, what they take."""
+    t = _TABLES[check_lang(lang)]
+    a, b = pair.members
+    by_person: dict[str, list] = {a: [], b: []}
+    shared = []
+    for d, who in pair.leads.items():
+        if len(who) == 2:
+            shared.append(d)
+        else:
+            by_person[who[0]].append(d)
+    status = "pinned" if pair.required else "existing" if pair.existing else "proposed"
+    text = [t["pair_head"].format(a=person(a, names), b=person(b, names), status=t[status],
+                                  gain=fmt(pair.gain, lang))]
+    lead_parts = [
+        t["leads"].format(who=person(ident, names), dims=dimensions_text(dims, lang),
+                          tasks=", ".join(t[f"task:{_value(d)}"] for d in dims))
+        for ident in (a, b) if (dims := by_person[ident])]
+    if lead_parts:
+        text.append("; ".join(lead_parts) + ".")
+    if shared:
+        text.append(t["share"].format(dims=dimensions_text(shared, lang)))
+    if pair.brukere:
+        line = t["takes"].format(n=fmt(len(pair.brukere), lang))
+        if pair.n_only_together:
+            line += t["only"].format(n=fmt(pair.n_only_together, lang))
+            if pair.typical_need:
+                line += t["example"].format(need=_levels(pair.typical_need, lang))
+        text.append(line + ".")
+    own = " + ".join(fmt(v, lang, 0) for v in pair.member_capacity_points.values())
+    text.append(t["capacity"].format(points=fmt(pair.capacity_points, lang, 0), own=own,
+                                     share=percent(overhead, lang, 0)))
+    if pair.learning_relation:
+        text.append(t["learning"])
+    if pair.gain <= 0:
+        text.append(t["no_gain"])
+    return " ".join(text)
+
+
+def explain_single(ident: str, reason: str, lang: str, names: Mapping[str, str], *,
+                   overhead: float, estimate: Mapping[str, Any] | None = None) -> str:
+    """Why a veileder works alone, and the best alternative by the price estimate if any."""
+    t = _TABLES[check_lang(lang)]
+    who = person(ident, names)
+    if reason.startswith("rule:"):
+        text = t["single:rule"].format(who=who, rule=t.get(reason, reason))
+    else:
+        text = t[f"single:{reason}"].format(who=who, share=percent(overhead, lang, 0))
+    if estimate and reason != "no_gain":
+        text += t["estimate"].format(partner=person(estimate["partner"], names),
+                                     gain=fmt(estimate["estimated_gain"], lang))
+    return text
+
+
+def dissolved_text(pair: Sequence[str], member: str, lang: str,
+                   names: Mapping[str, str]) -> str:
+    """Today's pair ``pair`` is dissolved because ``member`` was pinned in another pair."""
+    return phrase("dissolved", lang, pair=" + ".join(person(i, names) for i in pair),
+                  member=person(member, names))
+
+
+def summary_text(n_pairs: int, n_singles: int, status: str, gap: float, proven: bool,
+                 lang: str) -> str:
+    """The proposal in two sentences: how many pairs, and how sure."""
+    t = _TABLES[check_lang(lang)]
+    head = t["summary"].format(pairs=fmt(n_pairs, lang), singles=fmt(n_singles, lang),
+                               pair_word="pair" if n_pairs == 1 else "pairs")
+    if proven:
+        sure = t["proven"]
+    elif status == "optimal":
+        sure = t["optimal"]
+    else:
+        sure = t["gap"].format(gap=percent(gap, lang, 2))
+    return f"{head} {sure}"
+
+
+def message_text(summary: str, notes: Sequence[tuple[str, Mapping[str, Any]]],
+                 lang: str) -> str:
+    """The result's message: the summary and each note ``(key, values)`` in ``lang``."""
+    return " ".join([summary, *(phrase(f"note:{key}", lang, **values) for key, values in notes)])
+
+
+def optimality_text(proof: Mapping[str, Any], lang: str) -> str:
+    """What is proven about the proposal, from the facts in ``stats["proof"]``."""
+    t = _TABLES[check_lang(lang)]
+    kind = proof.get("kind")
+    if kind == "none":
+        return t["opt:none"]
+    if kind == "proven":
+        text = t["opt:proven"].format(
+            objective=fmt(proof["objective"], lang, 3), nodes=fmt(proof["nodes"], lang),
+            lps=fmt(proof["lps"], lang),
+            max_pairs=t["opt:max_pairs"] if proof.get("max_pairs") else "")
+    else:
+        source = proof.get("source", "lagrange")
+        key = "opt:bound_met" if proof["bound"] <= proof["objective"] else "opt:bound"
+        text = t[key].format(
+            objective=fmt(proof["objective"], lang, 3), bound=fmt(proof["bound"], lang, 3),
+            diff=fmt(proof["bound"] - proof["objective"], lang, 3),
+            gap=percent(proof["gap"], lang, 2),
+            source=t[f"src:{source}"].format(nodes=fmt(proof.get("nodes", 0), lang)))
+    return f"{text} {t['matching']}"
+
+
+def summary_labels(lang: str) -> dict[str, str]:
+    """Labels of the rows of ``_repr_html_``: pairs, singles, gap."""
+    t = _TABLES[check_lang(lang)]
+    return {"pairs": t["label:pairs"], "singles": t["label:singles"], "gap": t["label:gap"]}
+
+
+def _value(d: Any) -> str:
+    return getattr(d, "value", str(d))
