@@ -14,9 +14,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._frozen import FrozenDict
-from .text import fmt
 from .exceptions import Problem
 from .privacy import contains_fodselsnummer
+from .text import fmt
 
 __all__ = [
     "DIMENSIONS",
