@@ -313,3 +313,39 @@ def test_office_html_is_a_small_summary_table():
     assert "24,4" in html  # årsverk with a decimal comma
     assert o.name in html and o.enhet in html
     assert "<script" not in Office.model_validate(office(name="<script>x</script>"))._repr_html_()
+
+
+def test_the_pair_rule_says_the_same_everywhere():
+    """A pair is two different pairable veiledere: the office file, pair_veiledere and
+    allocate_portfolios refuse the same pair with the same words (models.pair_faults)."""
+    from navkompetanse import (
+        Bruker,
+        CompetenceProfile,
+        InvalidInputError,
+        Veileder,
+        allocate_portfolios,
+        pair_veiledere,
+    )
+
+    level3 = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    veiledere = (Veileder(ident="Z100001", profile=level3),
+                 Veileder(ident="Z100002", profile=level3, pairable=False))
+    base = Office(enhet="0315", name="NAV Par", veiledere=veiledere,
+                  brukere=(Bruker(id="b-1"),))
+    bad = ("Z100001", "Z100002")
+    messages = []
+    with pytest.raises(ValueError) as err:  # pydantic's ValidationError, from the model itself
+        base.replace(pairs=(bad,))
+    messages.append(str(err.value))
+    with pytest.raises(InvalidInputError) as err:
+        pair_veiledere(base, required=[bad])
+    messages.append(str(err.value))
+    with pytest.raises(InvalidInputError) as err:
+        allocate_portfolios(base, pairs=[bad])
+    messages.append(str(err.value))
+    for text in messages:
+        assert "veileder has pairable=false" in text and "Z100002" in text
+    for call in (lambda: pair_veiledere(base, required=[("Z100001", "Z100001")]),
+                 lambda: allocate_portfolios(base, pairs=[("Z100001", "Z100001")])):
+        with pytest.raises(InvalidInputError, match="a pair is two different veiledere"):
+            call()

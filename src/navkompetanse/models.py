@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -32,6 +32,7 @@ __all__ = [
     "Office",
     "Veileder",
     "office_problems",
+    "pair_faults",
 ]
 
 IDENT_PATTERN = re.compile(r"^[A-Z][0-9]{6}$")
@@ -364,6 +365,42 @@ class LearningRelation(_Model):
         return self
 
 
+#: The fault of a "pair" that is not two different veiledere.
+TWO_DIFFERENT = "a pair is two different veiledere"
+
+
+def pair_faults(members: Sequence[str], pairable: Mapping[str, bool]
+                ) -> list[tuple[str, Any, str]]:
+    """What keeps ``members`` from being a pair: ``[(problem, value, fix), ...]``, empty if none.
+
+    The one place this rule lives (the office file, ``pair_veiledere``'s required and
+    forbidden pairs and ``allocate_portfolios``' pairs all check it here): **a pair is two
+    different veiledere of the office, both pairable**. ``pairable`` maps every ident of the
+    office to its ``pairable`` flag (pass ``True`` for all where the flag does not matter, e.g.
+    for a forbidden pair). Callers turn the faults into
+    :class:`~navkompetanse.exceptions.Problem` rows with their own location.
+
+    >>> pair_faults(("Z1", "Z2"), {"Z1": True, "Z2": False})
+    [('veileder has pairable=false', 'Z2', 'set pairable to true or leave the pair out')]
+    >>> pair_faults(("Z1", "Z1"), {"Z1": True})[0][0]
+    'a pair is two different veiledere'
+    """
+    members = tuple(members)
+    if len(members) != 2 or members[0] == members[1]:
+        return [(TWO_DIFFERENT, list(members),
+                 'write it as ("Z123456", "Z654321")')]
+    faults = []
+    for ident in members:
+        if ident not in pairable:
+            faults.append(("names a veileder who is not in the office", ident,
+                           "use the ident of a veileder in the office"))
+        elif not pairable[ident]:
+            faults.append(("veileder has pairable=false", ident,
+                           "set pairable to true or leave the pair out"))
+    return faults
+
+
+
 def office_problems(office: Office | Mapping[str, Any]) -> list[Problem]:
     """Cross-reference faults in an office, each with its JSON path.
 
@@ -416,27 +453,16 @@ def office_problems(office: Office | Mapping[str, Any]) -> list[Problem]:
     in_pair: dict[str, int] = {}
     for i, pair in enumerate(get(data, "pairs") or ()):
         members = list(pair)
-        if len(members) != 2 or members[0] == members[1]:
-            problems.append(Problem(
-                f"pairs[{i}]", "pairs", "a pair is two different veiledere", members,
-                'write it as ["Z123456", "Z654321"]',
-            ))
+        faults = pair_faults(members, pairable)
+        for message, value, hint in faults:
+            problems.append(Problem(f"pairs[{i}]", "pairs", message, value, hint))
+        if faults and len(faults) == 1 and faults[0][0] == TWO_DIFFERENT:
             continue
         for ident in members:
-            if ident not in idents:
-                problems.append(Problem(
-                    f"pairs[{i}]", "pairs", "names a veileder who is not in the office", ident,
-                    "use the ident of a veileder in 'veiledere'",
-                ))
-            elif ident in in_pair:
+            if ident in in_pair:
                 problems.append(Problem(
                     f"pairs[{i}]", "pairs", f"veileder is already in pairs[{in_pair[ident]}]",
                     ident, "a veileder can be in one pair at a time; remove one of the pairs",
-                ))
-            elif not pairable[ident]:
-                problems.append(Problem(
-                    f"pairs[{i}]", "pairs", "veileder has pairable=false", ident,
-                    "set pairable to true or remove the pair",
                 ))
             in_pair.setdefault(ident, i)
     return problems

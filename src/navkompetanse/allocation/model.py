@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InvalidInputError, Problem
-from ..models import Office
+from ..models import Office, pair_faults
 from ..policy import Policy
 from ..scoring import MALGRUPPER, OfficeArrays, fit_matrix, office_arrays, unit_capacity, unit_cover
 from ..scoring import unit_id as make_unit_id
@@ -75,23 +75,19 @@ def resolve_units(office: Office, pairs: Any) -> list[tuple[str, ...]]:
     else:
         raw = list(pairs)
     problems: list[Problem] = []
-    known = set(office.idents)
+    pairable = {v.ident: v.pairable for v in office.veiledere}
     pair_of: dict[str, tuple[str, ...]] = {}
     for i, item in enumerate(raw):
         members = tuple(item.members) if hasattr(item, "members") else tuple(item)
-        if len(members) != 2 or members[0] == members[1]:
-            problems.append(Problem(f"pairs[{i}]", "members", "a pair is two different veiledere",
-                                    members, 'write it as ("Z123456", "Z654321")'))
-            continue
-        for ident in members:
-            if ident not in known:
-                problems.append(Problem(f"pairs[{i}]", "members",
-                                        "names a veileder who is not in the office", ident,
-                                        "use the ident of a veileder in the office"))
-            elif ident in pair_of:
+        faults = pair_faults(members, pairable)
+        problems += [Problem(f"pairs[{i}]", "members", message, value, hint)
+                     for message, value, hint in faults]
+        for ident in members if not faults else ():
+            if ident in pair_of:
+                faults.append(("veileder is already in a pair", ident, ""))
                 problems.append(Problem(f"pairs[{i}]", "members", "veileder is already in a pair",
                                         ident, "a veileder can be in one pair at a time"))
-        if not any(p.location == f"pairs[{i}]" for p in problems):
+        if not faults:
             key = tuple(sorted(members))
             pair_of[members[0]] = key
             pair_of[members[1]] = key

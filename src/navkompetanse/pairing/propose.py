@@ -23,9 +23,9 @@ from typing import Any, Literal
 import numpy as np
 
 from ..exceptions import InvalidInputError, Problem
-from ..models import DIMENSIONS, CompetenceProfile, Office
+from ..models import DIMENSIONS, CompetenceProfile, Office, pair_faults
 from ..policy import Policy
-from ..scoring import OfficeArrays, office_arrays, pair_capacity, pair_faults, unit_id
+from ..scoring import OfficeArrays, office_arrays, pair_capacity, unit_id
 from ..text import check_lang, fmt, join, percent, unit_label
 from ..text import pairing as words
 from .pairs import Pair, PairingResult
@@ -56,7 +56,7 @@ _EXACT_LPS_LARGE = 100
 # ---- validation --------------------------------------------------------------------------
 def _pair_list(pairs: Iterable[Sequence[str]], what: str, pairable: dict[str, bool],
                problems: list[Problem]) -> list[tuple[str, str]]:
-    """The pairs as sorted member tuples; every fault (``scoring.pair_faults``) to ``problems``."""
+    """The pairs as sorted member tuples; every fault (``models.pair_faults``) to ``problems``."""
     out = []
     for i, p in enumerate(pairs):
         members = tuple(p) if not isinstance(p, str) else (p,)
@@ -173,7 +173,7 @@ def pair_veiledere(
     ValueError
         An option out of range, or ``lang`` not ``"nb"`` or ``"en"``.
     InvalidInputError
-        A required or forbidden pair that cannot be (``scoring.pair_faults``: not two
+        A required or forbidden pair that cannot be (``models.pair_faults``: not two
         different veiledere of the office, or a required member with ``pairable=false``), a
         veileder in two required pairs, a pair both required and forbidden, or more required
         pairs than ``max_pairs``.

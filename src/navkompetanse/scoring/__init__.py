@@ -11,9 +11,8 @@ leads that kind of task).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -32,7 +31,6 @@ __all__ = [
     "penalty_scale",
     "shortfall",
     "pair_capacity",
-    "pair_faults",
     "unit_capacity",
     "unit_cover",
     "unit_id",
@@ -159,35 +157,6 @@ def pair_capacity(capacity_a: float | np.ndarray, capacity_b: float | np.ndarray
     152.0
     """
     return (capacity_a + capacity_b) * (1.0 - overhead)
-
-
-def pair_faults(members: Sequence[str], pairable: Mapping[str, bool]
-                ) -> list[tuple[str, Any, str]]:
-    """What keeps ``members`` from being a pair: ``[(problem, value, fix), ...]``, empty if none.
-
-    The one place this rule lives: **a pair is two different veiledere of the office, both
-    pairable**. ``pairable`` maps every ident of the office to its ``pairable`` flag (pass
-    ``True`` for all where the flag does not matter, e.g. for a forbidden pair). Callers turn
-    the faults into :class:`~navkompetanse.exceptions.Problem` rows with their own location.
-
-    >>> pair_faults(("Z1", "Z2"), {"Z1": True, "Z2": False})
-    [('veileder has pairable=false', 'Z2', 'set pairable to true or leave the pair out')]
-    >>> pair_faults(("Z1", "Z1"), {"Z1": True})[0][0]
-    'a pair is two different veiledere'
-    """
-    members = tuple(members)
-    if len(members) != 2 or members[0] == members[1]:
-        return [("a pair is two different veiledere", list(members),
-                 'write it as ("Z123456", "Z654321")')]
-    faults = []
-    for ident in members:
-        if ident not in pairable:
-            faults.append(("names a veileder who is not in the office", ident,
-                           "use the ident of a veileder in the office"))
-        elif not pairable[ident]:
-            faults.append(("veileder has pairable=false", ident,
-                           "set pairable to true or leave the pair out"))
-    return faults
 
 
 def unit_capacity(
