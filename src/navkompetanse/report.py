@@ -58,7 +58,7 @@ def office_summary_text(office: Office, lang: str = "nb") -> str:
     s = office.summary()
     lines = [
         f"{s['name']} (enhet {s['enhet']})",
-        "  " + t["staff"].format(n=s["n_veiledere"], p=fmt(s["full_positions"], lang, 2),
+        "  " + t["staff"].format(n=s["n_veiledere"], p=fmt(s["full_positions"], lang, 1),
                                  a=", ".join(s["avdelinger"]) or "–"),
         "  " + t["brukere"].format(n=fmt(s["n_brukere"], lang), h=fmt(s["tunge_saker"], lang),
                                    d=fmt(s["ikke_digitale"], lang),
@@ -161,7 +161,7 @@ def plan_html(plan: Plan, lang: str = "nb") -> str:
     ] if plan.allocation.ok else []
     s = office.summary()
     summary_line = t["staff"].format(
-        n=s["n_veiledere"], p=fmt(s["full_positions"], lang, 2),
+        n=s["n_veiledere"], p=fmt(s["full_positions"], lang, 1),
         a=", ".join(s["avdelinger"]) or "–") + " · " + t["brukere"].format(
         n=fmt(s["n_brukere"], lang), h=fmt(s["tunge_saker"], lang),
         d=fmt(s["ikke_digitale"], lang), u=fmt(s["ufordelte"], lang))
