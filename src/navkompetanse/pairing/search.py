@@ -282,6 +282,17 @@ def search_pairing(
 
     local_search()
 
+    def subgradient_step(mu, inner, lag, exact):
+        """One Polyak step on the bruker prices towards the incumbent; None at a zero
+        subgradient (the prices are optimal for this inner matching)."""
+        g = model.subgradient(mu, inner)
+        norm = float(g @ g)
+        if norm <= 1e-12:
+            return None
+        mu = mu - (lag - best.objective) / norm * g
+        lag, inner = lagrangian(mu, exact=exact)
+        return mu, lag, inner
+
     # ---- Lagrangian heuristic: subgradient steps on μ, evaluating each inner matching ---
     if not spent():
         mu = best.mu.copy()
@@ -295,12 +306,10 @@ def search_pairing(
                 e = ev_of(inner)
                 if better(e, best):
                     best, found = e, True
-            g = model.subgradient(mu, inner)
-            norm = float(g @ g)
-            if norm <= 1e-12:
+            step = subgradient_step(mu, inner, lag, exact_heuristic)
+            if step is None:
                 break
-            mu = mu - (lag - best.objective) / norm * g
-            lag, inner = lagrangian(mu, exact=exact_heuristic)
+            mu, lag, inner = step
             bound = min(bound, lag)
         if found:
             local_search()
@@ -391,12 +400,10 @@ def search_pairing(
     for _ in range(0 if proven else bound_steps):
         if out_of_time() or bound - best.objective <= 1e-7 * max(1.0, abs(bound)):
             break
-        g = model.subgradient(mu, inner)
-        norm = float(g @ g)
-        if norm <= 1e-12:
+        step = subgradient_step(mu, inner, lag, False)
+        if step is None:
             break
-        mu = mu - (lag - best.objective) / norm * g
-        lag, inner = lagrangian(mu, exact=False)
+        mu, lag, inner = step
         bound = min(bound, lag)
     final_w = model.pair_values(best.mu) + model.bonus
     return SearchOutcome(
