@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -168,6 +169,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except InfeasibleError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INFEASIBLE
+    except BrokenPipeError:  # the reader stopped early (navkompetanse demo | head): not an error
+        if out is sys.stdout:  # as the Python docs advise: no second error when exiting
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:  # a path that is not there, not writable, a file for a folder ...
         print(f"navkompetanse: {exc}", file=sys.stderr)
         return EXIT_USAGE
