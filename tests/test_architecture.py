@@ -14,7 +14,8 @@ import navkompetanse
 SRC = Path(navkompetanse.__file__).parent
 
 #: Layer of each top-level part of the package; a module imports only its own layer or lower.
-LAYER = {
+LAYER = {  # privacy is the lowest: text and exceptions use it
+
     "_frozen": 0, "exceptions": 0, "privacy": 0, "models": 0, "policy": 0, "text": 0, "results": 0,
     "io": 0, "_state": 0,
     "scoring": 1, "optimize": 1, "synthetic": 1,

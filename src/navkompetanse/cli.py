@@ -17,7 +17,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from .exceptions import InfeasibleError, InvalidInputError, Problem
-from .privacy import mask_fodselsnummer
+from .privacy import mask_fodselsnummer, mask_text
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -29,7 +29,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        # argparse repeats the bad value; a fødselsnummer typed into any flag is never echoed
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {mask_text(message)}\n")
 
 
 def _positive_seconds(text: str) -> float:
@@ -164,17 +165,17 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     try:
         return command(args, out)
     except InvalidInputError as exc:
-        print(str(exc), file=sys.stderr)
+        print(mask_text(str(exc)), file=sys.stderr)
         return EXIT_INVALID
     except InfeasibleError as exc:
-        print(str(exc), file=sys.stderr)
+        print(mask_text(str(exc)), file=sys.stderr)
         return EXIT_INFEASIBLE
     except BrokenPipeError:  # the reader stopped early (navkompetanse demo | head): not an error
         if out is sys.stdout:  # as the Python docs advise: no second error when exiting
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except OSError as exc:  # a path that is not there, not writable, a file for a folder ...
-        print(f"navkompetanse: {exc}", file=sys.stderr)
+        print(f"navkompetanse: {mask_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
 
 

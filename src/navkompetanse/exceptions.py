@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .privacy import mask_fodselsnummer
+from .privacy import mask_fodselsnummer, mask_text
 
 __all__ = [
     "CapacityWarning",
@@ -48,8 +48,11 @@ class Problem:
     source: str = ""
 
     def __post_init__(self) -> None:
-        # A problem is shown, printed and shared: never with a fødselsnummer in it.
+        # A problem is shown, printed and shared: never with a fødselsnummer in it, in any
+        # part (a key, a column name or a pin can hold one as well as a value).
         object.__setattr__(self, "value", mask_fodselsnummer(self.value))
+        for name in ("location", "field", "message", "hint", "source"):
+            object.__setattr__(self, name, mask_text(str(getattr(self, name))))
 
     def __str__(self) -> str:
         where = f"{self.source}: {self.location}" if self.source else self.location
@@ -85,7 +88,7 @@ class InvalidInputError(NavkompetanseError, ValueError):
             problems = [Problem(location=source or "input", field="", message=problems)]
         self.problems: tuple[Problem, ...] = tuple(problems)
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in {source or 'the input'}"
+        head = f"{n} problem{'s' if n != 1 else ''} in {mask_text(source) or 'the input'}"
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 

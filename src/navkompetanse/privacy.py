@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["contains_fodselsnummer", "is_fodselsnummer", "mask_fodselsnummer"]
+__all__ = ["contains_fodselsnummer", "is_fodselsnummer", "mask_fodselsnummer", "mask_text"]
 
 _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
+#: Eleven digits, perhaps split by single spaces or dots (``010101 500 74``).
+_SPLIT_ELEVEN = re.compile(r"(?<!\d)(?:\d[\s.]?){10}\d(?!\d)")
 
 
 def _check_digit(digits: list[int], weights: tuple[int, ...]) -> int | None:
@@ -68,3 +70,27 @@ def mask_fodselsnummer(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(mask_fodselsnummer(v) for v in value)
     return value
+
+
+def mask_text(text: str) -> str:
+    """``text`` with each fødselsnummer in it starred, and nothing else changed.
+
+    For messages, where other numbers must stay readable: ``"pinned['15076500565']: no such
+    bruker (row 3)"`` keeps ``3``. Whatever still holds a number after that (an odd split) is
+    starred whole, as :func:`mask_fodselsnummer` does.
+
+    Examples
+    --------
+    >>> mask_text("bruker 15076500565 in row 3")
+    'bruker *********** in row 3'
+    """
+    if not isinstance(text, str) or not contains_fodselsnummer(text):
+        return text
+
+    def star(match: re.Match[str]) -> str:
+        span = match.group()
+        compact = re.sub(r"[\s.]", "", span)
+        return re.sub(r"\d", "*", span) if is_fodselsnummer(compact) else span
+
+    masked = _SPLIT_ELEVEN.sub(star, text)
+    return mask_fodselsnummer(masked)

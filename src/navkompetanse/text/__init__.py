@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+from ..privacy import mask_text
+
 __all__ = [
     "LANGS",
     "check_lang",
@@ -53,7 +55,8 @@ def check_lang(lang: object) -> str:
     """
     if isinstance(lang, str) and lang in LANGS:
         return lang
-    raise ValueError(f"lang must be 'nb' (bokmål) or 'en' (English), got {lang!r}")
+    shown = mask_text(repr(lang)) if isinstance(lang, str) else type(lang).__name__
+    raise ValueError(f"lang must be 'nb' (bokmål) or 'en' (English), got {shown}")
 
 
 def fmt(value: float, lang: str = "nb", decimals: int = 1) -> str:
