@@ -137,7 +137,7 @@ def test_a_number_in_any_input_is_never_echoed(tmp_path):
     data = office_to_dict(office)
     _refused_without_echo(lambda: office_from_dict({**data, FNR: 1}))
     path = tmp_path / "dup.json"
-    path.write_text('{"enhet": "0315", "%s": 1, "%s": 2}' % (FNR, FNR), encoding="utf-8")
+    path.write_text('{"enhet": "0315", "' + FNR + '": 1, "' + FNR + '": 2}', encoding="utf-8")
     _refused_without_echo(lambda: load_office(path))
     # a plan file whose state names the number
     for state in ({"__float__": FNR}, {"__dataclass__": f"navkompetanse.{FNR}:X"},
