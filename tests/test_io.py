@@ -659,3 +659,25 @@ def test_utf16_with_bom_reads_as_text(tmp_path):
     text = (folder / "office.csv").read_text(encoding="utf-8-sig")
     (folder / "office.csv").write_bytes(text.replace("NAV", "NAV Sørvis").encode("utf-16"))
     assert load_office(folder).name.startswith("NAV Sørvis")
+
+
+@pytest.mark.parametrize("depth", [900, 100_000])
+def test_json_nested_too_deeply_is_one_problem_not_a_crash(tmp_path, depth):
+    from navkompetanse import InvalidInputError
+
+    path = tmp_path / "deep.json"
+    path.write_text('{"enhet": "0315", "name": "a", "veiledere": ' + "[" * depth + "]" * depth
+                    + "}", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        load_office(path)
+    assert len(err.value.problems) == 1 and "nested too deeply" in str(err.value)
+
+
+def test_a_dict_nested_too_deeply_is_a_typed_error():
+    from navkompetanse import InvalidInputError
+
+    nested: list = []
+    for _ in range(20_000):
+        nested = [nested]
+    with pytest.raises(InvalidInputError, match="nested too deeply"):
+        office_from_dict({"enhet": "0315", "name": "a", "veiledere": nested})

@@ -235,3 +235,13 @@ def test_every_plan_keeps_the_contract(office):
     else:
         assert p.allocation.assignment == {} and p.message
     json.loads(p.to_json())
+
+
+@pytest.mark.parametrize("name", ["navkompetanse.plan:BaseModel", "navkompetanse.plan:Path",
+                                  "navkompetanse.policy:AfterValidator"])
+def test_a_plan_file_cannot_name_a_class_from_outside_the_library(tmp_path, name):
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format": PLAN_FORMAT, "version": 1, "state": {
+        "__dataclass__": name, "fields": {}}}), encoding="utf-8")
+    with pytest.raises(InvalidInputError, match="not a navkompetanse class"):
+        load_plan(path)

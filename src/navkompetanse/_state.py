@@ -80,8 +80,11 @@ def _class(name: Any, where: str) -> type:
             obj = getattr(obj, part)
     except (ImportError, AttributeError):
         raise _bad(where, f"{name} does not exist in this version of navkompetanse") from None
-    if not isinstance(obj, type):
-        raise _bad(where, f"{name} is not a class")
+    if not isinstance(obj, type) or not (
+            obj.__module__ == _PACKAGE or obj.__module__.startswith(_PACKAGE + ".")):
+        # a name reached through a navkompetanse module (navkompetanse.plan:BaseModel) but
+        # defined elsewhere is refused too: only the library's own classes are rebuilt
+        raise _bad(where, f"{name} is not a navkompetanse class")
     return obj
 
 

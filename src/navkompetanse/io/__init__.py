@@ -338,6 +338,18 @@ def _cross_problems(
         report.add(place.location, place.field, message, p.value, hint, place.source)
 
 
+def _validate_shallow(data: Any, locate: Locator, report: _Report, source: str
+                      ) -> Office | None:
+    """:func:`_validate`, with input nested too deeply for its walkers as one problem."""
+    try:
+        return _validate(data, locate, report)
+    except RecursionError:  # lists in lists hundreds deep: no office is like that
+        report.add("office", "", "nested too deeply to be an office", None,
+                   "an office has objects and lists a few levels deep; check what wrote it",
+                   source)
+        return None
+
+
 def _validate(data: Any, locate: Locator, report: _Report) -> Office | None:
     """Validate plain office data record by record; the Office, or None after problems."""
     if not isinstance(data, Mapping):
@@ -423,7 +435,7 @@ def office_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Office:
     ('0315', 0)
     """
     report = _Report()
-    office = _validate(data, _json_locator(source), report)
+    office = _validate_shallow(data, _json_locator(source), report, source)
     report.raise_if_any(source)
     assert office is not None
     return office
@@ -554,6 +566,13 @@ def _read_json(path: Path, report: _Report) -> Any:
         report.add(
             f"line {e.lineno}, column {e.colno}", "", f"not valid JSON: {e.msg}", None,
             "look for a missing comma, quote or bracket at or just before this place",
+            path.name,
+        )
+        return None
+    except RecursionError:  # nested deeper than Python's parser goes: no office is like that
+        report.add(
+            "(JSON)", "", "nested too deeply to be an office file", None,
+            "an office file has objects and lists a few levels deep; check what wrote it",
             path.name,
         )
         return None
@@ -965,7 +984,7 @@ def load_office(path: str | os.PathLike[str]) -> Office:
                      "give a .json file, a folder of CSV files or an .xlsx workbook", path.name)],
             source=str(path),
         )
-    office = _validate(data, locate, report)
+    office = _validate_shallow(data, locate, report, str(path))
     report.raise_if_any(str(path))
     assert office is not None
     return office
