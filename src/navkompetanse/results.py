@@ -40,7 +40,16 @@ from ._frozen import FrozenDict, freeze
 from .exceptions import InfeasibleError
 from .text import check_lang
 
-__all__ = ["STATUSES", "FrozenDict", "Result", "freeze", "pandas", "strict_json"]
+__all__ = [
+    "STATUSES",
+    "FrozenDict",
+    "Result",
+    "check_status",
+    "freeze",
+    "pandas",
+    "status_word",
+    "strict_json",
+]
 
 #: The one status vocabulary of every result.
 STATUSES = ("optimal", "feasible", "time_limit", "infeasible")
@@ -144,8 +153,7 @@ class Result:
     def _repr_html_(self) -> str:
         lang = self.lang if getattr(self, "lang", None) in ("nb", "en") else "nb"
         title = self._title[1 if lang == "en" else 0]
-        status_label = "Status" if lang == "en" else "Status"
-        rows = [(status_label, _STATUS_WORDS[lang].get(self.status, self.status)),
+        rows = [("Status", _STATUS_WORDS[lang].get(self.status, self.status)),
                 *self._summary(lang)]
         body = "".join(
             f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
