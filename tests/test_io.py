@@ -681,3 +681,25 @@ def test_a_dict_nested_too_deeply_is_a_typed_error():
         nested = [nested]
     with pytest.raises(InvalidInputError, match="nested too deeply"):
         office_from_dict({"enhet": "0315", "name": "a", "veiledere": nested})
+
+
+def test_an_empty_csv_file_is_one_problem_not_missing(tmp_path):
+    from navkompetanse import InvalidInputError, synthetic_office
+
+    folder = tmp_path / "kontor"
+    save_office(synthetic_office(5, 60, seed=1), folder)
+    (folder / "veiledere.csv").write_text("", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        load_office(folder)
+    assert len(err.value.problems) == 1
+    assert "header row is missing" in str(err.value) and "file veiledere.csv is missing" not in str(
+        err.value)
+
+
+def test_a_plan_file_read_as_an_office_says_what_it_is(tmp_path):
+    from navkompetanse import InvalidInputError, plan, synthetic_office
+
+    path = plan(synthetic_office(4, 40, seed=1), time_limit=2).save(tmp_path / "plan.json")
+    with pytest.raises(InvalidInputError) as err:
+        load_office(path)
+    assert len(err.value.problems) == 1 and "load_plan" in str(err.value)

@@ -639,6 +639,7 @@ def _table(
     if not records or not any(c.strip() for c in records[0]):
         report.add(f"{label}:row 1", "", "the header row is missing", None,
                    f"put the column names in row 1: {', '.join(spec.columns)}", source)
+        report.unreadable.add(label)  # there, but empty: not "missing", and no consequences
         return None
     header = [c.strip().lower() for c in records[0]]
     for col in dict.fromkeys(c for c in header if c):
@@ -976,6 +977,10 @@ def load_office(path: str | os.PathLike[str]) -> Office:
         data, locate = _from_tables(tables, report, "office", path.name)
     elif suffix == ".json":
         data, locate = _read_json(path, report), _json_locator(path.name)
+        if isinstance(data, dict) and data.get("format") == "navkompetanse-plan":
+            report.add("format", "format", "this is a saved plan, not an office file", None,
+                       "read it with navkompetanse.load_plan; its office is Plan.office (or "
+                       "Plan.to_office() for the office with the plan applied)", path.name)
         if report.problems:
             report.raise_if_any(str(path))
     else:
