@@ -296,3 +296,59 @@ def test_blossom_lp_with_only_exact_separation_is_exact(seed, monkeypatch):
     pairs = {(int(ei[e]), int(ej[e])) for e in pick}
     assert len({v for p in pairs for v in p}) == 2 * len(pairs)  # a matching
     assert value == float(we[pick].sum()) == pytest.approx(nx_weight(w))
+
+
+def _office_like(rng, n):
+    """Few distinct values on a 1/64 grid, a mask, many odd cycles: the LP needs cuts."""
+    mask = np.triu(rng.random((n, n)) < 0.6, 1)
+    mask = mask | mask.T
+    types = rng.integers(0, 12, size=n)
+    t = np.round(rng.normal(2.0, 1.2, size=(12, 12)) * 64) / 64
+    t = (t + t.T) / 2
+    bonus = rng.choice([0.0, 0.25, 0.5, 1.0], size=n)
+    w = t[types][:, types] + bonus[:, None] + bonus[None, :] - 0.25
+    w[types[:, None] == types[None, :]] -= 1.5
+    return w, mask
+
+
+@pytest.mark.parametrize("backend", ["warm", "linprog"])
+def test_blossom_lp_backends_agree_with_networkx(backend, monkeypatch):
+    """The warm HiGHS object (cuts as rows, priced columns, bounds for branching, re-solved
+    from the last basis) and the cold linprog fallback both give networkx's weight, and the
+    backend asked for is the one that ran."""
+    from navkompetanse.optimize import _blossom_lp
+
+    monkeypatch.setattr(_blossom_lp, "CUT_LP_BACKEND", backend)
+    used = 0
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        w, mask = _office_like(rng, 60)
+        sol = max_weight_pairing(w, allowed=mask)
+        assert sol.weight == pytest.approx(nx_weight(w, mask), abs=1e-9)
+        if sol.stats.get("components_solved"):
+            used += 1
+            assert sol.stats["lp_backend"] == backend
+    assert used >= 2  # the LP ran (the dual pruning did not close every instance)
+    w = _planted_odd_cycles(np.random.default_rng(3), 4)
+    ei, ej = np.nonzero(np.triu(w > 0, 1))
+    stats = {}
+    pick, value = _blossom_lp.solve_component(len(w), ei, ej, w[ei, ej], 0.0, 1e-9, stats)
+    assert stats["lp_backend"] == backend and stats["lp_cuts"] >= 1
+    assert value == pytest.approx(nx_weight(w))
+
+
+def test_blossom_lp_branching_on_the_warm_model(monkeypatch):
+    """Branching changes column bounds in the warm model: with every separator switched off
+    the cut loop stalls at once, so the optimum comes from branch-and-bound alone."""
+    from navkompetanse.optimize import _blossom_lp
+
+    monkeypatch.setattr(_blossom_lp, "_odd_components", lambda *args: [])
+    monkeypatch.setattr(_blossom_lp, "_padberg_rao", lambda *args: [])
+    for seed in range(4):
+        w = _planted_odd_cycles(np.random.default_rng(seed), 3)
+        ei, ej = np.nonzero(np.triu(w > 0, 1))
+        stats = {}
+        pick, value = _blossom_lp.solve_component(len(w), ei, ej, w[ei, ej], 0.0, 1e-9,
+                                                  stats)
+        assert stats["lp_backend"] == "warm" and stats["lp_cuts"] == 0
+        assert value == pytest.approx(nx_weight(w))

@@ -31,7 +31,15 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_array, csc_array, csr_array, vstack
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["LPFailure", "solve_component"]
+try:  # pragma: no cover - depends on the scipy build
+    from scipy.optimize._highspy import _core as _highs_core
+except Exception:  # noqa: BLE001 - any import problem means: no warm starts
+    _highs_core = None
+
+__all__ = ["CUT_LP_BACKEND", "LPFailure", "solve_component"]
+
+#: "auto" (warm HiGHS object if scipy has it, else linprog), "warm" or "linprog".
+CUT_LP_BACKEND = "auto"
 
 _LP_OPTIONS = {
     "primal_feasibility_tolerance": 1e-10,
@@ -156,11 +164,18 @@ def _violated(cands, ei, ej, x, known):
 class _CutLP:
     """The blossom LP of one graph: a growing pool of odd-set rows and of active columns.
 
-    Only ``active`` edges are given to HiGHS (column generation): an LP optimum over them is
-    an optimum over all edges once no inactive edge has a negative reduced cost.
+    Only ``active`` edges are in the LP (column generation): an LP optimum over them is an
+    optimum over all edges once no inactive edge has a negative reduced cost.
+
+    The LP is kept alive in one HiGHS object (scipy's ``_highspy`` core, as in
+    ``pairing/allocation_lp.py``): new cuts keep the basis dual feasible (dual simplex), new
+    columns keep it primal feasible (primal simplex), branching changes column bounds (dual
+    simplex), so every re-solve starts from the previous optimal basis instead of from
+    scratch. If that object is missing or fails, every solve is a cold
+    :func:`scipy.optimize.linprog` of the same LP (``backend == "linprog"``; correct, slower).
     """
 
-    def __init__(self, k, ei, ej, we, active):
+    def __init__(self, k, ei, ej, we, active, backend=None):
         self.k, self.ei, self.ej, self.we = k, ei, ej, we
         m = len(we)
         ar = np.arange(m)
@@ -173,6 +188,95 @@ class _CutLP:
         self.known: set = set()
         self.active = active.copy()
         self.n_lp = 0
+        self.backend = "linprog"
+        self._h = None
+        backend = CUT_LP_BACKEND if backend is None else backend
+        if backend in ("auto", "warm") and _highs_core is not None:
+            try:
+                self._build()
+                self.backend = "warm"
+            except Exception:  # noqa: BLE001  # pragma: no cover - private API changed
+                if backend == "warm":
+                    raise
+                self._h = None
+
+    # ---- the persistent HiGHS model ------------------------------------------------------
+    def _build(self):
+        h = _highs_core
+        highs = h._Highs()
+        for name, value in (("output_flag", False), ("random_seed", 0), ("threads", 1),
+                            ("presolve", "off"),
+                            ("primal_feasibility_tolerance", 1e-10),
+                            ("dual_feasibility_tolerance", 1e-10)):
+            highs.setOptionValue(name, value)
+        lp = h.HighsLp()
+        lp.num_col_ = 0
+        lp.num_row_ = self.k
+        lp.a_matrix_.num_col_ = 0
+        lp.a_matrix_.num_row_ = self.k
+        lp.a_matrix_.format_ = h.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.zeros(1, dtype=np.int32)
+        lp.a_matrix_.index_ = np.zeros(0, dtype=np.int32)
+        lp.a_matrix_.value_ = np.zeros(0)
+        lp.col_cost_ = np.zeros(0)
+        lp.col_lower_ = np.zeros(0)
+        lp.col_upper_ = np.zeros(0)
+        lp.row_lower_ = np.full(self.k, -np.inf)
+        lp.row_upper_ = np.ones(self.k)
+        if highs.passModel(lp) != h.HighsStatus.kOk:
+            raise RuntimeError("HiGHS refused the blossom LP")
+        self._h = highs
+        self._col = np.full(len(self.we), -1, dtype=np.int64)  # edge -> model column
+        self._edge = np.zeros(0, dtype=np.int64)  # model column -> edge
+        self._lo = np.zeros(0)
+        self._hi = np.zeros(0)
+        self._added = 0  # columns added since the last solve (primal simplex next)
+        self._rows_added = 0
+        self._sync_columns()
+
+    def _sync_columns(self):
+        """Give HiGHS the active edges it does not hold yet (with their cut coefficients)."""
+        new = np.flatnonzero(self.active & (self._col < 0))
+        if not len(new):
+            return
+        nn = len(new)
+        t_ix = [np.arange(nn), np.arange(nn)]
+        r_ix = [self.ei[new], self.ej[new]]
+        if self.sets:
+            S = np.array(self.sets)  # [cut, node]
+            tc, rc = np.nonzero((S[:, self.ei[new]] & S[:, self.ej[new]]).T)  # [edge, cut]
+            t_ix.append(tc)
+            r_ix.append(self.k + rc)
+        t_all, r_all = np.concatenate(t_ix), np.concatenate(r_ix)
+        order = np.lexsort((r_all, t_all))
+        index = r_all[order].astype(np.int32)
+        value = np.ones(len(index))
+        starts = np.searchsorted(t_all[order], np.arange(nn)).astype(np.int32)
+        status = self._h.addCols(nn, -self.we[new], np.zeros(nn), np.full(nn, np.inf),
+                                 len(index), starts, index, value)
+        if status == _highs_core.HighsStatus.kError:
+            raise RuntimeError("HiGHS refused new columns")
+        self._col[new] = len(self._edge) + np.arange(nn)
+        self._edge = np.concatenate([self._edge, new])
+        self._lo = np.concatenate([self._lo, np.zeros(nn)])
+        self._hi = np.concatenate([self._hi, np.full(nn, np.inf)])
+        self._added += nn
+
+    def _add_rows(self, sets):
+        cols = self._edge
+        starts, index = [0], []
+        for S in sets:
+            inside = np.flatnonzero(S[self.ei[cols]] & S[self.ej[cols]]).astype(np.int32)
+            index.append(inside)
+            starts.append(starts[-1] + len(inside))
+        index = np.concatenate(index) if index else np.zeros(0, dtype=np.int32)
+        half = np.array([(int(S.sum()) - 1) // 2 for S in sets], float)
+        status = self._h.addRows(len(sets), np.full(len(sets), -np.inf), half, len(index),
+                                 np.asarray(starts[:-1], dtype=np.int32), index,
+                                 np.ones(len(index)))
+        if status == _highs_core.HighsStatus.kError:
+            raise RuntimeError("HiGHS refused new rows")
+        self._rows_added += len(sets)
 
     def add(self, sets):
         rows = []
@@ -188,11 +292,68 @@ class _CutLP:
             )
         self.A = vstack([self.A, *rows], format="csc")
         self.b = np.concatenate([self.b, np.array(self.half[-len(rows) :], float)])
+        if self._h is not None:
+            try:
+                self._add_rows(sets)
+            except Exception:  # noqa: BLE001  # pragma: no cover - private API changed
+                self._drop_warm()
+
+    def _drop_warm(self):  # pragma: no cover - only when the HiGHS object misbehaves
+        self._h = None
+        self.backend = "linprog"
 
     def solve(self, lo, hi):
         """LP optimum over the active columns; (x, value, y, z) or None if infeasible."""
-        idx = np.flatnonzero(self.active)
         self.n_lp += 1
+        if self._h is not None:
+            try:
+                return self._solve_warm(lo, hi)
+            except LPFailure:
+                self._drop_warm()  # a cold solve of the same LP decides
+            except Exception:  # noqa: BLE001  # pragma: no cover - private API changed
+                self._drop_warm()
+        return self._solve_linprog(lo, hi)
+
+    def _solve_warm(self, lo, hi):
+        h = _highs_core
+        highs = self._h
+        self._sync_columns()
+        e = self._edge
+        on = self.active[e]  # edges dropped from the active set stay in HiGHS at 0
+        lo_e, hi_e = np.where(on, lo[e], 0.0), np.where(on, hi[e], 0.0)
+        changed = np.flatnonzero((lo_e != self._lo) | (hi_e != self._hi))
+        if len(changed):
+            status = highs.changeColsBounds(len(changed), changed.astype(np.int32),
+                                            lo_e[changed], hi_e[changed])
+            if status == h.HighsStatus.kError:
+                raise LPFailure("HiGHS refused column bounds")
+            self._lo, self._hi = lo_e.copy(), hi_e.copy()
+        # new columns keep the basis primal feasible; new rows and bounds dual feasible
+        primal = self._added and not self._rows_added and not len(changed)
+        highs.setOptionValue("simplex_strategy", 4 if primal else 1)
+        self._added = self._rows_added = 0
+        status = highs.run()
+        model = highs.getModelStatus()
+        if model == h.HighsModelStatus.kInfeasible:
+            return None
+        if status == h.HighsStatus.kError or model != h.HighsModelStatus.kOptimal:
+            highs.clearSolver()  # drop the basis, once, from scratch
+            status = highs.run()
+            model = highs.getModelStatus()
+            if model == h.HighsModelStatus.kInfeasible:
+                return None
+            if status == h.HighsStatus.kError or model != h.HighsModelStatus.kOptimal:
+                raise LPFailure(f"HiGHS: {highs.modelStatusToString(model)}")
+        sol = highs.getSolution()
+        col = np.asarray(sol.col_value, dtype=float)
+        dual = -np.asarray(sol.row_dual, dtype=float)
+        x = np.zeros(len(self.we))
+        x[e] = np.clip(col, 0.0, 1.0)
+        value = float(self.we[e] @ col)
+        return x, value, dual[: self.k], dual[self.k :]
+
+    def _solve_linprog(self, lo, hi):
+        idx = np.flatnonzero(self.active)
         res = linprog(
             -self.we[idx],
             A_ub=self.A[:, idx],
@@ -337,4 +498,5 @@ def solve_component(k, ei, ej, we, cutoff, tol, stats, rc0=None, seed=None, max_
     stats["lp_bb_nodes"] = stats.get("lp_bb_nodes", 0) + nodes
     stats["lp_columns"] = stats.get("lp_columns", 0) + int(lp.active.sum())
     stats["lp_root_bound"] = float(root_bound)
+    stats["lp_backend"] = lp.backend
     return best, best_w
