@@ -201,6 +201,16 @@ class PairingModel:
         return self.scale * pair_capacity(self.capacity[ia], self.capacity[ib],
                                           self.policy.pair_overhead)
 
+    def _unit_arrays(self, units: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """Cover index and capacity of each unit (vectorised :meth:`unit_capacity`)."""
+        first = np.fromiter((u[0] for u in units), dtype=np.int64, count=len(units))
+        last = np.fromiter((u[-1] for u in units), dtype=np.int64, count=len(units))
+        cap = self.scale * np.asarray(self.capacity, dtype=float)[first]
+        two = first != last
+        if two.any():
+            cap[two] = self.pair_capacities(first[two], last[two])
+        return self._cover_ix[first, last], cap
+
     def single_capacities(self) -> np.ndarray:
         """Capacity of every veileder working alone in the allocation model."""
         return self.scale * np.asarray(self.capacity, dtype=float)
@@ -255,8 +265,7 @@ class PairingModel:
         if not self.affordable(pairs):  # more overhead than the office can spare: no LP
             return Evaluation(pairs, -np.inf, self.pair_bonus(pairs), np.zeros(n_groups),
                               units, np.zeros((n_groups, len(units))), affordable=False)
-        cover = np.array([self._cover_ix[u[0], u[-1]] for u in units], dtype=np.int64)
-        cap = np.array([self.unit_capacity(*u) for u in units])
+        cover, cap = self._unit_arrays(units)
         if n_groups == 0:
             return Evaluation(pairs, 0.0, self.pair_bonus(pairs), np.zeros(0), units,
                               np.zeros((0, len(units))))
@@ -385,16 +394,24 @@ class PairingModel:
             pairs = raw
         if self.budget_binding and term > 0 and not self.affordable(raw):
             # θ = 0 is the best budget price when the matching fits (slope room − cost >= 0)
-            term = min(term, self._budget_term(w))
+            b_term, b_pairs = self._budget_term(w)
+            if b_term < term:
+                term = b_term
+                if not exact:
+                    # the inner solution of the bound is the matching at the best budget
+                    # price: its subgradient is the one that lowers *this* bound (the
+                    # unconstrained matching's points elsewhere, and the steps went up)
+                    pairs = b_pairs
         return base + fixed + float(term), pairs
 
-    def _budget_term(self, w: np.ndarray) -> float:
+    def _budget_term(self, w: np.ndarray) -> tuple[float, frozenset]:
         """The matching term of ``L`` with the overhead budget relaxed by a price ``θ >= 0``.
 
         For every affordable pairing ``Σ_M w <= θ·room + Σ_M (w − θ·cost)`` (its overhead is
         at most ``room``), so ``min_θ θ·room + max_M Σ_M (w − θ·cost)`` bounds the term; the
         maximum is bounded by the fractional matching (valid at any θ). The function is convex
         in θ; a short bisection on its slope ``room − cost(M(θ))`` finds a low point.
+        Returns the term and the inner matching ``M(θ)`` at that point.
         """
         room = max(self.budget - self.pairing_cost(self.required), 0.0)
         free = np.ones(self.n, dtype=bool)
@@ -402,19 +419,21 @@ class PairingModel:
             free[a] = free[b] = False
         allowed = self.candidate & free[:, None] & free[None, :] & (w > 0)
         if not allowed.any():
-            return 0.0
+            return 0.0, frozenset(self.required)
         ratio = w[allowed] / np.maximum(self.cost[allowed], _EPS)
         lo, hi = 0.0, float(ratio.max())
         best = hi * room  # at θ = hi no pair is worth anything
+        best_pairs = frozenset(self.required)
         for _ in range(12):
             mid = (lo + hi) / 2
             pairs, val = self._fractional_match(w - mid * self.cost)
-            best = min(best, mid * room + val)
+            if mid * room + val < best:
+                best, best_pairs = mid * room + val, pairs
             if self.pairing_cost(set(pairs) - set(self.required)) > room:
                 lo = mid
             else:
                 hi = mid
-        return best
+        return best, best_pairs
 
     def _fractional_match(self, weights: np.ndarray) -> tuple[frozenset, float]:
         n = self.n
@@ -445,9 +464,7 @@ class PairingModel:
 
     def subgradient(self, mu: np.ndarray, inner: frozenset) -> np.ndarray:
         """``n[g] - Σ_u y[g, u]`` at the inner solution of ``L(μ)``."""
-        units = self.units_of(inner)
-        cover = np.array([self._cover_ix[u[0], u[-1]] for u in units], dtype=np.int64)
-        cap = np.array([self.unit_capacity(*u) for u in units])
+        cover, cap = self._unit_arrays(self.units_of(inner))
         _, fill = self.knapsack(mu, cover, cap, with_fill=True)
         return self.count - fill.sum(axis=1)
 
