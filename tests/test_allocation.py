@@ -402,7 +402,9 @@ def test_allow_overflow_spreads_the_excess_in_proportion_to_capacity():
     assert r.units["A000001"].load_points == pytest.approx(12, abs=1)
     assert r.units["B000001"].load_points == pytest.approx(6, abs=1)
     assert sum(r.overflow.values()) == pytest.approx(3)
-    assert "over kapasiteten" in r.message
+    assert r.message.startswith("Kontoret har mer arbeid enn kapasitet")
+    assert r.overload.excess_points == pytest.approx(3) and r.overload.binding == "capacity"
+    assert r.overload.positions_needed == 1
 
 
 # ------------------------------------------------------------------------------- results
@@ -690,7 +692,8 @@ def test_fallback_to_priced_solve_gap_keeps_every_limit(monkeypatch):
 
     def broken(model, **kw):
         lp = solve_class_lp(model, **kw)
-        lp.status = "error"  # as if the LP had stopped on the time limit
+        lp.status = "error"  # as if the LP had stopped without a solution
+        lp.has_counts = False
         return lp
 
     monkeypatch.setattr(_allocation_solve, "solve_class_lp", broken)

@@ -162,8 +162,12 @@ def test_overflow_note_in_both_languages():
     o = Office(enhet="0315", name="Over", veiledere=vs, brukere=bs)
     r = allocate_portfolios(o, policy=SMALL, allow_overflow=True)
     assert r.ok and r.overflow
-    assert "over kapasiteten 20; overskuddet er fordelt" in r.messages["nb"]
-    assert "over the capacity 20; the excess is spread" in r.messages["en"]
+    assert r.messages["nb"].startswith("Kontoret har mer arbeid enn kapasitet: arbeidsmengden er "
+                                       "24 poeng mot 20 poeng kapasitet, 4 poeng (20 %) over")
+    assert "overskuddet er spredt i forhold til kapasitet" in r.messages["nb"]
+    assert r.messages["en"].startswith("The office has more work than capacity: the workload is "
+                                       "24 points against 20 points of capacity, 4 points (20 %)")
+    assert "the excess is spread in proportion to capacity" in r.messages["en"]
     assert "Overflow" not in r.messages["en"] and not ENGLISH_IN_NB.search(r.messages["nb"])
 
 

@@ -115,12 +115,18 @@ def _office_file(tmp_path: Path, **bruker: object) -> Path:
 
 
 def test_plan_infeasible_exits_3_and_still_writes_strict_json(tmp_path, capsys):
-    # one heavy case, and the only veileder may carry none
+    # one heavy case, and the only veileder may carry none: with --strict-capacity no plan
     office = _office_file(tmp_path, tung_sak=True)
     out = tmp_path / "plan.json"
-    assert run("plan", str(office), "--json", str(out))[0] == EXIT_INFEASIBLE
+    assert run("plan", str(office), "--json", str(out), "--strict-capacity")[0] == EXIT_INFEASIBLE
     assert "tunge saker" in capsys.readouterr().err
     assert strict_json(out)["plan"]["office"]["n_brukere"] == 1
+    # by default the heavy case is placed all the same, and the overload is said first
+    code, text = run("plan", str(office), "--json", str(out))
+    assert code == EXIT_OK
+    assert text.startswith("\nMer arbeid enn kapasitet") or text.startswith("Mer arbeid enn")
+    saved = strict_json(out)["plan"]
+    assert saved["overload"]["binding"] == "heavy" and saved["status"] != "infeasible"
 
 
 def test_plan_invalid_office_exits_2(tmp_path, capsys):

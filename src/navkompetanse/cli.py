@@ -1,6 +1,8 @@
 """Command line: ``navkompetanse demo | plan | synth | validate | schema``.
 
-Exit codes: 0 success, 1 usage, 2 invalid input, 3 infeasible problem.
+Exit codes: 0 success, 1 usage, 2 invalid input, 3 infeasible problem. An office with more
+work than capacity gets a plan (exit 0) that says so first; ``--strict-capacity`` makes it
+infeasible (exit 3).
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from pydantic import ValidationError
 
-from .exceptions import InfeasibleError, InvalidInputError, Problem
+from .exceptions import CapacityWarning, InfeasibleError, InvalidInputError, Problem
 from .privacy import mask_fodselsnummer, mask_text
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "main"]
@@ -107,8 +110,12 @@ def _add_plan_options(parser: argparse.ArgumentParser) -> None:
                    help="move at most this many brukere from their current veileder")
     g.add_argument("--time-limit", type=_positive_seconds, default=None,
                    help="seconds for the whole plan (default 10)")
+    g.add_argument("--strict-capacity", action="store_true", default=None,
+                   help="no plan when the office has more work than capacity (exit 3); "
+                        "by default everyone is placed and the overload is reported first")
     g.add_argument("--allow-overflow", action="store_true", default=None,
-                   help="spread an overload over everyone instead of failing")
+                   help="the default now: place everyone and report the overload (kept for "
+                        "old scripts)")
     g.add_argument("--hard-specialty", action="store_true", default=None,
                    help="brukere in a malgruppe only go to veiledere with that spesialfelt")
     g.add_argument("--seed", type=int, default=None, help="seed of the fallback path")
@@ -241,7 +248,8 @@ def _plan_options(args: argparse.Namespace) -> tuple[dict, object]:
         "required": args.require, "forbidden": args.forbid, "max_pairs": args.max_pairs,
         "min_gain": args.min_gain, "pinned": dict(args.pin) if args.pin else None,
         "max_moves": args.max_moves, "time_limit": args.time_limit,
-        "allow_overflow": args.allow_overflow, "hard_specialty": args.hard_specialty,
+        "allow_overflow": args.allow_overflow, "strict_capacity": args.strict_capacity,
+        "hard_specialty": args.hard_specialty,
         "seed": args.seed,
     }
     options.update({k: v for k, v in flags.items() if v is not None})
@@ -264,7 +272,9 @@ def _run_plan(office: object, args: argparse.Namespace, out: TextIO,
 
     options, policy = _plan_options(args)
     PlanOptions.parse(options, source=str(args.options or "command line options"))
-    result = plan(office, policy=policy, lang=args.lang, **options)  # type: ignore[arg-type]
+    with warnings.catch_warnings():  # the text below starts with the overload itself
+        warnings.simplefilter("ignore", CapacityWarning)
+        result = plan(office, policy=policy, lang=args.lang, **options)  # type: ignore[arg-type]
     print(result.text(), file=out)
     written = "Wrote" if args.lang == "en" else "Skrev"
     if args.json is not None:

@@ -15,6 +15,7 @@ import difflib
 import json
 import os
 import time
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +25,16 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ._state import decode, encode
-from .allocation import AllocationResult, Comparison, allocate_portfolios, compare, status_quo
+from .allocation import (
+    AllocationResult,
+    Comparison,
+    Overload,
+    allocate_portfolios,
+    compare,
+    status_quo,
+)
 from .analysis import CompetenceMap, competence_map
-from .exceptions import InvalidInputError, Problem
+from .exceptions import CapacityWarning, InvalidInputError, Problem
 from .models import Office
 from .pairing import PairingResult, pair_veiledere
 from .policy import Policy
@@ -42,6 +50,11 @@ PLAN_FORMAT_VERSION = 1
 
 #: Share of ``time_limit`` the pairing may use; the allocation gets what is left.
 PAIRING_TIME_SHARE = 0.5
+#: Seconds per bruker set aside from ``time_limit`` for today's distribution, the comparison
+#: and the plan's texts, which follow the allocation (measured about 25 µs per bruker).
+PLAN_RESERVE_S_PER_BRUKER = 3e-5
+#: The least time a step is given when the limit is used up (it then stops at once).
+MIN_STEP_S = 1e-3
 
 _Ident = Annotated[str, Field(min_length=1)]
 _PairOfIdents = tuple[_Ident, _Ident]
@@ -69,10 +82,16 @@ class PlanOptions(BaseModel):
     max_moves : int, optional
         Most brukere who may change veileder.
     time_limit : float
-        Seconds for the whole plan: the pairing may use half, the allocation the rest.
+        Seconds for the whole plan: the pairing may use half, the allocation the rest; the
+        plan returns within the limit × 1.1 plus a start-up (docs/allocation.md).
+    strict_capacity : bool
+        False (default): an office with more work than capacity still gets a plan — everyone
+        placed, the excess spread in proportion to capacity, the overload first in every
+        output (``Plan.overload``) and a :class:`~navkompetanse.CapacityWarning`. True: such
+        an office gets no plan (``infeasible``, with the positions it lacks).
     allow_overflow : bool
-        When the load exceeds the office's capacity, spread the excess instead of reporting
-        the problem as infeasible.
+        The older name of ``not strict_capacity`` (kept for option files): False is the same
+        as ``strict_capacity=True``.
     hard_specialty : bool
         Brukere in a malgruppe go only to units with that spesialfelt.
     seed : int
@@ -90,7 +109,8 @@ class PlanOptions(BaseModel):
     pinned: tuple[tuple[_Ident, _Ident], ...] = ()
     max_moves: Annotated[int, Field(ge=0)] | None = None
     time_limit: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 10.0
-    allow_overflow: bool = False
+    strict_capacity: bool = False
+    allow_overflow: bool = True
     hard_specialty: bool = False
     seed: int = 0
 
@@ -134,6 +154,11 @@ class PlanOptions(BaseModel):
                 for err in exc.errors()
             ], source=source) from None
 
+    @property
+    def overflow(self) -> bool:
+        """Whether an overloaded office still gets a plan (neither strict option set)."""
+        return self.allow_overflow and not self.strict_capacity
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (what an options file holds)."""
         data = self.model_dump(mode="json")
@@ -174,6 +199,11 @@ class Plan(Result):
         otherwise ``feasible``.
     runtime_s : float
         Seconds the plan took.
+    overload : Overload or None
+        When the office has more work (or heavy cases) than capacity: points over, per full
+        position, which limit binds, what would relieve it and every unit's share
+        (:class:`~navkompetanse.allocation.Overload`); ``message``, ``text()``, ``to_dict()``
+        and the report start with it. None otherwise.
     """
 
     office: Office
@@ -190,6 +220,7 @@ class Plan(Result):
     lang: str
     names: Mapping[str, str]
     runtime_s: float
+    overload: Overload | None = None
 
     _title: ClassVar[tuple[str, str]] = ("Plan", "Plan")
     _frame_columns: ClassVar[tuple[str, ...]] = ("bruker_id",)
@@ -276,6 +307,7 @@ class Plan(Result):
         """Plain JSON data for other tools: every part's ``to_dict()`` and the options."""
         return strict_json({
             "status": self.status, "message": self.message, "messages": dict(self.messages),
+            "overload": self.overload.to_dict() if self.overload is not None else None,
             "lang": self.lang, "runtime_s": self.runtime_s,
             "office": self.office.summary(), "options": self.options.to_dict(),
             "policy": self.policy.model_dump(mode="json"),
@@ -365,12 +397,20 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
     **options
         Any field of :class:`PlanOptions`: ``pairs``, ``required``, ``forbidden``,
         ``same_avdeling``, ``max_pairs``, ``min_gain``, ``pinned``, ``max_moves``,
-        ``time_limit``, ``allow_overflow``, ``hard_specialty``, ``seed``.
+        ``time_limit``, ``strict_capacity``, ``hard_specialty``, ``seed``.
 
     Returns
     -------
     Plan
-        Check ``status`` / ``ok``; ``explain()`` says why, ``to_html()`` shows it.
+        Check ``status`` / ``ok``; ``explain()`` says why, ``to_html()`` shows it. An office
+        with more work than capacity gets a plan with ``overload`` set (unless
+        ``strict_capacity=True``).
+
+    Warns
+    -----
+    CapacityWarning
+        Once per plan, when the office has more work or heavy cases than capacity and the
+        plan spread the excess (the warning's text is the overload's).
 
     Raises
     ------
@@ -396,15 +436,19 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
     opts = PlanOptions.parse(options)
     policy = policy if policy is not None else Policy()
     deadline = started + opts.time_limit
+    # Set aside for what follows the allocation (today's distribution, the comparison, the
+    # plan's texts): about PLAN_RESERVE_S_PER_BRUKER per bruker.
+    reserve = PLAN_RESERVE_S_PER_BRUKER * office.n_brukere
 
     cmap = competence_map(office, policy, lang=lang)
     pairing: PairingResult | None = None
     if opts.pairs == "propose":
         extra = {} if opts.min_gain is None else {"min_gain": opts.min_gain}
+        budget = max(deadline - time.perf_counter() - reserve, 0.0) * PAIRING_TIME_SHARE
         pairing = pair_veiledere(
             office, policy=policy, required=opts.required, forbidden=opts.forbidden,
             same_avdeling=opts.same_avdeling, max_pairs=opts.max_pairs,
-            time_limit=opts.time_limit * PAIRING_TIME_SHARE, lang=lang, **extra)
+            time_limit=max(budget, MIN_STEP_S), lang=lang, **extra)
         units: Any = pairing
     elif opts.pairs == "keep":
         units = office.pairs
@@ -412,22 +456,28 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
         units = ()
     else:
         units = opts.pairs
-    today = status_quo(office, policy=policy, lang=lang)
-    remaining = max(deadline - time.perf_counter(), 0.1 * opts.time_limit)
+    remaining = max(deadline - time.perf_counter() - reserve, MIN_STEP_S)
     allocation = allocate_portfolios(
         office, pairs=units, policy=policy, max_moves=opts.max_moves,
-        pinned=dict(opts.pinned), time_limit=remaining, allow_overflow=opts.allow_overflow,
+        pinned=dict(opts.pinned), time_limit=remaining, allow_overflow=opts.overflow,
         hard_specialty=opts.hard_specialty, seed=opts.seed, lang=lang)
+    today = status_quo(office, policy=policy, lang=lang)
     comparison = compare(today, allocation, lang=lang)
     status = _plan_status(pairing, allocation)
+    overload = allocation.overload
     messages = {code: _plan_message(office, pairing, allocation, code) for code in ("nb", "en")}
-    return Plan(
+    result = Plan(
         office=office, policy=policy, options=opts, competence_map=cmap, pairing=pairing,
         allocation=allocation, today=today, comparison=comparison, status=status,
         message=messages[lang], messages=messages, lang=lang,
         names={v.ident: v.name for v in office.veiledere if v.name},
-        runtime_s=time.perf_counter() - started,
+        runtime_s=time.perf_counter() - started, overload=overload,
     )
+    if overload is not None and allocation.ok:
+        # once per plan, where the caller called plan()
+        warnings.warn(CapacityWarning(overload.text(lang, result.names, units=False)),
+                      stacklevel=2)
+    return result
 
 
 def _plan_status(pairing: PairingResult | None, allocation: AllocationResult) -> str:
@@ -446,9 +496,16 @@ def _plan_message(office: Office, pairing: PairingResult | None,
     head = (f"Plan for {office.name} (enhet {office.enhet})." if lang == "en"
             else f"Plan for {office.name} (enhet {office.enhet}).")
     parts = [head]
+    if allocation.overload is not None and allocation.ok:
+        # the overload first; the allocation's own message then starts after it
+        parts = [allocation.overload.text(lang, None, units=False), head]
     if pairing is not None:
         parts.append(pairing.describe(lang))
-    parts.append(allocation.describe(lang))
+    described = allocation.describe(lang)
+    if allocation.overload is not None and allocation.ok:
+        lead = allocation.overload.text(lang, None, units=False)
+        described = described[len(lead):] if described.startswith(lead) else described
+    parts.append(described)
     return " ".join(p.strip() for p in parts if p)
 
 

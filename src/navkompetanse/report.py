@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .results import status_word
 from .text import dimension_name, fmt, number, unit_label
+from .text.allocation import overload_unit_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from .models import Office
@@ -32,6 +33,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "why": "Hvorfor", "best": "Best", "metric": "", "title": "Plan for {name}",
         "generated": "Laget på {s} sekunder. Forslagene er råd til en leder, ikke vedtak.",
         "no_plan": "Ingen fordeling: {msg}",
+        "overload": "Mer arbeid enn kapasitet", "over": "Over (poeng)",
     },
     "en": {
         "office": "The office", "map": "Competence map", "pairs": "Veileder-pairs",
@@ -45,6 +47,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "why": "Why", "best": "Best", "metric": "", "title": "Plan for {name}",
         "generated": "Made in {s} seconds. The proposals are advice to a leader, not decisions.",
         "no_plan": "No allocation: {msg}",
+        "overload": "More work than capacity", "over": "Over (points)",
     },
 }
 
@@ -92,7 +95,11 @@ def _pair_lines(plan: Plan, lang: str) -> list[str]:
 def plan_text(plan: Plan, lang: str = "nb") -> str:
     """The plan as plain text, section by section (what ``navkompetanse plan`` prints)."""
     t = _TEXT[lang]
-    parts = [
+    parts = []
+    if plan.overload is not None:  # the first thing a leader reads
+        parts += [_section(t["overload"]), plan.overload.text(lang, plan.names, units=False)]
+        parts += [f"- {line}" for line in overload_unit_lines(plan.overload, lang, plan.names)]
+    parts += [
         _section(t["office"]), office_summary_text(plan.office, lang),
         _section(t["map"]), plan.competence_map.render(lang),
         _section(t["pairs"]), "\n".join(_pair_lines(plan, lang)),
@@ -152,6 +159,8 @@ def plan_html(plan: Plan, lang: str = "nb") -> str:
             "load": fmt(u.load_points, lang), "capacity": fmt(u.capacity_points, lang),
             "width": round(min(share, 1.0) * 100, 1), "over": share > 1 + 1e-9,
             "heavy": fmt(u.heavy_cases, lang),
+            "over_points": fmt(u.load_points - u.capacity_points, lang)
+            if u.load_points > u.capacity_points + 1e-9 else "",
         })
     moves = [
         {"bruker": m.bruker_id, "from_": unit_label(m.from_unit, plan.names),
@@ -173,5 +182,7 @@ def plan_html(plan: Plan, lang: str = "nb") -> str:
         a_label=getattr(comparison, "a_label", ""), b_label=getattr(comparison, "b_label", ""),
         comparison_rows=comparison_rows, units=units, moves=moves,
         runtime=fmt(plan.runtime_s, lang, 1),
+        overload=plan.overload.text(lang, plan.names, units=False)
+        if plan.overload is not None else None,
     ) + "\n"
 

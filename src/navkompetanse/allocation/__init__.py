@@ -9,13 +9,14 @@ types. See ``docs/allocation.md``.
 
 from .compare import Comparison, ComparisonRow, compare
 from .propose import allocate_portfolios, naive, status_quo
-from .result import AllocationResult, Move, Placement, Unit
+from .result import AllocationResult, Move, Overload, Placement, Unit
 
 __all__ = [
     "AllocationResult",
     "Comparison",
     "ComparisonRow",
     "Move",
+    "Overload",
     "Placement",
     "Unit",
     "allocate_portfolios",

@@ -39,7 +39,7 @@ from scipy.optimize import linprog
 
 from .model import AllocationModel
 
-__all__ = ["ClassLP", "solve_class_lp", "round_lp", "improve_plan"]
+__all__ = ["ClassLP", "class_milp", "solve_class_lp", "round_lp", "improve_plan"]
 
 _EPS = 1e-9
 #: Relative safety margin added to the LP optimum before it is reported as a bound (HiGHS
@@ -50,6 +50,8 @@ INIT_UNITS_PER_CLASS = 12
 INIT_CLASSES_PER_UNIT = 30
 #: Columns added per class and round (the most negative reduced costs).
 ADD_PER_CLASS = 10
+#: ... times this while elastic columns are still in use (an overloaded office's first rounds).
+ELASTIC_ADD_FACTOR = 4
 #: Brukere tried for a swap per improvement round (the ones who would gain most elsewhere).
 SWAP_CANDIDATES = 400
 
@@ -58,7 +60,8 @@ SWAP_CANDIDATES = 400
 class ClassLP:
     """The class LP's solution: status, bound, and the counts per class and unit."""
 
-    status: str  # "optimal", "infeasible", "error"
+    status: str  # "optimal", "time_limit" (counts of the last round solved), "infeasible",
+    #              "error"
     bound: float
     cls: np.ndarray  # class of each bruker (-1 = pinned)
     n_classes: int
@@ -67,6 +70,8 @@ class ClassLP:
     stay_unit: np.ndarray  # unit of each stay pair
     s: np.ndarray  # stayers per pair
     stats: dict = field(default_factory=dict)
+    has_counts: bool = True  # z and s hold a solution of the LP (all real columns)
+    problem: dict | None = field(default=None, repr=False)  # the LP's arrays (class_milp)
 
 
 def _classes(model: AllocationModel, free: np.ndarray) -> tuple[np.ndarray, int]:
@@ -143,23 +148,32 @@ def solve_class_lp(model: AllocationModel, *, time_limit: float | None = None,
     a_eq = sparse.csr_array((np.ones(nv), (vg, var)), shape=(G, nv))
     b_eq = n_g
     blocks, rhs = [], []
+    elastic: list[np.ndarray] = []  # rows of a_ub that are ``≥`` rows (floor, moves)
+    n_rows = 0
     load_rows = sparse.csr_array((w_g[vg], (vu, var)), shape=(m, nv))
     blocks.append(load_rows)
     rhs.append(model.cap - pin_load)
+    n_rows += m
     has_floor = model.floor > 0
     if has_floor.any():
         rows = np.flatnonzero(has_floor)
         blocks.append(-load_rows[rows])
         rhs.append(-(model.floor[rows] - pin_load[rows]))
+        elastic.append(n_rows + np.arange(rows.size))
+        n_rows += rows.size
     hv = h_g[vg]
     if hv.any():
         blocks.append(sparse.csr_array((np.ones(int(hv.sum())), (vu[hv], var[hv])),
                                        shape=(m, nv)))
         rhs.append(model.heavy_cap - pin_heavy)
+        n_rows += m
     if model.max_moves is not None:
         blocks.append(sparse.csr_array((-np.ones(J), (np.zeros(J, dtype=np.int64), var_s)),
                                        shape=(1, nv)))
         rhs.append(np.array([float(model.max_moves - pin_moves - movers_free)]))
+        elastic.append(np.array([n_rows]))
+        n_rows += 1
+    elastic_rows = np.concatenate(elastic) if elastic else np.zeros(0, dtype=np.int64)
     a_ub = sparse.vstack(blocks, format="csc")
     a_eq = a_eq.tocsc()
     b_ub = np.concatenate(rhs)
@@ -190,38 +204,74 @@ def solve_class_lp(model: AllocationModel, *, time_limit: float | None = None,
                                                                            (1, m))
     sel = zindex[top, np.arange(m)[None, :]]
     active[sel[sel >= 0]] = True
+    # Elastic columns keep the restricted LP feasible when its columns cannot yet fill the
+    # tight rows (an overloaded office's overflow caps, the balance floor, the moves budget):
+    # a bruker left unplaced, a floor point or a move bought at a price no real column pays,
+    # so the duals lead pricing to the columns that are missing. They are never part of the
+    # bound (the Lagrangian value below uses the real columns only); if one is still used
+    # when no real column prices out, the LP is solved again without them over every column.
+    art_eq, art_ub, art_cost = _elastic_columns(G, a_ub.shape[0], elastic_rows, cost)
+    use_art = True
     deadline = None if time_limit is None else start + float(time_limit)
     rounds = 0
     res = None
+    good = None  # (cols, x, used elastic) of the last restricted LP solved to optimality
     lower = -np.inf  # proven lower bound of the min problem
+    hit_limit = False
     rc = None
     while True:
         rounds += 1
         cols = np.flatnonzero(active)
         options: dict = {"presolve": True}
         if deadline is not None:
-            options["time_limit"] = max(deadline - time.perf_counter(), 0.01)
-        res = linprog(cost[cols], A_ub=a_ub[:, cols], b_ub=b_ub, A_eq=a_eq[:, cols], b_eq=b_eq,
-                      bounds=np.column_stack([np.zeros(cols.size), ub[cols]]), method="highs",
-                      options=options)
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                hit_limit = True
+                break
+            options["time_limit"] = max(left, 1e-3)
+        n_art = art_cost.size if use_art else 0
+        a_ub_r, a_eq_r, c_r = a_ub[:, cols], a_eq[:, cols], cost[cols]
+        bounds = np.column_stack([np.zeros(cols.size), ub[cols]])
+        if n_art:
+            a_ub_r = sparse.hstack([a_ub_r, art_ub], format="csc")
+            a_eq_r = sparse.hstack([a_eq_r, art_eq], format="csc")
+            c_r = np.concatenate([c_r, art_cost])
+            bounds = np.vstack([bounds, np.column_stack([np.zeros(n_art),
+                                                         np.full(n_art, np.inf)])])
+        res = linprog(c_r, A_ub=a_ub_r, b_ub=b_ub, A_eq=a_eq_r, b_eq=b_eq, bounds=bounds,
+                      method="highs", options=options)
         if res.status == 2 and not active.all():
             active[:] = True  # the restricted LP may lack the columns that make it feasible
             continue
+        if res.status == 1:
+            hit_limit = True
+            break
         if res.status != 0 or res.x is None:
             break
+        elastic_used = bool(n_art) and float(res.x[cols.size:].max(initial=0.0)) > 1e-7
+        good = (cols, res.x[:cols.size], elastic_used)
         y_eq = np.asarray(res.eqlin.marginals, dtype=float)
         y_ub = np.minimum(np.asarray(res.ineqlin.marginals, dtype=float), 0.0)
         rc = cost - a_eq.T @ y_eq - a_ub.T @ y_ub
         lower = max(lower, float(b_eq @ y_eq + b_ub @ y_ub + np.minimum(rc, 0.0) @ ub))
         add = ~active & (rc < -1e-9)
-        if not add.any() or (deadline is not None and time.perf_counter() > deadline):
+        if not add.any():
+            if elastic_used:  # the big prices were not big enough: decide without them
+                use_art = False
+                active[:] = True
+                continue
             break
-        if float(res.fun) - lower <= stop_gap * max(1.0, abs(float(res.fun))):
+        if deadline is not None and time.perf_counter() > deadline:
+            hit_limit = True
+            break
+        if not elastic_used and (float(res.fun) - lower
+                                 <= stop_gap * max(1.0, abs(float(res.fun)))):
             break  # the missing columns can add at most this little: the bound is tight
         # Partial pricing: per class, only its most negative columns.
         rcm = np.full((G, m), np.inf)
         rcm[zg, zu] = np.where(add[:nz], rc[:nz], np.inf)
-        k = min(m, ADD_PER_CLASS)
+        # (while elastic columns are in use the duals are far off: take more per class)
+        k = min(m, ADD_PER_CLASS * (ELASTIC_ADD_FACTOR if elastic_used else 1))
         top = np.argpartition(rcm, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m),
                                                                               (G, 1))
         gg = np.repeat(np.arange(G), top.shape[1])
@@ -229,27 +279,93 @@ def solve_class_lp(model: AllocationModel, *, time_limit: float | None = None,
         ok = np.isfinite(rcm[gg, uu])
         active[zindex[gg[ok], uu[ok]]] = True
         active[nz:] |= add[nz:]
-    assert res is not None
     stats = {"classes": G, "stay_pairs": J, "lp_vars": nv, "lp_columns": int(active.sum()),
              "lp_rows": G + a_ub.shape[0], "lp_rounds": rounds,
-             "lp_runtime": time.perf_counter() - start, "lp_status": int(res.status)}
+             "lp_runtime": time.perf_counter() - start,
+             "lp_status": int(res.status) if res is not None else 1,
+             "lp_elastic": bool(use_art)}
     z = np.zeros((G, m))
     s = np.zeros(J)
-    if res.status == 2:
+    if res is not None and res.status == 2:
         return ClassLP("infeasible", -np.inf, cls, G, z, stay_class, stay_unit, s, stats)
-    if res.status != 0 or res.x is None:
-        return ClassLP("error", np.inf, cls, G, z, stay_class, stay_unit, s, stats)
+    if good is None or good[2]:
+        # No restricted LP solved within the limit (or only with elastic columns in use):
+        # no counts to round; the bound, if any round finished, is still valid.
+        status = "time_limit" if hit_limit else "error"
+        value = -lower + pin_profit if np.isfinite(lower) else np.inf
+        bound = value + BOUND_MARGIN * max(1.0, abs(value)) if np.isfinite(value) else np.inf
+        return ClassLP(status, bound, cls, G, z, stay_class, stay_unit, s, stats,
+                       has_counts=False)
+    cols_ok, x_ok, _ = good
     x_full = np.zeros(nv)
-    x_full[cols] = res.x
+    x_full[cols_ok] = x_ok
     s = x_full[nz:]
     z[zg, zu] = x_full[:nz]
     np.add.at(z, (stay_class, stay_unit), s)
     # The bound is the dual value (weak duality, valid whatever the primal accuracy), never
     # below the LP value it certifies by more than rounding noise.
     value = -lower + pin_profit
-    stats["lp_value"] = -float(res.fun) + pin_profit
+    stats["lp_value"] = float(-(cost @ x_full)) + pin_profit
     bound = value + BOUND_MARGIN * max(1.0, abs(value))
-    return ClassLP("optimal", bound, cls, G, z, stay_class, stay_unit, s, stats)
+    problem = {"cost": cost, "a_eq": a_eq, "b_eq": b_eq, "a_ub": a_ub, "b_ub": b_ub, "ub": ub,
+               "zg": zg, "zu": zu, "nz": nz, "pin_profit": pin_profit, "x": x_full}
+    return ClassLP("time_limit" if hit_limit else "optimal", bound, cls, G, z, stay_class,
+                   stay_unit, s, stats, problem=problem)
+
+
+def class_milp(model: AllocationModel, lp: ClassLP, *, time_limit: float,
+               rel_gap: float, window: int | None = None) -> ClassLP | None:
+    """The class LP with whole counts (``scipy.optimize.milp``): an integer plan over classes.
+
+    Any integer plan is a solution of it with the same objective and back (brukere of a class
+    are interchangeable but for their current unit, which the stay columns count), so its
+    optimum is the full problem's. Used when rounding the LP finds no plan on a small model
+    where every row is tight (an office of only heavy cases); None when milp has no plan in
+    time. The returned counts round exactly (:func:`round_lp` leaves nobody over).
+
+    ``window``: each count stays within this many brukere of the LP's (a neighbourhood of
+    the LP point, solved in a fraction of the time); None searches every count.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    pr = lp.problem
+    if pr is None or time_limit <= 0:
+        return None
+    a = sparse.vstack([pr["a_eq"], pr["a_ub"]], format="csr")
+    lo = np.concatenate([pr["b_eq"], np.full(pr["b_ub"].size, -np.inf)])
+    hi = np.concatenate([pr["b_eq"], pr["b_ub"] + 1e-9])
+    lb, ub = np.zeros(pr["ub"].size), pr["ub"]
+    if window is not None:
+        lb = np.maximum(np.floor(pr["x"] + 1e-6) - window, 0.0)
+        ub = np.minimum(np.ceil(pr["x"] - 1e-6) + window, ub)
+    res = milp(pr["cost"], constraints=LinearConstraint(a, lo, hi),
+               integrality=np.ones(pr["cost"].size), bounds=Bounds(lb, ub),
+               options={"time_limit": max(time_limit, 1e-3), "mip_rel_gap": rel_gap})
+    if res.x is None:
+        return None
+    x = np.round(res.x)
+    nz = pr["nz"]
+    z = np.zeros_like(lp.z)
+    z[pr["zg"], pr["zu"]] = x[:nz]
+    s = x[nz:]
+    np.add.at(z, (lp.stay_class, lp.stay_unit), s)
+    stats = {"milp_status": int(res.status),
+             "milp_bound": -float(getattr(res, "mip_dual_bound", res.fun)) + pr["pin_profit"]}
+    return ClassLP("optimal" if res.status == 0 else "time_limit", lp.bound, lp.cls,
+                   lp.n_classes, z, lp.stay_class, lp.stay_unit, s, stats)
+
+
+def _elastic_columns(n_eq: int, n_ub: int, elastic_rows: np.ndarray,
+                     cost: np.ndarray) -> tuple[sparse.csc_array, sparse.csc_array, np.ndarray]:
+    """Artificial columns: one per equality row (a bruker left unplaced) and one per ``≥`` row
+    written as ``−a·x ≤ −b`` (floor, moves budget), each priced far above any real column."""
+    big = 1e3 * (1.0 + float(np.abs(cost).max(initial=0.0)))
+    k = elastic_rows.size
+    art_eq = sparse.csc_array((np.ones(n_eq), (np.arange(n_eq), np.arange(n_eq))),
+                              shape=(n_eq, n_eq + k))
+    art_ub = sparse.csc_array((-np.ones(k), (elastic_rows, n_eq + np.arange(k))),
+                              shape=(n_ub, n_eq + k))
+    return art_eq, art_ub, np.full(n_eq + k, big)
 
 
 # ------------------------------------------------------------------------------ the plan

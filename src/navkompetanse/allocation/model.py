@@ -314,13 +314,7 @@ def build_model(
             # Spread the excess in proportion to capacity; one bruker's weight of room per
             # unit keeps the packing possible.
             cap = fair + w_max
-            notes.append(_note(
-                f"Samlet arbeidsmengde {fmt(total_load)} poeng er {fmt(excess)} poeng over "
-                f"kapasiteten {fmt(total_cap)}; overskuddet er fordelt i forhold til kapasitet "
-                f"(omtrent {fmt(100 * excess / total_cap)} % over for alle).",
-                f"Total workload {fmt(total_load, 'en')} points is {fmt(excess, 'en')} points "
-                f"over the capacity {fmt(total_cap, 'en')}; the excess is spread in proportion "
-                f"to capacity (about {fmt(100 * excess / total_cap, 'en')} % over for everyone)."))
+            # (allocate_portfolios reports the overload itself: Overload, first in the message)
         else:
             positions = math.ceil(excess / per_pos - 1e-9)
             diagnoses.append(Diagnosis(
@@ -340,12 +334,6 @@ def build_model(
             overflow = True
             share = heavy_limit / total_heavy if total_heavy > 0 else position / position.sum()
             heavy_cap = np.ceil(share * n_heavy - 1e-9)
-            notes.append(_note(
-                f"Kontoret har {fmt(n_heavy)} tunge saker, {fmt(excess)} over grensen "
-                f"{fmt(total_heavy)}; overskuddet er fordelt i forhold til grensene.",
-                f"The office has {fmt(n_heavy, 'en')} heavy cases, {fmt(excess, 'en')} over the "
-                f"limit {fmt(total_heavy, 'en')}; the excess is spread in proportion to the "
-                f"limits."))
         else:
             hcp = policy.heavy_cases_per_position
             positions = math.ceil(excess / hcp - 1e-9) if hcp > 0 else 0
@@ -361,7 +349,9 @@ def build_model(
                 f"position",
                 excess=excess))
 
-    # Pinned brukere alone must fit where they are pinned.
+    # Pinned brukere alone must fit where they are pinned: a pin is the user's rule, so it is
+    # never absorbed by the overflow rule (with overflow, "fit" means within the unit's share
+    # of the overload).
     if (pinned_u >= 0).any() and m:
         pin_rows = pinned_u >= 0
         pin_load = np.bincount(pinned_u[pin_rows], weights=weight[pin_rows], minlength=m)
@@ -372,15 +362,6 @@ def build_model(
             over = float(pin_load[u] - cap[u])
             what_nb = "balansegrensen" if cap[u] < capacity[u] - 1e-9 else "kapasiteten"
             what_en = "balance cap" if cap[u] < capacity[u] - 1e-9 else "capacity"
-            if allow_overflow:
-                overflow = True
-                cap[u] = pin_load[u]
-                notes.append(_note(
-                    f"Fastlåste brukere hos {label} gir {fmt(over)} poeng over {what_nb}; det "
-                    f"er godtatt.",
-                    f"Brukere pinned to {label} put it {fmt(over, 'en')} points over its "
-                    f"{what_en}; that is accepted."))
-                continue
             diagnoses.append(Diagnosis(
                 "pinned_capacity",
                 f"Brukere som er låst til {label} har {fmt(pin_load[u])} poeng, "
@@ -392,15 +373,6 @@ def build_model(
         for u in np.flatnonzero(pin_heavy > heavy_cap + 1e-9):
             label = unit_label(unit_ids[u], names)
             over = float(pin_heavy[u] - heavy_cap[u])
-            if allow_overflow:
-                overflow = True
-                heavy_cap[u] = pin_heavy[u]
-                notes.append(_note(
-                    f"Fastlåste tunge saker hos {label} er {fmt(over)} over grensen; det er "
-                    f"godtatt.",
-                    f"Pinned heavy cases at {label} are {fmt(over, 'en')} over its limit; that "
-                    f"is accepted."))
-                continue
             diagnoses.append(Diagnosis(
                 "pinned_heavy",
                 f"{label} har {fmt(pin_heavy[u])} låste tunge saker, {fmt(over)} over "
@@ -571,12 +543,13 @@ class MilpSolution:
     runtime: float
 
 
-def exact_milp(model: AllocationModel, *, time_limit: float | None = None) -> MilpSolution:
+def exact_milp(model: AllocationModel, *, time_limit: float | None = None,
+               rel_gap: float = 1e-9) -> MilpSolution:
     """Solve the full model exactly with ``scipy.optimize.milp`` (HiGHS).
 
     Variables ``x[i, u]`` for allowed pairs only; rows: one unit per bruker, capacity, heavy
     cases per unit, and the moves budget. This is the reference the fast path is measured
-    against; it is exact but slow on large offices.
+    against; it is exact but slow on large offices. ``rel_gap`` is milp's stopping gap.
     """
     import time
 
@@ -604,7 +577,7 @@ def exact_milp(model: AllocationModel, *, time_limit: float | None = None) -> Mi
         lower.append(np.array([-np.inf]))
         upper.append(np.array([float(model.max_moves)]))
     a = vstack(blocks).tocsr()
-    options: dict[str, Any] = {"mip_rel_gap": 1e-9}
+    options: dict[str, Any] = {"mip_rel_gap": float(rel_gap)}
     if time_limit is not None:
         options["time_limit"] = max(float(time_limit), 0.01)
     res = milp(c, constraints=LinearConstraint(a, np.concatenate(lower), np.concatenate(upper)),
@@ -617,5 +590,6 @@ def exact_milp(model: AllocationModel, *, time_limit: float | None = None) -> Mi
     assignment = np.full(n, -1, dtype=np.int64)
     assignment[rows[chosen]] = cols[chosen]
     bound = -float(getattr(res, "mip_dual_bound", res.fun))
-    status = "optimal" if res.status == 0 else "time_limit"
+    gap = (bound - model.objective(assignment)) / max(1.0, abs(model.objective(assignment)))
+    status = "optimal" if res.status == 0 and gap <= max(rel_gap, 1e-9) else "time_limit"
     return MilpSolution(assignment, model.objective(assignment), bound, status, runtime)

@@ -15,6 +15,8 @@ in ``docs/allocation.md``.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -29,6 +31,7 @@ from ..text import LANGS, check_lang, fmt
 from ..text.allocation import (
     fixed_message,
     no_plan_text,
+    overload_text,
     phrase,
     result_label,
     status_message,
@@ -42,10 +45,17 @@ from .model import (
     resolve_units,
     violation_records,
 )
-from .result import AllocationResult, Move, Placement, Unit
+from .result import AllocationResult, Move, Overload, Placement, Unit
 from .solve import solve_model
 
-__all__ = ["allocate_portfolios", "naive", "status_quo"]
+__all__ = ["allocate_portfolios", "naive", "office_overload", "status_quo"]
+
+#: Seconds per bruker set aside from ``time_limit`` for writing the result (placements,
+#: explanations' data); measured about 9 µs per bruker (docs/allocation.md, time limits).
+WRAP_S_PER_BRUKER = 1e-5
+#: The least time a solve is given, even when building the model used up the limit (it then
+#: stops at once with ``time_limit``).
+MIN_SOLVE_S = 1e-3
 
 _DIMS = tuple(d.value for d in DIMENSIONS)
 
@@ -87,6 +97,7 @@ def _wrap(
     violations: Sequence[str] = (),
     overflow_ok: bool = False,
     stats: Mapping[str, Any] | None = None,
+    overload: Overload | None = None,
 ) -> AllocationResult:
     """Turn a complete assignment into a result keyed by ids (numbers recomputed here)."""
     n = model.n_brukere
@@ -167,13 +178,14 @@ def _wrap(
         improvement_per_move=float(improvement), overflow=FrozenDict(overflow),
         violations=tuple(violations), messages=FrozenDict(messages), lang=lang,
         names=FrozenDict(names), label=result_label(kind, lang), kind=kind,
-        stats=dict(stats or {}),
+        stats=dict(stats or {}), overload=overload,
     )
 
 
 def _no_plan(model: AllocationModel, status: str, messages: Mapping[str, str], *, lang: str,
              names: Mapping[str, str], kind: str = "proposal",
-             stats: Mapping[str, Any] | None = None) -> AllocationResult:
+             stats: Mapping[str, Any] | None = None,
+             overload: Overload | None = None) -> AllocationResult:
     """A result without a plan: every bruker in ``unassigned``, with the message as reason."""
     zeros = np.zeros(model.n_units)
     units = _units(model, zeros, zeros.astype(int), zeros.astype(int))
@@ -183,7 +195,7 @@ def _no_plan(model: AllocationModel, status: str, messages: Mapping[str, str], *
         status=status, message=messages[lang], objective=float("nan"), bound=float("nan"),
         gap=float("inf"), mean_shortfall=float("nan"), messages=FrozenDict(messages),
         lang=lang, names=FrozenDict(names), label=result_label(kind, lang), kind=kind,
-        stats=dict(stats or {}),
+        stats=dict(stats or {}), overload=overload,
     )
 
 
@@ -193,10 +205,11 @@ def _both(make: Callable[[str], str]) -> dict[str, str]:
 
 
 def _infeasible(model: AllocationModel, diagnoses: Sequence[Diagnosis], *, lang: str,
-                names: Mapping[str, str],
-                stats: Mapping[str, Any] | None = None) -> AllocationResult:
+                names: Mapping[str, str], stats: Mapping[str, Any] | None = None,
+                overload: Overload | None = None) -> AllocationResult:
     messages = _both(lambda lg: no_plan_text("infeasible", lg, diagnoses))
-    return _no_plan(model, "infeasible", messages, lang=lang, names=names, stats=stats)
+    return _no_plan(model, "infeasible", messages, lang=lang, names=names, stats=stats,
+                    overload=overload)
 
 
 def _packing_diagnosis(model: AllocationModel) -> Diagnosis:
@@ -279,10 +292,16 @@ def allocate_portfolios(
     pinned : mapping, optional
         ``{bruker id: unit id or ident}``: brukere the leader has placed; they stay there.
     time_limit : float
-        Seconds for the whole solve.
+        Seconds for the whole call. It returns within ``time_limit`` × 1.1 plus a start-up
+        (building the model from the office and writing the result: about 30 ms + 30 µs per
+        bruker, measured in ``docs/allocation.md``); ``status`` is ``time_limit`` only when
+        the clock stopped a step before the certified gap reached ``gap_tol``.
     allow_overflow : bool
-        When the load (or the heavy cases) exceed the office's capacity, spread the excess
-        in proportion to capacity instead of reporting the problem as infeasible.
+        When the load (or the heavy cases) exceed the office's capacity, place everyone all
+        the same: the excess spread in proportion to capacity (each unit at most one bruker
+        above its share), heavy cases in proportion to the limits; ``overload`` holds the
+        figures and the message starts with them. The user's own hard rules (pins that
+        overfill a unit, ``max_moves``, the hard specialty rule) stay infeasible.
     hard_specialty : bool
         Brukere in a malgruppe go only to units with that spesialfelt (when some unit has
         it); otherwise a matching specialty is worth ``policy.specialty_bonus``.
@@ -329,6 +348,7 @@ def allocate_portfolios(
     >>> result.assignment  # doctest: +SKIP
     {'b1': 'Z000001'}
     """
+    started = time.perf_counter()
     policy = _iv_allocate(policy, max_moves, time_limit, lang)
     names = office_names(office)
     units = resolve_units(office, pairs)
@@ -336,22 +356,32 @@ def allocate_portfolios(
         office, units, policy, pinned=pinned, max_moves=max_moves,
         hard_specialty=hard_specialty, allow_overflow=allow_overflow,
     )
+    overload = office_overload(model, policy)
     if diagnoses:
-        return _infeasible(model, diagnoses, lang=lang, names=names)
-    outcome = solve_model(model, time_limit=time_limit, seed=seed, gap_tol=gap_tol)
-    if outcome.status == "infeasible" and allow_overflow:
+        return _infeasible(model, diagnoses, lang=lang, names=names, overload=overload)
+    # The solve gets what is left of the limit once the model is built and the result's
+    # writing (about WRAP_S_PER_BRUKER per bruker) is set aside.
+    deadline = started + float(time_limit)
+    reserve = WRAP_S_PER_BRUKER * model.n_brukere
+
+    def left() -> float:
+        return max(deadline - time.perf_counter() - reserve, MIN_SOLVE_S)
+
+    outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
+    if (outcome.status == "infeasible" and allow_overflow
+            and deadline - time.perf_counter() - reserve > MIN_SOLVE_S):
         # Whole brukere do not fit under the balance caps (tiny offices): allow one bruker's
         # weight above the fair share, as the overflow rule does, and report it.
         model, _, notes = build_model(
             office, units, policy, pinned=pinned, max_moves=max_moves,
             hard_specialty=hard_specialty, allow_overflow=True, relax_balance=True)
-        outcome = solve_model(model, time_limit=time_limit, seed=seed, gap_tol=gap_tol)
+        outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
     if outcome.assignment is None:
         if outcome.status == "infeasible":
             return _infeasible(model, [_packing_diagnosis(model)], lang=lang, names=names,
-                               stats=outcome.stats)
+                               stats=outcome.stats, overload=overload)
         return _no_plan(model, "time_limit", _both(lambda lg: no_plan_text("time_limit", lg)),
-                        lang=lang, names=names, stats=outcome.stats)
+                        lang=lang, names=names, stats=outcome.stats, overload=overload)
     x = outcome.assignment
     broken = model_violations(model, x)
     if broken or abs(model.objective(x) - outcome.objective) > 1e-6 * max(1.0, outcome.objective):
@@ -360,11 +390,46 @@ def allocate_portfolios(
     n_moves = model.n_moves(x)
     improvement = (model.objective(x) - model.objective(stay)) / n_moves if n_moves else 0.0
     gap = max(0.0, outcome.bound - outcome.objective) / max(1.0, abs(outcome.objective))
-    messages = _both(lambda lg: status_message(outcome.status, gap, n_moves, improvement,
-                                               notes, lg))
+    if overload is not None:
+        overload = _with_units(overload, model, x)
+    messages = _both(lambda lg: (overload_text(overload, lg, names, units=False) + " "
+                                 if overload is not None else "")
+                     + status_message(outcome.status, gap, n_moves, improvement, notes, lg))
+    stats = dict(outcome.stats)
+    stats["runtime"] = time.perf_counter() - started
     return _wrap(model, x, status=outcome.status, messages=messages, lang=lang, names=names,
                  bound=outcome.bound, kind="proposal", overflow_ok=model.overflow,
-                 stats=outcome.stats)
+                 stats=stats, overload=overload)
+
+
+def office_overload(model: AllocationModel, policy: Policy) -> Overload | None:
+    """The office's overload under ``policy`` with the model's units, or None when its load
+    and heavy cases fit the capacity and the heavy-case limits."""
+    load, cap = float(model.weight.sum()), float(model.capacity.sum())
+    n_heavy, heavy_limit = int(model.heavy.sum()), float(model.heavy_limit.sum())
+    if not model.n_units or (load <= cap + 1e-9 and n_heavy <= heavy_limit + 1e-9):
+        return None
+    pair_overhead = sum(
+        policy.pair_overhead * policy.capacity_points_per_position * float(model.position[u])
+        for u, members in enumerate(model.unit_members) if len(members) == 2)
+    return Overload(
+        load_points=load, capacity_points=cap, positions=float(model.position.sum()),
+        points_per_position=float(policy.capacity_points_per_position),
+        heavy_cases=n_heavy, heavy_limit=heavy_limit,
+        heavy_per_position=float(policy.heavy_cases_per_position),
+        pair_overhead_points=float(pair_overhead))
+
+
+def _with_units(ov: Overload, model: AllocationModel, x: np.ndarray) -> Overload:
+    """The overload with every unit's share of it in plan ``x``."""
+    load, _, heavy = model.loads(x)
+    over = load - model.capacity
+    units = {model.unit_ids[u]: (float(over[u]), float(over[u] / model.capacity[u])
+                                 if model.capacity[u] > 0 else float("inf"))
+             for u in np.flatnonzero(over > 1e-9)}
+    h_over = heavy - model.heavy_limit
+    heavy_units = {model.unit_ids[u]: int(round(h_over[u])) for u in np.flatnonzero(h_over > 0.5)}
+    return dataclasses.replace(ov, units=units, heavy_units=heavy_units)
 
 
 def _fixed_result(office: Office, policy: Policy | None, pairs: Any,

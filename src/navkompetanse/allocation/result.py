@@ -9,6 +9,7 @@ mapping inside is a :class:`~navkompetanse.results.FrozenDict`.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -21,12 +22,13 @@ from ..text import check_lang, fmt, number, percent
 from ..text.allocation import (
     explain_placement,
     explain_unassigned,
+    overload_text,
     reason_text,
     result_label,
     summary_labels,
 )
 
-__all__ = ["REASONS", "AllocationResult", "Move", "Placement", "Unit"]
+__all__ = ["REASONS", "AllocationResult", "Move", "Overload", "Placement", "Unit"]
 
 _DIMS = tuple(d.value for d in DIMENSIONS)
 
@@ -151,6 +153,103 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class Overload:
+    """An office with more work than capacity: the figures, what binds, what would relieve it.
+
+    Numbers are the office's as a whole under the policy, with the units the allocation used
+    (a pair's capacity is less its coordination overhead). ``binding`` is ``capacity`` (load
+    over capacity points), ``heavy`` (heavy cases over the heavy-case limits) or ``both``.
+    ``positions_needed`` full positions would relieve it (the larger of the two limits' needs);
+    dissolving the pairs would give back ``pair_overhead_points``. ``units`` holds each unit's
+    points over its own capacity and ``heavy_units`` its heavy cases over its limit, for the
+    distribution the result carries (empty when there is none). Texts come from
+    ``text.allocation.overload_text``.
+    """
+
+    load_points: float
+    capacity_points: float
+    positions: float
+    points_per_position: float
+    heavy_cases: int
+    heavy_limit: float
+    heavy_per_position: float
+    pair_overhead_points: float = 0.0
+    units: Mapping[str, float] = field(default_factory=FrozenDict)
+    heavy_units: Mapping[str, int] = field(default_factory=FrozenDict)
+
+    def __post_init__(self) -> None:
+        _freeze_fields(self, ("units", "heavy_units"))
+
+    @property
+    def excess_points(self) -> float:
+        """Workload points above the office's capacity (0 when only heavy cases bind)."""
+        return max(0.0, self.load_points - self.capacity_points)
+
+    @property
+    def share(self) -> float:
+        """Load above capacity as a share of capacity (0.62 = 62 % over)."""
+        return self.excess_points / self.capacity_points if self.capacity_points > 0 else np.inf
+
+    @property
+    def excess_per_position(self) -> float:
+        """Points over per full position in the office."""
+        return self.excess_points / self.positions if self.positions > 0 else np.inf
+
+    @property
+    def heavy_excess(self) -> float:
+        """Heavy cases above the office's combined limit."""
+        return max(0.0, self.heavy_cases - self.heavy_limit)
+
+    @property
+    def binding(self) -> str:
+        """``capacity``, ``heavy`` or ``both``: which limit the office is over."""
+        cap, heavy = self.excess_points > 1e-9, self.heavy_excess > 1e-9
+        return "both" if cap and heavy else "heavy" if heavy else "capacity"
+
+    @property
+    def positions_for_capacity(self) -> int:
+        """Full positions that would carry the excess load."""
+        if self.excess_points <= 1e-9 or self.points_per_position <= 0:
+            return 0
+        return math.ceil(self.excess_points / self.points_per_position - 1e-9)
+
+    @property
+    def positions_for_heavy(self) -> int:
+        """Full positions whose heavy-case limits would take the excess heavy cases."""
+        if self.heavy_excess <= 1e-9 or self.heavy_per_position <= 0:
+            return 0
+        return math.ceil(self.heavy_excess / self.heavy_per_position - 1e-9)
+
+    @property
+    def positions_needed(self) -> int:
+        """Full positions that would relieve the overload (both limits)."""
+        return max(self.positions_for_capacity, self.positions_for_heavy)
+
+    def text(self, lang: str = "nb", names: Mapping[str, str] | None = None, *,
+             units: bool = True) -> str:
+        """The overload in plain language: the figures, what binds, what would relieve it
+        and (``units``) every unit over its capacity or heavy-case limit."""
+        return overload_text(self, check_lang(lang), names, units=units)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data: the figures, ``binding`` and ``positions_needed`` included."""
+        return strict_json({
+            "binding": self.binding, "load_points": self.load_points,
+            "capacity_points": self.capacity_points, "excess_points": self.excess_points,
+            "share_over": self.share, "positions": self.positions,
+            "excess_per_position": self.excess_per_position,
+            "points_per_position": self.points_per_position,
+            "heavy_cases": self.heavy_cases, "heavy_limit": self.heavy_limit,
+            "heavy_excess": self.heavy_excess, "heavy_per_position": self.heavy_per_position,
+            "positions_needed": self.positions_needed,
+            "positions_for_capacity": self.positions_for_capacity,
+            "positions_for_heavy": self.positions_for_heavy,
+            "pair_overhead_points": self.pair_overhead_points,
+            "units": dict(self.units), "heavy_units": dict(self.heavy_units),
+        })
+
+
+@dataclass(frozen=True)
 class Move:
     """A bruker who changes unit, with the fit she gains (negative when moved to make room)."""
 
@@ -209,6 +308,9 @@ class AllocationResult(Result):
         ``proposal``, ``status_quo`` or ``naive`` (a code; :func:`compare` labels by it).
     stats : FrozenDict
         How the solver got there (method, LP rounds, …): codes for developers.
+    overload : Overload or None
+        When the office has more work (or heavy cases) than capacity: the figures, what binds
+        and what would relieve it; the message starts with it. None otherwise.
     """
 
     assignment: Mapping[str, str]
@@ -231,6 +333,7 @@ class AllocationResult(Result):
     label: str = ""
     kind: str = "proposal"
     stats: Mapping[str, Any] = field(default_factory=FrozenDict, compare=False)
+    overload: Overload | None = None
 
     _title: ClassVar[tuple[str, str]] = ("Fordeling av brukere", "Allocation of brukere")
     _frame_columns: ClassVar[tuple[str, ...]] = (
@@ -344,6 +447,7 @@ class AllocationResult(Result):
             "moves": [dataclasses.asdict(m) for m in self.moves],
             "overflow": dict(self.overflow), "violations": list(self.violations),
             "names": dict(self.names), "stats": dict(self.stats),
+            "overload": self.overload.to_dict() if self.overload is not None else None,
         })
 
     def _unit_name(self, unit: str | None) -> str | None:

@@ -27,7 +27,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .class_lp import _State, improve_plan, lift_floors, place_rest, round_lp, solve_class_lp
+from .class_lp import (
+    _State,
+    class_milp,
+    improve_plan,
+    lift_floors,
+    place_rest,
+    round_lp,
+    solve_class_lp,
+)
 from .model import AllocationModel, exact_milp, model_violations
 
 __all__ = ["SolveOutcome", "solve_model"]
@@ -35,6 +43,15 @@ __all__ = ["SolveOutcome", "solve_model"]
 _EPS = 1e-9
 #: Largest model (brukere × units) the exact MILP fallback is tried on.
 MILP_FALLBACK_SIZE = 250_000
+#: Largest model (brukere × units) on which a failed rounding goes to the exact milp first
+#: (offices of a dozen veiledere where every row is tight, e.g. only heavy cases).
+MILP_ROUNDING_SIZE = 20_000
+#: Share of the time limit the class LP may use.
+LP_TIME_SHARE = 0.8
+#: The fallback around ``solve_gap`` runs only with at least this share of the limit (and
+#: :data:`FALLBACK_MIN_S` seconds) left; otherwise the result is ``time_limit`` without plan.
+FALLBACK_MIN_SHARE = 0.25
+FALLBACK_MIN_S = 0.05
 
 
 @dataclass
@@ -391,6 +408,26 @@ def _solve_priced(
     return SolveOutcome(best_x, best_obj, best_bound, status, last_message, stats)
 
 
+def _milp_plan(model: AllocationModel, lp, deadline: float, gap_tol: float,
+               stats: dict) -> np.ndarray | None:
+    """Whole class counts by milp when rounding found no plan on a small model (every row
+    tight, e.g. an office of only heavy cases): first near the LP point, then anywhere."""
+    if lp.problem is None or model.n_brukere * model.n_units > MILP_ROUNDING_SIZE:
+        return None
+    for window in (2, None):
+        left = deadline - time.perf_counter()
+        if left < 0.02:
+            return None
+        sol = class_milp(model, lp, time_limit=left, rel_gap=gap_tol, window=window)
+        stats["class_milp"] = f"window {window}: {'plan' if sol is not None else 'none'}"
+        if sol is None:
+            continue
+        st = _State(model, round_lp(model, sol))
+        if place_rest(st) and not model_violations(model, st.x):
+            return st.x
+    return None
+
+
 def solve_model(
     model: AllocationModel,
     *,
@@ -400,8 +437,11 @@ def solve_model(
 ) -> SolveOutcome:
     """Solve the full model: the class LP (bound), its rounding (plan), then improvement.
 
-    Falls back to :func:`_solve_priced` (prices around ``solve_gap``) only when the LP stops on
-    the time limit or its rounding finds no plan within every limit.
+    When the rounding finds no plan within every limit: the exact milp on small models
+    (:data:`MILP_ROUNDING_SIZE`), then :func:`_solve_priced` (prices around ``solve_gap``)
+    while at least :data:`FALLBACK_MIN_SHARE` of the time is left. ``status`` is
+    ``time_limit`` only when the clock stopped a step before the certified gap reached
+    ``gap_tol``; the bound is valid either way.
     """
     start = time.perf_counter()
     deadline = start + float(time_limit)
@@ -409,14 +449,17 @@ def solve_model(
     stats: dict = {"method": "class-lp"}
     if n == 0:
         return SolveOutcome(np.zeros(0, dtype=np.int64), 0.0, 0.0, "optimal", stats=stats)
-    lp = solve_class_lp(model, time_limit=0.8 * float(time_limit), stop_gap=0.1 * gap_tol)
+    lp = solve_class_lp(model, time_limit=LP_TIME_SHARE * float(time_limit),
+                        stop_gap=0.1 * gap_tol)
     stats.update(lp.stats)
     if lp.status == "infeasible":
         stats["relaxation"] = "infeasible"
         return SolveOutcome(None, float("nan"), -np.inf, "infeasible",
                             "the LP relaxation has no solution", stats)
+    hit_limit = lp.status == "time_limit"
     best_x: np.ndarray | None = None
-    if lp.status == "optimal":
+    bound = lp.bound
+    if lp.has_counts:
         st = _State(model, round_lp(model, lp))
         stats["rounded_rest"] = int((st.x < 0).sum())
         placed = place_rest(st)
@@ -426,28 +469,47 @@ def solve_model(
                              else "floor not reached" if not lifted else "; ".join(broken[:3]))
         if not broken:
             best_x = st.x
+        else:
+            xm = _milp_plan(model, lp, deadline, gap_tol, stats)
+            if xm is not None:
+                stats["method"] = "class-lp + class milp"
+                best_x = xm
+                st = _State(model, xm.copy())
+        if best_x is not None:
             obj = model.objective(best_x)
             stats["rounded_objective"] = obj
-            if lp.bound - obj > gap_tol * max(1.0, abs(obj)):
-                improve_plan(st, deadline, target=lp.bound - gap_tol * max(1.0, abs(obj)))
+            if bound - obj > gap_tol * max(1.0, abs(obj)):
+                improve_plan(st, deadline, target=bound - gap_tol * max(1.0, abs(obj)))
                 if not model_violations(model, st.x):
                     best_x = st.x
     if best_x is None:
         left = deadline - time.perf_counter()
+        if left < max(FALLBACK_MIN_S, FALLBACK_MIN_SHARE * float(time_limit)):
+            stats["runtime"] = time.perf_counter() - start
+            stats["fallback"] = "no time left"
+            return SolveOutcome(None, float("nan"), bound, "time_limit",
+                                "no plan within the time limit", stats)
         stats["method"] = "priced-gap"
-        out = _solve_priced(model, time_limit=max(left, 0.05), seed=seed, gap_tol=gap_tol)
+        out = _solve_priced(model, time_limit=left, seed=seed, gap_tol=gap_tol)
         out.stats.update({k: v for k, v in stats.items() if k != "method"})
         out.stats["method"] = "priced-gap (fallback)"
-        if out.assignment is not None and lp.status == "optimal" and lp.bound < out.bound:
-            out.bound = max(lp.bound, out.objective)
+        if out.assignment is not None and np.isfinite(bound) and bound < out.bound:
+            out.bound = max(bound, out.objective)
             gap = (out.bound - out.objective) / max(1.0, abs(out.objective))
             if gap <= 1e-6:
                 out.status = "optimal"
+            elif gap <= gap_tol and out.status == "time_limit":
+                out.status = "feasible"
         return out
     obj = model.objective(best_x)
-    bound = max(lp.bound, obj)  # a bound below a feasible value is rounding noise
+    bound = max(bound, obj)  # a bound below a feasible value is rounding noise
     gap = (bound - obj) / max(1.0, abs(obj))
-    hit_limit = time.perf_counter() > deadline
-    status = "optimal" if gap <= 1e-6 else ("time_limit" if hit_limit else "feasible")
+    hit_limit = hit_limit or time.perf_counter() > deadline
+    if gap <= 1e-6:
+        status = "optimal"
+    elif hit_limit and gap > gap_tol:
+        status = "time_limit"
+    else:
+        status = "feasible"
     stats["runtime"] = time.perf_counter() - start
     return SolveOutcome(best_x, obj, bound, status, "", stats)

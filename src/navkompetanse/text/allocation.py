@@ -33,6 +33,8 @@ __all__ = [
     "levels_text",
     "metric_labels",
     "no_plan_text",
+    "overload_text",
+    "overload_unit_lines",
     "phrase",
     "reason_text",
     "result_label",
@@ -103,6 +105,26 @@ _NB: dict[str, str] = {
     "cmp_failed_both": "Verken {a} eller {b} har en fordeling, så de kan ikke sammenlignes.",
     "cmp_ok": "{b} er bedre enn {a} på {nb} av {n} mål, {a} på {na}.",
     "better_on": "bedre på {k} av {n} mål",
+    # an office with more work than capacity (first in every output)
+    "ov_capacity": "Kontoret har mer arbeid enn kapasitet: arbeidsmengden er {load} poeng mot "
+                   "{cap} poeng kapasitet, {excess} poeng ({pct}) over — {per_pos} poeng over "
+                   "per hele stilling.",
+    "ov_heavy": "Kontoret har {heavy} tunge saker mot en samlet grense på {limit}, {excess} "
+                "over.",
+    "ov_binds_capacity": "Det er kapasiteten som binder.",
+    "ov_binds_heavy": "Det er grensen for tunge saker som binder.",
+    "ov_binds_both": "Både kapasiteten og grensen for tunge saker binder.",
+    "ov_spread": "Alle brukere er fordelt likevel: overskuddet er spredt i forhold til "
+                 "kapasitet{heavy}, og hver enhets overbelastning vises.",
+    "ov_spread_heavy": ", de tunge sakene i forhold til grensene",
+    "ov_relief": "Det som ville løst det: {positions} til{pairs}.",
+    "ov_relief_pairs": " (eller færre par: samarbeidet i parene koster {points} poeng)",
+    "ov_one_position": "1 hel stilling",
+    "ov_positions": "{n} hele stillinger",
+    "ov_units": "Over kapasitet: {list}.",
+    "ov_unit": "{unit} {over} poeng ({pct})",
+    "ov_heavy_units": "Over grensen for tunge saker: {list}.",
+    "ov_heavy_unit": "{unit} {over}",
 }
 
 _EN: dict[str, str] = {
@@ -160,6 +182,25 @@ _EN: dict[str, str] = {
     "cmp_failed_both": "Neither {a} nor {b} has an allocation, so they cannot be compared.",
     "cmp_ok": "{b} is better than {a} on {nb} of {n} measures, {a} on {na}.",
     "better_on": "better on {k} of {n} measures",
+    "ov_capacity": "The office has more work than capacity: the workload is {load} points "
+                   "against {cap} points of capacity, {excess} points ({pct}) over — {per_pos} "
+                   "points over per full position.",
+    "ov_heavy": "The office has {heavy} heavy cases against a combined limit of {limit}, "
+                "{excess} over.",
+    "ov_binds_capacity": "Capacity is the limit that binds.",
+    "ov_binds_heavy": "The heavy-case limit is the limit that binds.",
+    "ov_binds_both": "Both capacity and the heavy-case limit bind.",
+    "ov_spread": "Every bruker is placed all the same: the excess is spread in proportion to "
+                 "capacity{heavy}, and every unit's overload is shown.",
+    "ov_spread_heavy": ", the heavy cases in proportion to the limits",
+    "ov_relief": "What would relieve it: {positions} more{pairs}.",
+    "ov_relief_pairs": " (or fewer pairs: the pairs' coordination costs {points} points)",
+    "ov_one_position": "1 full position",
+    "ov_positions": "{n} full positions",
+    "ov_units": "Over capacity: {list}.",
+    "ov_unit": "{unit} {over} points ({pct})",
+    "ov_heavy_units": "Over the heavy-case limit: {list}.",
+    "ov_heavy_unit": "{unit} {over}",
 }
 
 _TABLES = {"nb": _NB, "en": _EN}
@@ -285,3 +326,55 @@ def fixed_message(label: str, n_brukere: int, n_units: int, records: Sequence[Se
 def comparison_text(a: str, b: str, *, n_b: int, n_a: int, n: int, lang: str = "nb") -> str:
     """One sentence on a comparison: on how many measures each side is better."""
     return phrase("cmp_ok", lang, a=a, b=b, nb=fmt(n_b, lang), na=fmt(n_a, lang), n=fmt(n, lang))
+
+
+def overload_text(ov: Any, lang: str = "nb", names: Mapping[str, str] | None = None, *,
+                  units: bool = True, spread: bool = True) -> str:
+    """An office's overload in plain language: the figures (points over, per full position),
+    which limit binds, that everyone is placed (``spread``), what would relieve it and, with
+    ``units``, every unit over its capacity or heavy-case limit."""
+    parts = []
+    if ov.excess_points > 1e-9:
+        parts.append(phrase("ov_capacity", lang, load=fmt(ov.load_points, lang),
+                            cap=fmt(ov.capacity_points, lang), excess=fmt(ov.excess_points, lang),
+                            pct=f"{fmt(100 * ov.share, lang)} %",
+                            per_pos=fmt(ov.excess_per_position, lang)))
+    if ov.heavy_excess > 1e-9:
+        parts.append(phrase("ov_heavy", lang, heavy=fmt(ov.heavy_cases, lang),
+                            limit=fmt(ov.heavy_limit, lang), excess=fmt(ov.heavy_excess, lang)))
+    parts.append(phrase(f"ov_binds_{ov.binding}", lang))
+    if spread:
+        heavy = phrase("ov_spread_heavy", lang) if ov.heavy_excess > 1e-9 else ""
+        parts.append(phrase("ov_spread", lang, heavy=heavy))
+    n = ov.positions_needed
+    positions = (phrase("ov_one_position", lang) if n == 1
+                 else phrase("ov_positions", lang, n=fmt(n, lang)))
+    pairs = (phrase("ov_relief_pairs", lang, points=fmt(ov.pair_overhead_points, lang))
+             if ov.pair_overhead_points > 1e-9 and ov.binding != "heavy" else "")
+    parts.append(phrase("ov_relief", lang, positions=positions, pairs=pairs))
+    if units and ov.units:
+        listed = "; ".join(
+            phrase("ov_unit", lang, unit=unit_label(u, names), over=fmt(over, lang),
+                   pct=f"+{fmt(100 * share, lang)} %")
+            for u, (over, share) in sorted(ov.units.items(), key=lambda kv: -kv[1][0]))
+        parts.append(phrase("ov_units", lang, list=listed))
+    if units and ov.heavy_units:
+        listed = "; ".join(phrase("ov_heavy_unit", lang, unit=unit_label(u, names),
+                                  over=fmt(over, lang))
+                           for u, over in sorted(ov.heavy_units.items(), key=lambda kv: -kv[1]))
+        parts.append(phrase("ov_heavy_units", lang, list=listed))
+    return " ".join(parts)
+
+
+def overload_unit_lines(ov: Any, lang: str = "nb",
+                        names: Mapping[str, str] | None = None) -> list[str]:
+    """One line per unit over its capacity (largest first), then per unit over its heavy-case
+    limit: ``Kari Nordmann (Z123456) 66,3 poeng (+66,3 %)``."""
+    lines = [phrase("ov_unit", lang, unit=unit_label(u, names), over=fmt(over, lang),
+                    pct=f"+{fmt(100 * share, lang)} %")
+             for u, (over, share) in sorted(ov.units.items(), key=lambda kv: (-kv[1][0], kv[0]))]
+    lines += [phrase("ov_heavy_units", lang, list=phrase("ov_heavy_unit", lang,
+                                                         unit=unit_label(u, names),
+                                                         over=fmt(over, lang)))
+              for u, over in sorted(ov.heavy_units.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return lines
