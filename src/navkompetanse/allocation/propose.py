@@ -293,8 +293,8 @@ def allocate_portfolios(
         ``{bruker id: unit id or ident}``: brukere the leader has placed; they stay there.
     time_limit : float
         Seconds for the whole call. It returns within ``time_limit`` × 1.1 plus a start-up
-        (building the model from the office and writing the result: about 30 ms + 30 µs per
-        bruker, measured in ``docs/allocation.md``); ``status`` is ``time_limit`` only when
+        (building the model from the office and writing the result: at most about 0.1 s at
+        10,000 brukere, measured in ``docs/allocation.md``); ``status`` is ``time_limit`` only when
         the clock stopped a step before the certified gap reached ``gap_tol``.
     allow_overflow : bool
         When the load (or the heavy cases) exceed the office's capacity, place everyone all
