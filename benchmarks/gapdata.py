@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from gap_reference import (  # noqa: E402
     DATA_DIR,
     GapInstance,
+    needs_office_instance,
     office_instance,
     parse_gap_text,
     read_best_known,
@@ -25,6 +26,7 @@ from gap_reference import (  # noqa: E402
 __all__ = [
     "DATA_DIR",
     "GapInstance",
+    "needs_office_instance",
     "office_instance",
     "orlib_instances",
     "parse_gap_text",

@@ -4,7 +4,9 @@
 - :func:`parse_gap_text`, :func:`read_gap_file`, :func:`read_best_known`: the OR-Library and
   Chu-Beasley / Yagiura files in ``../shared/data/gap`` (:data:`DATA_DIR`);
 - :func:`office_instance` (random office-shaped GAP), :func:`real_office_instance` (a
-  synthetic office scored by the library), :func:`tiny_classic` (brute-force sized).
+  synthetic office scored by the library), :func:`needs_office_instance` (issue 10's family:
+  integer needs and levels that do not fall into few classes), :func:`tiny_classic`
+  (brute-force sized).
 
 It lives in ``tests/`` so the unit suite never reaches into ``benchmarks/``;
 ``benchmarks/gapdata.py`` imports it from here. Only numpy, scipy and the package.
@@ -27,6 +29,7 @@ __all__ = [
     "DATA_DIR",
     "GapInstance",
     "milp_ref",
+    "needs_office_instance",
     "office_instance",
     "parse_gap_text",
     "read_best_known",
@@ -159,6 +162,31 @@ def office_instance(n_items: int, n_agents: int, seed: int = 0, slack: float | N
         slack = rng.uniform(1.05, 1.15)
     share = rng.uniform(0.6, 1.4, size=n_agents)
     capacity = np.floor(share / share.sum() * slack * weight.sum())
+    return profit, weight, capacity
+
+
+#: Dimension weights of :func:`needs_office_instance` (relasjonell, struktur, forvaltning,
+#: digital) and its five workload values.
+NEEDS_DIM_WEIGHTS = (1.0, 0.8, 0.9, 0.6)
+NEEDS_WORKLOADS = (0.25, 1.0, 1.5, 2.0, 3.0)
+
+
+def needs_office_instance(n_items: int, n_agents: int, seed: int = 0, slack: float = 1.04):
+    """Issue 10's office family: brukere that do not fall into few classes.
+
+    Needs uniform in 1-5 in each of the four dimensions, agent levels uniform in 1-5,
+    ``profit = -sum_d w_d * max(need_d - level_d, 0)**2`` with ``w = (1, 0.8, 0.9, 0.6)``,
+    weights drawn from the five workload values (0.25, 1, 1.5, 2, 3), every capacity
+    ``slack`` (4 %) above the mean load.  At 10,000 items that is about 3,000 distinct
+    (need, weight) classes.  Returns ``(profit, weight, capacity)``.
+    """
+    rng = np.random.default_rng(seed)
+    need = rng.integers(1, 6, size=(n_items, 4))
+    level = rng.integers(1, 6, size=(n_agents, 4))
+    short = np.maximum(need[:, None, :] - level[None, :, :], 0).astype(float)
+    profit = -(short**2) @ np.asarray(NEEDS_DIM_WEIGHTS)
+    weight = rng.choice(np.asarray(NEEDS_WORKLOADS), size=n_items)
+    capacity = np.full(n_agents, weight.sum() / n_agents * slack)
     return profit, weight, capacity
 
 

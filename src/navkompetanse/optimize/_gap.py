@@ -17,7 +17,6 @@ Pipeline (internally everything is a minimisation of ``c = +-profit``):
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import numpy as np
@@ -25,8 +24,8 @@ from scipy import sparse
 from scipy.optimize import linprog, minimize
 
 from ._gap_classic import solve_classic
-from ._gap_common import descent, repair, solve_mip
-from ._gap_office import solve_office
+from ._gap_common import descent, lattice_capacity, repair, solve_mip
+from ._gap_office import class_lns, solve_office
 from ._result import GapResult, _verify_gap
 
 __all__ = ["solve_gap"]
@@ -247,12 +246,17 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     allowed : array_like of bool, shape (n_items, n_agents), optional
         Permitted assignments.
     time_limit : float, optional
-        Wall-clock limit in seconds (honoured within about 10 %).
+        Wall-clock limit in seconds (honoured within 10 % plus about 0.1 s start-up, see
+        ``docs/performance.md``).  While time is left and the certified gap is above
+        ``rel_gap`` the solver keeps improving; status "time_limit" means exactly that the
+        limit was reached first.
     seed : int
         Reserved for randomised components; the solver is deterministic.
     rel_gap : float
         Stop once the certified relative gap is at most this (status "feasible"); optimality
-        is still reported when the bound proves it (integer data, bound within 1).
+        is still reported when the bound proves it (integer data, bound within 1).  Without a
+        time limit a run that cannot reach it stops after a bounded effort with status
+        "feasible" and a message giving the gap.
 
     Returns
     -------
@@ -279,15 +283,18 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     integer = bool(np.all(np.isfinite(c) <= (np.round(p) == p)))
     price_box = [None]  # capacity multipliers certifying the bound (office case)
 
+    def limit_reached():
+        return time_limit is not None and time.perf_counter() - t0 >= 0.85 * float(time_limit)
+
     def finish(a, lb, status, message):
+        """Wrap up; ``status`` "auto" lets the certified gap and the clock decide."""
         rt = time.perf_counter() - t0
         if a is None:
-            obj = float("nan")
-            assign = -np.ones(n, dtype=np.int64)
-            load = np.zeros(m)
-            bnd = sign * lb if np.isfinite(lb) else sign * lb
-            return GapResult(assign, obj, float(bnd), float("inf"), status, message, rt, load,
-                             stats)
+            if status == "auto":
+                status = "time_limit" if time_limit is not None else "feasible"
+            bnd = sign * lb
+            return GapResult(-np.ones(n, dtype=np.int64), float("nan"), float(bnd),
+                             float("inf"), status, message, rt, np.zeros(m), stats)
         obj, load = _verify(a, p, W, C, allowed)
         inc = sign * obj
         lb = min(lb, inc)
@@ -295,9 +302,20 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
             lb = inc
         gap = abs(inc - lb) / max(1.0, abs(obj))
         if status == "auto":
-            status = "optimal" if gap <= 1e-9 else "feasible"
-            if status == "optimal":
-                message = message or "proven optimal"
+            if gap <= 1e-9:
+                status, message = "optimal", message or "proven optimal"
+            elif gap <= max(rel_gap, 1e-9):
+                status = "feasible"
+                message = message or f"certified gap {gap:.3g} within rel_gap {rel_gap:g}"
+            elif limit_reached():
+                status = "time_limit"
+                message = f"time limit reached with certified gap {gap:.3g} above rel_gap"
+            else:
+                status = "feasible"
+                why = ("no time limit was given and the effort budget ran out"
+                       if time_limit is None else
+                       f"stopped after {rt:.2f} s of {float(time_limit):g} s: no method left")
+                message = message or f"certified gap {gap:.3g} above rel_gap {rel_gap:g}: {why}"
         return GapResult(a.astype(np.int64), obj, float(sign * lb), float(gap), status,
                          message, rt, load, stats, prices=price_box[0])
 
@@ -306,11 +324,8 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         if kind == "infeasible":
             return finish(None, np.inf, "infeasible", message)
         if a is None:
-            return finish(None, lb, "time_limit", message)
-        result = finish(a, lb, "auto", message)
-        if result.status != "optimal" and kind == "time_limit":
-            result = dataclasses.replace(result, status="time_limit", message="time limit reached")
-        return result
+            return finish(None, lb, "auto", message)
+        return finish(a, lb, "auto", message)
 
     if n == 0:
         return finish(np.zeros(0, dtype=np.int64), 0.0, "optimal", "no items")
@@ -319,6 +334,11 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         return finish(None, np.inf, "infeasible", reason)
     if m == 0:  # pragma: no cover - caught by diagnose
         return finish(None, np.inf, "infeasible", "no agents")
+    if office:  # every load is a multiple of the weights' common divisor: a valid tightening
+        C_work = lattice_capacity(w, C)
+        stats["capacity_lattice"] = bool((C_work < C).any())
+    else:
+        C_work = C
 
     if not office:  # classic GAP: knapsack Lagrangian, fixing, search (see _gap_classic)
         a, lb, kind, msg = solve_classic(c, W, C, integer=integer, rel_gap=rel_gap,
@@ -326,14 +346,15 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         return finish_path(a, lb, kind, msg)
 
     if office:  # aggregate identical items, exact class LP, rounding (see _gap_office)
-        out = solve_office(c, w, C, integer=integer, rel_gap=rel_gap, deadline=deadline,
-                           stats=stats, t0=t0)
+        out = solve_office(c, w, C_work, integer=integer, rel_gap=rel_gap, deadline=deadline,
+                           stats=stats, t0=t0, seed=seed)
         if out is not None:  # None: items do not compress, use the item-level path below
             a, lb, kind, msg, prices = out
             price_box[0] = prices
             return finish_path(a, lb, kind, msg)
 
-    # ---- multipliers and bound
+    # ---- item-level path (items do not compress): multipliers and bound
+    C = C_work  # verification in finish() still uses the caller's capacities
     x_lp = None
     fin = np.isfinite(c)
     if n * m <= _LP_MAX_VARS:
@@ -347,8 +368,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         budget = 60.0 if time_limit is None else 0.35 * float(time_limit)
         mu = _lagrangian_lbfgs(c, W, C, min(deadline, time.perf_counter() + budget))
     lb, red, _ = _lagrangian(c, W, C, mu)
-    if office:
-        price_box[0] = np.asarray(mu, dtype=float).copy()
+    price_box[0] = np.asarray(mu, dtype=float).copy()
     stats["stages"]["bound"] = time.perf_counter() - t0
 
     # ---- primal
@@ -364,11 +384,16 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         a, inc = None, np.inf
     stats["stages"]["primal"] = time.perf_counter() - t0
 
-    status_tl = False
-    if not _closed(inc, lb, integer, rel_gap) and time.perf_counter() < deadline:
-        # ---- exact stage on the reduced problem
+    def closed(v, bound):
+        return _closed(v, bound, integer, rel_gap)
+
+    budget_end = deadline if time_limit is not None else (
+        time.perf_counter() + max(1.0, 3.0 * (time.perf_counter() - t0)))
+    delta = 1.0 if integer else 0.0
+    if not closed(inc, lb) and time.perf_counter() < budget_end:
+        # ---- exact stage on the reduced problem (interruptible MIP) when it is small, or
+        # when no solution is known (it may prove infeasibility); else LNS + better prices
         rc = red - red.min(axis=1, keepdims=True)
-        delta = 1.0 if integer else 0.0
         if np.isfinite(inc):
             thr = inc - delta - lb + 1e-9 * max(1.0, abs(inc))
             keep = fin & (rc <= thr)
@@ -376,39 +401,65 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         else:
             keep, cutoff = fin, None
         stats["mip_vars"] = int(keep.sum())
-        left = None if not np.isfinite(deadline) else deadline - time.perf_counter()
-        if left is not None and stats["mip_vars"] > 20_000 * max(left, 0.0):
-            # building the MIP alone would exceed the budget: keep the certified incumbent
-            stats["mip_status"] = "skipped"
-            return finish(a, lb, "time_limit" if a is not None else "time_limit",
-                          "time limit: MIP stage skipped, returning the best solution found")
-        st, a2, bnd = solve_mip(np.where(fin, c, 0.0), W, C, keep, cutoff, left,
-                           0.0 if integer else 1e-9)
-        stats["mip_status"] = st
-        if a2 is not None:
-            v2 = float(c[np.arange(n), a2].sum())
-            if v2 < inc:
-                a, inc = a2, v2
-        if st == "optimal":
-            lb = max(lb, min(inc, bnd))
-            if np.isfinite(inc):
-                lb = inc
-        elif st == "infeasible":
-            if np.isfinite(inc):
-                lb = inc  # nothing better than the incumbent exists
+        left = budget_end - time.perf_counter() if time_limit is not None else None
+        if a is None or stats["mip_vars"] <= min(20_000 * max(left or 3.0, 0.0), 60_000):
+            st, a2, bnd = solve_mip(np.where(fin, c, 0.0), W, C, keep, cutoff, left,
+                                    0.0 if integer else 1e-9)
+            stats["mip_status"] = st
+            if a2 is not None:
+                v2 = float(c[np.arange(n), a2].sum())
+                if v2 < inc:
+                    a, inc = a2, v2
+            if st == "optimal":
+                lb = max(lb, min(inc, bnd))
+                if np.isfinite(inc):
+                    lb = inc
+            elif st == "infeasible":
+                if np.isfinite(inc):
+                    lb = inc  # nothing better than the incumbent exists
+                else:
+                    return finish(None, np.inf, "infeasible",
+                                  "exhaustive search found no assignment respecting capacities")
             else:
-                return finish(None, np.inf, "infeasible",
-                              "exhaustive search found no assignment respecting capacities")
+                lb = max(lb, min(inc, bnd))
         else:
-            lb = max(lb, min(inc, bnd))
-            status_tl = True
+            stats["mip_status"] = "lns"
+            a, inc, lb, mu = _improve_items(a, c, w, W, C, mu, lb, budget_end, closed, delta,
+                                            seed, stats)
+            price_box[0] = np.asarray(mu, dtype=float).copy()
         stats["stages"]["exact"] = time.perf_counter() - t0
     if a is None:
-        return finish(None, lb, "time_limit", "no feasible assignment found within the limit")
-    res_status = "auto"
-    msg = ""
-    r = finish(a, lb, res_status, msg)
-    if r.status != "optimal" and status_tl:
-        r = GapResult(r.assignment, r.objective, r.bound, r.gap, "time_limit",
-                      "time limit reached", r.runtime, r.agent_load, stats, prices=r.prices)
-    return r
+        return finish(None, lb, "auto", "no feasible assignment found within the limit")
+    return finish(a, lb, "auto", "")
+
+
+def _improve_items(a, c, w, W, C, mu, lb, end, closed, delta, seed, stats):
+    """Item-level improvement until ``end``: LNS steps alternating with better prices.
+
+    Primal: :func:`class_lns` with one class per item.  Dual: the smoothed Lagrangian
+    continued from ``mu`` (evaluated exactly; kept only when the bound rises).  Each round
+    gives the side with more to gain the larger share of the time.
+    """
+    n, m = c.shape
+    rng = np.random.default_rng(seed)
+    inv = np.arange(n)
+    inc = float(c[inv, a].sum())
+    rounds = 0
+    while not closed(inc, lb):
+        left = end - time.perf_counter()
+        if left < 0.02:
+            break
+        rounds += 1
+        chunk = min(left, max(0.1, 0.25 * left))
+        a, inc = class_lns(a, c, w, C, inv, c, w, mu, lb, time.perf_counter() + chunk, closed,
+                           rng, stats, delta=delta)
+        left = end - time.perf_counter()
+        if closed(inc, lb) or left < 0.05:
+            break
+        mu2 = _lagrangian_lbfgs(c, W, C, time.perf_counter() + min(left, max(0.1, 0.3 * left)),
+                                mu0=mu, k_cand=min(m, 12))
+        lb2 = _lagrangian(c, W, C, mu2)[0]
+        if lb2 > lb:
+            lb, mu = lb2, mu2
+    stats["improve_rounds"] = rounds
+    return a, inc, lb, mu

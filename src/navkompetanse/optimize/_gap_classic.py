@@ -937,6 +937,7 @@ def solve_classic(c, W, C, *, integer, rel_gap, deadline, stats, seed=0):
 
     offer(a, load)
     offer(a2, load2)
+    proven_empty = False
     st["t_primal0"] = time.perf_counter() - t0
     st["inc0"] = box["inc"]
     kind = "ok"
@@ -966,6 +967,9 @@ def solve_classic(c, W, C, *, integer, rel_gap, deadline, stats, seed=0):
                      st)
         complete, open_lb, root_keep = tree.run(keep, u)
         st["t_bb"] = time.perf_counter() - t0
+        # a complete search without an incumbent prunes nothing by bound (threshold inf):
+        # it proves that no assignment exists
+        proven_empty = complete and box["a"] is None
         st["evals"] = lag.evals
         if complete:
             lb = max(lb, min(tree.contrib, box["inc"]))
@@ -1013,6 +1017,7 @@ def solve_classic(c, W, C, *, integer, rel_gap, deadline, stats, seed=0):
                           0.97 * (1.0 - share) * left(),
                           0.0 if integer else rel_gap)
         st["mip_status"] = s_
+        proven_empty |= s_ == "infeasible" and cutoff is None
         if b is not None:
             offer(b, np.bincount(b, weights=W[idx, b], minlength=m))
         if s_ in ("optimal", "infeasible") and np.isfinite(box["inc"]) and cutoff is not None:
@@ -1037,7 +1042,7 @@ def solve_classic(c, W, C, *, integer, rel_gap, deadline, stats, seed=0):
         st["t_lns"] = time.perf_counter() - t0
     st["t_total"] = time.perf_counter() - t0
     if box["a"] is None:
-        if kind == "ok" and not timed:
+        if proven_empty or (kind == "ok" and not timed):
             return None, np.inf, "infeasible", (
                 "exhaustive search found no assignment respecting capacities")
         return None, lb, "time_limit", "no feasible assignment found within the limit"
