@@ -16,6 +16,14 @@ weighted by the pair's share of the capacity), pairs below ``min_gain`` dropped,
 (the LP allocation of brukere to units), so the table shows what the extra time buys.
 
 Target (issue 4): under 1 s at 150 veiledere.
+
+Time limits (issue 10 §4)::
+
+    cd /work/main && PYTHONPATH=src python benchmarks/bench_pairing.py --sweep
+
+runs ``pair_veiledere(office, time_limit=t)`` for t = 0.05, 0.5, 2, 10 s on
+``synthetic_office(150, 10000)`` and the 400-veileder office above, and prints wall and CPU
+time, the overshoot past the limit, the status, the gap and how many gains are exact.
 """
 
 from __future__ import annotations
@@ -127,5 +135,39 @@ def table(cases=CASES) -> str:
     return "\n".join(lines)
 
 
+#: Offices and limits of the time-limit sweep.
+SWEEP_OFFICES = {"150 x 10 000": (150, 10000, None), "400 x 28 800": (400, 28800, 1)}
+SWEEP_LIMITS = (0.05, 0.5, 2.0, 10.0)
+
+
+def sweep(limits=SWEEP_LIMITS) -> str:
+    """One call per office and limit (after a warm-up call); the overshoot is wall - limit."""
+    lines = [f"{'office':>13} {'limit s':>7} {'wall s':>7} {'cpu s':>6} {'over s':>7} "
+             f"{'over %':>7} {'status':>10} {'gap %':>7} {'LPs':>4} {'exact gains':>11}"]
+    for label, (n_v, n_b, seed) in SWEEP_OFFICES.items():
+        office = synthetic_office(n_v, n_b) if seed is None else synthetic_office(n_v, n_b,
+                                                                                   seed=seed)
+        pair_veiledere(office, time_limit=0.05)  # warm-up
+        for limit in limits:
+            t0, c0 = time.perf_counter(), time.process_time()
+            r = pair_veiledere(office, time_limit=limit)
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            n_exact = sum(p.gain_exact for p in r.pairs)
+            lines.append(
+                f"{label:>13} {limit:>7.2f} {wall:>7.3f} {cpu:>6.3f} {wall - limit:>+7.3f} "
+                f"{100 * (wall - limit) / limit:>+7.0f} {r.status:>10} {100 * r.gap:>7.3f} "
+                f"{r.stats['n_lp']:>4} {n_exact:>5}/{len(r.pairs):<5}")
+    return "\n".join(lines)
+
+
+def test_time_limit_sweep(benchmark):
+    """Printed with -s: the time-limit sweep (the timed figure is the whole sweep)."""
+    text = benchmark.pedantic(sweep, rounds=1, iterations=1)
+    print()
+    print(text)
+
+
 if __name__ == "__main__":
-    print(table())
+    import sys
+
+    print(sweep() if "--sweep" in sys.argv[1:] else table())

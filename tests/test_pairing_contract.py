@@ -123,14 +123,113 @@ def test_tight_offices_keep_the_load_within_capacity_after_overhead(n_brukere, s
 
 
 def test_an_overloaded_office_gets_no_new_pairs_but_keeps_the_pinned_one():
+    """At 10 % overhead the specialists' pair adds ~3 fit and costs 20 points at ~0.8 fit
+    a point: it does not pay, so it is not proposed (and the single says why)."""
     office = office_of(n_ordinary=600)  # load ~720 points against 600
     result = pair_veiledere(office)
     assert result.pairs == () and result.stats["capacity"]["overloaded"]
+    assert result.stats["capacity"]["overhead_price"] > 0
     assert "mer arbeid enn kapasitet" in result.message
+    assert "verdien av kapasiteten" in result.message and "0,8" in result.message
+    assert "value of the capacity it costs" in result.messages["en"]
     assert result.singles["Z100001"] == "capacity"
+    json.dumps(result.to_dict(), allow_nan=False)  # no infinite budget in the stats
     pinned = pair_veiledere(office, required=[("Z100001", "Z100002")])
     assert [p.members for p in pinned.pairs] == [("Z100001", "Z100002")]
     assert "låste parene" in pinned.message and "pinned pairs" in pinned.messages["en"]
+
+
+def _net_gains(result: PairingResult) -> list[float]:
+    """Each proposed pair's exact gain less what its overhead costs at the office's price."""
+    price = result.stats["capacity"]["overhead_price"]
+    return [p.gain - price * (sum(p.member_capacity_points.values()) - p.capacity_points)
+            for p in result.pairs]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_an_overloaded_office_gets_the_pairs_that_pay_for_their_capacity(seed):
+    """synthetic_office(30, 3000) is ~20 % over capacity. Overhead is priced at the fit a
+    point of capacity delivers there (A(no pairs) / load): at 2 % overhead some pairs pay
+    and are proposed, each with an exact gain above what its overhead costs plus min_gain,
+    and the objective charges exactly that; at the default 10 % none pays, so none is
+    proposed."""
+    with pytest.warns(UserWarning):  # synthetic_office says the office is over capacity
+        office = synthetic_office(30, 3000, seed=seed)
+    cheap = Policy().model_copy(update={"pair_overhead": 0.02})
+    result = pair_veiledere(office, policy=cheap)
+    cap = result.stats["capacity"]
+    assert cap["overloaded"] and cap["load_points"] > 1.15 * cap["capacity_points"]
+    alone = pair_veiledere(office, policy=cheap, max_pairs=0)
+    assert cap["overhead_price"] == pytest.approx(
+        alone.allocation_objective / cap["load_points"], rel=1e-9)
+    assert result.pairs and all(p.gain_exact for p in result.pairs)
+    assert all(net >= 0.25 - 1e-9 for net in _net_gains(result))
+    charged = sum(p.learning_bonus - 0.25 for p in result.pairs) - sum(
+        _gain - net for _gain, net in zip((p.gain for p in result.pairs), _net_gains(result),
+                                          strict=True))
+    assert result.objective == pytest.approx(result.allocation_objective + charged, abs=1e-6)
+    assert result.objective >= alone.objective - 1e-9 and result.bound >= result.objective
+    default = pair_veiledere(office)
+    assert all(net >= 0.25 - 1e-9 for net in _net_gains(default))
+    assert len(default.pairs) <= len(result.pairs)
+
+
+def test_a_priced_office_is_solved_exactly_against_brute_force():
+    """Six veiledere, 20 % over capacity: the exact mode (the price inside every pair's value
+    and its bound) proves the pairing brute force finds best. The specialists' pair gains
+    ~4.9 fit; at 2 % overhead it costs 4 points (3.4 fit) and is proposed, at 3 % it costs
+    6 points (5.0 fit) and is not."""
+    from test_pairing import _model_of, brute_force
+
+    office = office_of(n_ordinary=600)
+    for overhead, proposed in ((0.02, True), (0.03, False)):
+        policy = Policy().model_copy(update={"pair_overhead": overhead})
+        result, model = _model_of(office, policy=policy)
+        assert model.overhead_price > 0 and not model.budget_binding
+        assert result.status == "optimal" and result.stats["proven"]
+        assert result.objective == pytest.approx(brute_force(model), abs=1e-6)
+        assert bool(result.pairs) == proposed
+        assert all(net >= 0.25 - 1e-9 for net in _net_gains(result))
+        if not proposed:
+            assert result.singles["Z100001"] == "capacity"
+
+
+# ---- time limits (issue 10 §4) ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def office_150():
+    return synthetic_office(150, 10000)
+
+
+@pytest.mark.parametrize("limit", [0.05, 0.3])
+def test_a_time_limit_is_kept_with_an_honest_status_and_a_valid_bound(office_150, limit):
+    """The limit counts from the call; the search alone takes ~0.7 s here, so both limits
+    are reached: status time_limit, a bound above the objective, gains that the stop left
+    uncomputed marked as lower bounds (and the message says so). Timing margins:
+    gap_reference.within_time_limit (10 % + 0.3 s, wall or CPU)."""
+    import time
+
+    from gap_reference import within_time_limit
+
+    t, c = time.perf_counter(), time.process_time()
+    result = pair_veiledere(office_150, time_limit=limit)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    assert within_time_limit(wall, cpu, limit), (wall, cpu)
+    assert result.status == "time_limit" and result.gap > 0
+    assert result.bound >= result.objective - 1e-9
+    assert "Tidsgrensen ble nådd" in result.message
+    if any(not p.gain_exact for p in result.pairs):
+        assert "nedre grenser" in result.message
+
+
+def test_time_limit_is_the_status_only_when_the_limit_was_reached(office_150):
+    """With time to spare the same office ends on its work budget: not time_limit, and the
+    same answer as without a limit (the budget is a count, so the result is deterministic)."""
+    free = pair_veiledere(office_150, time_limit=None)
+    roomy = pair_veiledere(office_150, time_limit=60)
+    assert free.status == roomy.status == "feasible"
+    assert "Tidsgrensen" not in roomy.message
+    assert roomy.objective == free.objective and roomy.bound == free.bound
+    assert [p.members for p in roomy.pairs] == [p.members for p in free.pairs]
 
 
 def test_exact_mode_respects_the_budget_against_brute_force():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -153,8 +154,14 @@ def pair_veiledere(
         allocation. ``"prices"``: one matching on the prices of today's units (faster, no
         search; still judged and bounded by the allocation).
     time_limit : float or None
-        Hard wall-clock stop in seconds (the search otherwise stops on a deterministic work
-        budget, so results do not depend on the machine).
+        Hard wall-clock stop in seconds, counted from the call (the search otherwise stops
+        on a deterministic work budget, so results do not depend on the machine). The call
+        returns within the limit plus 10 % plus a start-up constant that no limit can cut
+        (reading the office, the first allocation LP and bound, building the result: about
+        0.1 s at 150 veiledere and 0.35 s at 400 on a 2-core machine; docs/pairing.md).
+        ``status`` is ``"time_limit"`` only when the limit stopped the search and the
+        result is not proven optimal; ``bound`` is a valid bound either way, and gains the
+        stop left uncomputed are proven lower bounds (``Pair.gain_exact`` False).
     exact : bool or None
         Branch-and-bound over pairings after the search, to prove the proposal optimal
         (``status="optimal"``, ``gap=0``) or find a better one. ``None`` (default): on for
@@ -196,6 +203,7 @@ def pair_veiledere(
     >>> all(p.gain >= 0.25 for p in result.pairs), result.bound >= result.objective - 1e-6
     (True, True)
     """
+    started = time.perf_counter()  # the time limit counts from here, start-up included
     policy, req, forb, lang = _iv_pairing(office, policy, required, forbidden, max_pairs,
                                           min_gain, method, time_limit, exact, lang)
     arrays = _canonical(office_arrays(office, policy))
@@ -262,7 +270,8 @@ def pair_veiledere(
         exact_nodes=0 if not use_exact else
         _EXACT_NODES if n <= _EXACT_MAX_N else _EXACT_NODES_LARGE,
         exact_lps=0 if not use_exact else _EXACT_LPS if n <= _EXACT_MAX_N else _EXACT_LPS_LARGE,
-        time_limit=time_limit,
+        time_limit=None if time_limit is None
+        else max(time_limit - (time.perf_counter() - started), 0.0),
     )
     return _wrap(office, policy, arrays, model, outcome, bruker_group, rules,
                  existing=existing, learning_pairs=learning_pairs, dissolved=dissolved,
@@ -398,12 +407,30 @@ def _pair(arrays, model, outcome, a, b, members_of_unit, unit_pos, bruker_group,
     )
 
 
-def _single_reasons(arrays, model, best, rules, *, max_pairs, min_gain) -> tuple[dict, dict]:
+def _priced_out(model, best, seen, k, partners, w_final, min_gain) -> bool:
+    """On an office without room: whether no free partner of ``k`` pays for the capacity the
+    pair costs. Exact where the search judged the pairing with the pair added (its gain is
+    then known), else by the price estimate."""
+    floor = max(min_gain, 1e-9)
+    for j in partners:
+        p = (min(k, int(j)), max(k, int(j)))
+        trial = seen.get(best.pairs | {p})
+        gain = (trial.value - best.value + model.learning_bonus(p)
+                if trial is not None and trial.affordable and np.isfinite(trial.value)
+                else w_final[k, j])
+        if gain - model.capacity_charge(p) >= floor:
+            return False
+    return True
+
+
+def _single_reasons(arrays, model, best, rules, *, max_pairs, min_gain,
+                    seen=None) -> tuple[dict, dict]:
     """``({ident: reason code}, {ident: price estimate of the best partner})`` for singles."""
     idents, n = arrays.idents, len(arrays.idents)
     complementary, pairable = rules["complementary"], rules["pairable"]
     candidate, forbid = rules["candidate"], rules["forbid"]
     paired = {k for p in best.pairs for k in p}
+    seen = seen or {}
     # value of every complementary pair at the final prices, rules ignored (bonus included)
     w_final = model.pair_values(best.mu, mask=complementary & pairable) + model.learning
     np.fill_diagonal(w_final, -np.inf)
@@ -435,6 +462,9 @@ def _single_reasons(arrays, model, best, rules, *, max_pairs, min_gain) -> tuple
         elif model.budget_binding and free.any() and \
                 not (model.cost[k, free] <= room + 1e-9 * max(1.0, model.budget)).any():
             singles[ident] = "capacity"
+        elif model.overhead_price > 0 and free.any() and _priced_out(
+                model, best, seen, k, np.flatnonzero(free), w_final, min_gain):
+            singles[ident] = "capacity"  # a partner adds fit, not what her overhead costs
         else:
             singles[ident] = "left_over"
     return singles, estimates
@@ -470,15 +500,17 @@ def _notes(model, outcome, pairs_out, singles, dissolved, names):
             pairs=lambda lang: join([unit_label(unit_id(p), names) for p in dissolved],
                                     lang))))
     pinned_cost = model.pairing_cost(model.required)
+    priced = model.overhead_price > 0  # no room: overhead is priced, not forbidden
+    if priced:
+        notes.append(("overloaded" if model.overloaded else "full", per_lang(
+            load=lambda lang: fmt(load, lang), total=lambda lang: fmt(total, lang),
+            share=lambda lang: percent(share, lang, 0),
+            price=lambda lang: fmt(model.overhead_price, lang, 2))))
     if model.required and pinned_cost > total - load + 1e-9:
         notes.append(("pinned_over", per_lang(cost=lambda lang: fmt(pinned_cost, lang),
                                               room=lambda lang: fmt(max(total - load, 0),
                                                                     lang))))
-    elif model.overloaded:
-        notes.append(("overloaded", per_lang(load=lambda lang: fmt(load, lang),
-                                             total=lambda lang: fmt(total, lang),
-                                             share=lambda lang: percent(share, lang, 0))))
-    elif "capacity" in singles.values():
+    elif not priced and "capacity" in singles.values():
         notes.append(("capacity", per_lang(room=lambda lang: fmt(total - load, lang),
                                            share=lambda lang: percent(share, lang, 0))))
     if outcome.stopped_by_time:
@@ -503,7 +535,7 @@ def _wrap(office, policy, arrays, model: PairingModel, outcome: SearchOutcome, b
               policy=policy)
         for a, b in sorted(best.pairs)]
     singles, estimates = _single_reasons(arrays, model, best, rules, max_pairs=max_pairs,
-                                         min_gain=min_gain)
+                                         min_gain=min_gain, seen=outcome.seen)
     load, total = float(model.count @ model.points), float(model.capacity.sum())
     stats: dict[str, Any] = {
         "method": method, "n_lp": outcome.n_lp, "n_search_lp": outcome.n_search_lp,
@@ -513,7 +545,9 @@ def _wrap(office, policy, arrays, model: PairingModel, outcome: SearchOutcome, b
                                 for (a, b), g in outcome.dissolved.items()},
         "pair_overhead": policy.pair_overhead,
         "capacity": {"load_points": load, "capacity_points": total, "scale": model.scale,
-                     "overloaded": model.overloaded, "overhead_budget": model.budget,
+                     "overloaded": model.overloaded,
+                     "overhead_budget": model.budget if np.isfinite(model.budget) else None,
+                     "overhead_price": model.overhead_price,
                      "budget_binding": model.budget_binding,
                      "overhead_points": model.pairing_cost(best.pairs)},
         "proven": outcome.proven, "exact": outcome.exact, "n_estimates": len(estimates),

@@ -41,16 +41,19 @@ class SearchOutcome:
     n_matchings: int = 0
     proven: bool = False  # branch-and-bound proved ``best`` optimal (bound == objective)
     exact: dict | None = None  # branch-and-bound counts (None when it did not run)
+    seen: dict = field(default_factory=dict)  # pairing -> Evaluation, every one judged
 
 
 def keeps(model: PairingModel, pair: tuple[int, int], gain: float, min_gain: float) -> bool:
     """Whether a pair with this gain stays: pinned; existing with a positive gain; or new
-    with a positive gain of at least ``min_gain``."""
+    with a positive gain of at least ``min_gain``. On an office without room the gain is
+    counted with the capacity the pair costs (``model.capacity_charge``)."""
     if pair in model.required:
         return True
+    net = gain - model.capacity_charge(pair)
     if model.existing[pair]:
-        return gain > 1e-9
-    return gain > 1e-9 and gain >= min_gain - 1e-12
+        return net > 1e-9
+    return net > 1e-9 and net >= min_gain - 1e-12
 
 
 def search_pairing(
@@ -348,8 +351,8 @@ def search_pairing(
         return out
 
     def weak_of(gains: dict) -> list:
-        return sorted((g - (0.0 if model.existing[p] else min_gain), p)
-                      for p, (g, _) in gains.items() if not keeps(model, p, g, min_gain))
+        return sorted((g - model.capacity_charge(p) - (0.0 if model.existing[p] else min_gain),
+                       p) for p, (g, _) in gains.items() if not keeps(model, p, g, min_gain))
 
     # a pair whose proven lower bound already passes the keep rule needs no LP to decide;
     # the others get their exact gain, the weakest failing one is dissolved, and so on
@@ -438,6 +441,7 @@ def search_pairing(
         exact=None if bb is None else {"nodes": bb.nodes, "n_lp": bb.n_lp,
                                        "complete": bb.proven, "stopped": bb.stopped,
                                        **(bb.counts or {})},
+        seen=seen,
     )
 
 

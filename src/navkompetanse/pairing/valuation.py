@@ -134,10 +134,12 @@ class PairingModel:
     required: tuple = ()  # pinned pairs (i, j)
     pair_cost: float = 0.0  # min_gain: what every new pair must earn (subtracted per pair)
     existing: np.ndarray | None = None  # bool [a, b]: a pair today (not charged pair_cost)
+    priced_when_full: bool = True  # False: a full office gets no new pairs (budget 0)
     scale: float = field(init=False)  # cap[u] = scale · C[u]: fair share plus slack
     overloaded: bool = field(init=False)  # the load is above the veiledere's capacity
     budget: float = field(init=False)  # overhead points the office can spare for pairs
     budget_binding: bool = field(init=False)  # some pairing costs more than the budget
+    overhead_price: float = field(init=False)  # fit per overhead point on a full office
     cost: np.ndarray = field(init=False, repr=False)  # cost[a, b]: overhead points of a pair
     _bonus: np.ndarray = field(init=False, repr=False)
     _cover_ix: np.ndarray = field(init=False, repr=False)
@@ -166,7 +168,15 @@ class PairingModel:
         np.fill_diagonal(self.cost, 0.0)
         pinned = float(sum(self.cost[a, b] for a, b in self.required))
         w_max = float(self.points.max(initial=0.0))
-        self.budget = max(total - load - w_max, pinned, 0.0)
+        room = total - load - w_max
+        # an office without room (full or overloaded): every overhead point is overload
+        # the allocation spreads over everyone; priced (overhead_price), not forbidden
+        self.overhead_price = 0.0
+        priced = room < 0 and self.priced_when_full and load > 0 and total > 0
+        if priced:
+            self.budget = np.inf
+        else:
+            self.budget = max(room, pinned, 0.0)
         # the most any pairing can cost: every veileder in a pair
         self.budget_binding = bool(self.policy.pair_overhead * total > self.budget + _EPS)
         if self.budget_binding:  # a pair dearer than the room left is never affordable
@@ -184,6 +194,10 @@ class PairingModel:
         covers = pair_cover[first]
         self._cover_ix = inverse.reshape(n, n)
         self._fit_table = fit_matrix(self.need, covers, self.policy)  # [group, cover]
+        if priced:  # the overhead is charged in every pair's bonus, so the search, the
+            # bound and the exact gains all count it
+            self.overhead_price = self._capacity_value(load)
+            self._bonus = self._bonus - self.overhead_price * self.cost
 
     # ---- units ------------------------------------------------------------------------
     @property
@@ -210,6 +224,27 @@ class PairingModel:
         if two.any():
             cap[two] = self.pair_capacities(first[two], last[two])
         return self._cover_ix[first, last], cap
+
+    def _capacity_value(self, load: float) -> float:
+        """Fit per capacity point on an office without room: ``A(required) / load``.
+
+        The office's brukere earn ``A`` fit on ``load`` points of work; on an office whose
+        capacity is all in use a point of capacity carries ``A / load`` of it, so a point
+        spent on coordination is that much fit the office no longer delivers (module doc,
+        "What a pair costs").
+        """
+        units = self.units_of(self.required)
+        cover, cap = self._unit_arrays(units)
+        if len(self.count) == 0:
+            return 0.0
+        sol = self.lp.solve(np.bincount(cover, weights=cap, minlength=self._fit_table.shape[1]))
+        if sol is None or not np.isfinite(sol.value):
+            return float(self.count.sum()) / load  # fit <= 1 per bruker: the upper value
+        return max(float(sol.value), 0.0) / load
+
+    def capacity_charge(self, pair: tuple[int, int]) -> float:
+        """What a pair's overhead costs in fit on a full office (0 when there is room)."""
+        return self.overhead_price * float(self.cost[pair])
 
     def single_capacities(self) -> np.ndarray:
         """Capacity of every veileder working alone in the allocation model."""

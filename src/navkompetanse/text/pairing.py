@@ -93,9 +93,15 @@ _NB: dict[str, str] = {
                     "først."),
     "note:dissolved": ("{n} par fra i dag er oppløst fordi leder har låst et av medlemmene i et "
                        "annet par: {pairs}."),
-    "note:overloaded": ("Kontoret har mer arbeid enn kapasitet ({load} poeng mot {total}); "
-                        "det er ikke rom for nye par, for hvert par bruker {share} av "
-                        "kapasiteten sin på samarbeid."),
+    "note:overloaded": ("Kontoret har mer arbeid enn kapasitet ({load} poeng mot {total}), "
+                        "og hvert par bruker {share} av kapasiteten sin på samarbeid. Det "
+                        "gjør overbelastningen større, så et par foreslås bare der gevinsten "
+                        "i dekning er større enn verdien av kapasiteten det koster ({price} "
+                        "per poeng)."),
+    "note:full": ("Kontoret har ingen ledig kapasitet ({load} poeng mot {total}), og hvert "
+                  "par bruker {share} av kapasiteten sin på samarbeid. Det gir "
+                  "overbelastning, så et par foreslås bare der gevinsten i dekning er større "
+                  "enn verdien av kapasiteten det koster ({price} per poeng)."),
     "note:capacity": ("Kontoret har {room} poeng ledig kapasitet, og hvert par bruker {share} "
                       "av kapasiteten sin på samarbeid; det er ikke plass til flere par."),
     "note:pinned_over": ("De låste parene bruker {cost} poeng på samarbeid, mer enn de {room} "
@@ -178,8 +184,14 @@ _EN: dict[str, str] = {
     "note:dissolved": ("{n} of today's pairs dissolved because the leader pinned one of its "
                        "members in another pair: {pairs}."),
     "note:overloaded": ("The office has more work than capacity ({load} points against "
-                        "{total}); there is no room for new pairs, since every pair spends "
-                        "{share} of its capacity on working together."),
+                        "{total}), and every pair spends {share} of its capacity on working "
+                        "together. That adds to the overload, so a pair is proposed only where "
+                        "its gain in cover is larger than the value of the capacity it costs "
+                        "({price} per point)."),
+    "note:full": ("The office has no capacity to spare ({load} points against {total}), and "
+                  "every pair spends {share} of its capacity on working together. That makes "
+                  "an overload, so a pair is proposed only where its gain in cover is larger "
+                  "than the value of the capacity it costs ({price} per point)."),
     "note:capacity": ("The office has {room} points of capacity to spare, and every pair "
                       "spends {share} of its capacity on working together; there is no room "
                       "for more pairs."),
