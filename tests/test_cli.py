@@ -237,3 +237,36 @@ def test_pin_with_a_fodselsnummer_is_never_echoed(small_office, capsys):
     assert run("plan", str(small_office), "--pin", fnr)[0] == EXIT_USAGE
     err = capsys.readouterr().err
     assert "error: argument --pin" in err and fnr not in err
+
+
+def test_given_pairs_and_turning_a_file_option_off(small_office, tmp_path):
+    from navkompetanse import load_office
+
+    idents = sorted(v.ident for v in load_office(small_office).veiledere)
+    options = tmp_path / "options.json"
+    options.write_text(json.dumps({"hard_specialty": True}), encoding="utf-8")
+    out = tmp_path / "plan.json"
+    code, _ = run("plan", str(small_office), "--pair", f"{idents[0]},{idents[1]}",
+                  "--options", str(options), "--no-hard-specialty", "--time-limit", "5",
+                  "--json", str(out))
+    assert code == EXIT_OK
+    p = load_plan(out)
+    assert p.pairs == ((idents[0], idents[1]),) and p.pairing is None
+    assert p.options.hard_specialty is False  # the flag turned the file's true off
+    assert run("plan", str(small_office), "--pair", f"{idents[0]},{idents[1]}",
+               "--pairs", "none")[0] == EXIT_INVALID
+
+
+def test_a_bad_flag_is_not_blamed_on_the_options_file(small_office, tmp_path, capsys):
+    options = tmp_path / "good.json"
+    options.write_text(json.dumps({"max_moves": 3}), encoding="utf-8")
+    assert run("plan", str(small_office), "--options", str(options), "--no-pairs",
+               "--same-avdeling")[0] == EXIT_INVALID
+    err = capsys.readouterr().err
+    assert "same_avdeling" in err and "good.json and the command line" in err
+
+
+def test_warnings_read_as_messages_not_as_python(tmp_path, capsys):
+    run("synth", "--veiledere", "5", "--brukere", "50", "-o", str(tmp_path / "o.json"))
+    err = capsys.readouterr().err
+    assert err.startswith("navkompetanse: warning: ") and ".py:" not in err

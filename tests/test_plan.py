@@ -45,8 +45,11 @@ def check_plan(p: Plan) -> None:
     members = [m for pair in p.pairs for m in pair]
     assert len(members) == len(set(members))
     for unit in p.allocation.units.values():
-        assert unit.load_points <= unit.capacity_points + 1e-6 or p.options.allow_overflow
-        assert unit.heavy_cases <= unit.heavy_limit + 1e-9
+        # a unit's load above its capacity is always on record (the office lacks capacity,
+        # or one whole bruker does not fit anywhere): never silent
+        assert unit.load_points <= unit.capacity_points + unit.overflow_points + 1e-6
+        if p.overload is None:  # heavy-case limits hold unless the office lacks capacity
+            assert unit.heavy_cases <= unit.heavy_limit + 1e-9
 
 
 def test_plan_gives_pairs_allocation_today_and_map(made, office):
@@ -208,7 +211,14 @@ def test_report_is_the_plan_the_leader_made(office):
     assert "Kari Nordmann 0 (" in page
     for a, b in p.pairs:
         assert a in page and b in page
-    assert p.to_html("en") != page and 'lang="en"' in p.to_html("en")
+    # her choices are on the page: same avdeling and the pinned bruker
+    assert "par bare innen samme avdeling" in page and "låste brukere: 1" in page
+    english = p.to_html("en")
+    assert 'lang="en"' in english and "pairs only within one avdeling" in english
+    # the English page is English all through, the comparison included
+    for norwegian in ("I dag", "Forslag", "Gjennomsnittlig mangel", "gjennomførbar"):
+        assert norwegian not in english, norwegian
+    assert "Today" in english and "Mean shortfall" in english
 
 
 def test_plan_contract_views(made):
@@ -246,3 +256,47 @@ def test_a_plan_file_cannot_name_a_class_from_outside_the_library(tmp_path, name
         "__dataclass__": name, "fields": {}}}), encoding="utf-8")
     with pytest.raises(InvalidInputError, match="not a navkompetanse class"):
         load_plan(path)
+
+
+@pytest.mark.parametrize("option", [{"max_moves": True}, {"time_limit": True},
+                                    {"time_limit": "01010150074"}, {"max_moves": "3"},
+                                    {"seed": 1.0}, {"same_avdeling": "yes"}])
+def test_option_values_are_not_coerced(office, option):
+    # True is not 1 move, "3" is not 3: a typo in an options file is named, not guessed at
+    with pytest.raises(InvalidInputError) as err:
+        plan(office, **option)
+    assert next(iter(option)) in str(err.value) and "01010150074" not in str(err.value)
+
+
+@pytest.mark.parametrize("pairs", ["none", "keep", (("Z000001", "Z000002"),)])
+@pytest.mark.parametrize("option", [{"required": [("Z000001", "Z000003")]},
+                                    {"same_avdeling": True}, {"max_pairs": 1}])
+def test_pairing_options_without_a_proposal_are_refused(office, pairs, option):
+    with pytest.raises(InvalidInputError, match="only steer proposed pairs"):
+        plan(office, pairs=pairs, **option)
+
+
+def test_policy_must_be_a_policy(office):
+    with pytest.raises(InvalidInputError, match="must be a Policy"):
+        plan(office, policy={"balance_slack": 1})
+
+
+@pytest.mark.parametrize("field, value, needle", [
+    ("status", "bogus", "status"), ("lang", "xx", "lang"), ("allocation", None, "allocation")])
+def test_a_tampered_plan_file_is_refused(made, tmp_path, field, value, needle):
+    path = made.save(tmp_path / "plan.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["state"]["fields"][field] = value
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        load_plan(path)
+    assert "plan.json" in str(err.value)
+
+
+def test_the_plan_table_speaks_the_readers_language(made):
+    page = made._repr_html_()
+    assert "Bytter" in page and "gap" not in page and "moves" not in page
+    from navkompetanse.plan import plan as make
+
+    english = make(made.office, lang="en", time_limit=5)._repr_html_()
+    assert "Moves" in english and "Bytter" not in english

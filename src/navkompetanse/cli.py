@@ -95,8 +95,10 @@ def _add_plan_options(parser: argparse.ArgumentParser) -> None:
                    help="propose pairs (default), keep today's pairs, or none")
     g.add_argument("--no-pairs", action="store_const", const="none", dest="pairs",
                    help="every veileder works alone (same as --pairs none)")
-    g.add_argument("--same-avdeling", action="store_true", default=None,
+    g.add_argument("--same-avdeling", action=argparse.BooleanOptionalAction, default=None,
                    help="pair only veiledere of the same avdeling")
+    g.add_argument("--pair", type=_pair, action="append", metavar="A,B", dest="given",
+                   help="exactly these pairs, none proposed (repeat for more)")
     g.add_argument("--require", type=_pair, action="append", metavar="A,B",
                    help="a pair the leader pins (repeat for more)")
     g.add_argument("--forbid", type=_pair, action="append", metavar="A,B",
@@ -110,13 +112,13 @@ def _add_plan_options(parser: argparse.ArgumentParser) -> None:
                    help="move at most this many brukere from their current veileder")
     g.add_argument("--time-limit", type=_positive_seconds, default=None,
                    help="seconds for the whole plan (default 10)")
-    g.add_argument("--strict-capacity", action="store_true", default=None,
+    g.add_argument("--strict-capacity", action=argparse.BooleanOptionalAction, default=None,
                    help="no plan when the office has more work than capacity (exit 3); "
                         "by default everyone is placed and the overload is reported first")
-    g.add_argument("--allow-overflow", action="store_true", default=None,
+    g.add_argument("--allow-overflow", action=argparse.BooleanOptionalAction, default=None,
                    help="the default now: place everyone and report the overload (kept for "
                         "old scripts)")
-    g.add_argument("--hard-specialty", action="store_true", default=None,
+    g.add_argument("--hard-specialty", action=argparse.BooleanOptionalAction, default=None,
                    help="brukere in a malgruppe only go to veiledere with that spesialfelt")
     g.add_argument("--seed", type=int, default=None, help="seed of the fallback path")
 
@@ -170,7 +172,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         "demo": _demo, "plan": _plan, "synth": _synth, "validate": _validate, "schema": _schema,
     }[args.command]
     try:
-        return command(args, out)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning  # a warning as a user reads it, not a developer
+            return command(args, out)
     except InvalidInputError as exc:
         print(mask_text(str(exc)), file=sys.stderr)
         return EXIT_INVALID
@@ -184,6 +188,12 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except OSError as exc:  # a path that is not there, not writable, a file for a folder ...
         print(f"navkompetanse: {mask_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: TextIO | None = None, line: str | None = None) -> None:
+    """``navkompetanse: warning: …`` on stderr, without the source line Python would print."""
+    print(f"navkompetanse: warning: {mask_text(str(message))}", file=sys.stderr)
 
 
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
@@ -253,6 +263,13 @@ def _plan_options(args: argparse.Namespace) -> tuple[dict, object]:
         "seed": args.seed,
     }
     options.update({k: v for k, v in flags.items() if v is not None})
+    if args.given:
+        if args.pairs is not None:
+            raise InvalidInputError([Problem(
+                "--pair", "pairs", f"--pair and --pairs {args.pairs} say different things",
+                hint="give the pairs with --pair, or choose with --pairs; not both")],
+                source="command line")
+        options["pairs"] = [list(p) for p in args.given]
     policy = None
     if args.policy is not None:
         data = _read_json_file(args.policy, "policy")
@@ -271,7 +288,9 @@ def _run_plan(office: object, args: argparse.Namespace, out: TextIO,
     from .plan import PlanOptions, plan
 
     options, policy = _plan_options(args)
-    PlanOptions.parse(options, source=str(args.options or "command line options"))
+    # the options file and the flags together: say which (a bad flag is not "in" the file)
+    PlanOptions.parse(options, source=f"{args.options} and the command line"
+                      if args.options else "the command line options")
     with warnings.catch_warnings():  # the text below starts with the overload itself
         warnings.simplefilter("ignore", CapacityWarning)
         result = plan(office, policy=policy, lang=args.lang, **options)  # type: ignore[arg-type]

@@ -22,7 +22,18 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ._state import decode, encode
 from .allocation import (
@@ -38,7 +49,7 @@ from .exceptions import CapacityWarning, InvalidInputError, Problem
 from .models import Office
 from .pairing import PairingResult, pair_veiledere
 from .policy import Policy
-from .results import Result, freeze, strict_json
+from .results import Result, check_status, freeze, strict_json
 from .scoring import fit_matrix, office_arrays
 from .text import check_lang, fmt
 
@@ -56,8 +67,15 @@ PLAN_RESERVE_S_PER_BRUKER = 3e-5
 #: The least time a step is given when the limit is used up (it then stops at once).
 MIN_STEP_S = 1e-3
 
-_Ident = Annotated[str, Field(min_length=1)]
+_Ident = Annotated[StrictStr, Field(min_length=1)]
+#: A number written as a number: 2 or 2.5, never True or "2" (a typo in an options file must
+#: not become one second or 10⁹ seconds).
+_Number = Annotated[StrictInt | StrictFloat, Field(allow_inf_nan=False)]
 _PairOfIdents = tuple[_Ident, _Ident]
+
+
+#: Options that only steer ``pair_veiledere`` (so only with ``pairs="propose"``).
+_PAIRING_OPTIONS = ("required", "forbidden", "same_avdeling", "max_pairs", "min_gain")
 
 
 class PlanOptions(BaseModel):
@@ -103,16 +121,16 @@ class PlanOptions(BaseModel):
     pairs: Literal["propose", "keep", "none"] | tuple[_PairOfIdents, ...] = "propose"
     required: tuple[_PairOfIdents, ...] = ()
     forbidden: tuple[_PairOfIdents, ...] = ()
-    same_avdeling: bool = False
-    max_pairs: Annotated[int, Field(ge=0)] | None = None
-    min_gain: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    same_avdeling: StrictBool = False
+    max_pairs: Annotated[StrictInt, Field(ge=0)] | None = None
+    min_gain: Annotated[_Number, Field(ge=0)] | None = None
     pinned: tuple[tuple[_Ident, _Ident], ...] = ()
-    max_moves: Annotated[int, Field(ge=0)] | None = None
-    time_limit: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 10.0
-    strict_capacity: bool = False
-    allow_overflow: bool = True
-    hard_specialty: bool = False
-    seed: int = 0
+    max_moves: Annotated[StrictInt, Field(ge=0)] | None = None
+    time_limit: Annotated[_Number, Field(gt=0)] = 10.0
+    strict_capacity: StrictBool = False
+    allow_overflow: StrictBool = True
+    hard_specialty: StrictBool = False
+    seed: StrictInt = 0
 
     @field_validator("pinned", mode="before")
     @classmethod
@@ -128,6 +146,20 @@ class PlanOptions(BaseModel):
         if isinstance(value, str):
             raise ValueError('a list of pairs, like [["Z123456", "Z654321"]]')
         return value
+
+    @model_validator(mode="after")
+    def _pairing_options_need_a_proposal(self) -> PlanOptions:
+        # required/forbidden/same_avdeling/max_pairs/min_gain steer pair_veiledere; with the
+        # pairs kept, left out or given they would be ignored without a word
+        if self.pairs != "propose":
+            ignored = [name for name in _PAIRING_OPTIONS
+                       if getattr(self, name) != type(self).model_fields[name].default]
+            if ignored:
+                raise ValueError(
+                    f"{', '.join(ignored)} only steer proposed pairs; with pairs="
+                    f"{self.pairs if isinstance(self.pairs, str) else 'a list'} they would be "
+                    "ignored: use pairs='propose', or drop them")
+        return self
 
     @classmethod
     def parse(cls, options: Mapping[str, Any], source: str = "plan options") -> PlanOptions:
@@ -226,6 +258,14 @@ class Plan(Result):
     _frame_columns: ClassVar[tuple[str, ...]] = ("bruker_id",)
 
     def __post_init__(self) -> None:
+        # a plan rebuilt from a file passes here too: refuse what no plan() could have made
+        check_status(self.status)
+        check_lang(self.lang)
+        for name, kind in _PART_TYPES.items():
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                raise TypeError(f"Plan.{name} must be {_kind_name(kind)}, got "
+                                f"{type(value).__name__}")
         object.__setattr__(self, "messages", freeze(self.messages))
         object.__setattr__(self, "names", freeze(self.names))
 
@@ -267,15 +307,21 @@ class Plan(Result):
         raise KeyError(f"{key!r} is neither a bruker, a veileder nor a pair in this plan")
 
     def _summary(self, lang: str) -> list[tuple[str, str]]:
-        en = lang == "en"
-        n_pairs = len(self.pairs)
-        return [
-            ("pairs" if en else "par", str(n_pairs)),
-            ("brukere", fmt(len(self.allocation.assignment), lang)),
-            ("moves" if en else "bytter", fmt(self.allocation.n_moves, lang)),
-            ("gap", fmt(100 * self.allocation.gap, lang, 3) + " %"
-             if np.isfinite(self.allocation.gap) else "–"),
+        t = _SUMMARY[lang]
+        gap = self.allocation.gap
+        rows = [
+            (t["pairs"], fmt(len(self.pairs), lang)),
+            (t["brukere"], fmt(len(self.allocation.assignment), lang)),
+            (t["moves"], fmt(self.allocation.n_moves, lang)),
+            (t["gap"], fmt(100 * gap, lang, 3) + " %" if np.isfinite(gap) else "–"),
         ]
+        if self.overload is not None:
+            rows.insert(0, (t["overload"], fmt(100 * self.overload.share, lang, 0) + " %"))
+        return rows
+
+    def _repr_fields(self) -> str:
+        return (f"pairs={len(self.pairs)}, brukere={len(self.allocation.assignment)}, "
+                f"moves={self.allocation.n_moves}")
 
     def _frame_rows(self) -> Iterable[Mapping[str, Any]]:
         return self.allocation._frame_rows()
@@ -366,6 +412,28 @@ class Plan(Result):
         return office.replace(brukere=tuple(brukere), pairs=self.pairs)
 
 
+#: Labels of the plan's small table in Jupyter, per language.
+_SUMMARY = {
+    "nb": {"pairs": "Par", "brukere": "Brukere", "moves": "Bytter",
+           "gap": "Høyst fra beste fordeling", "overload": "Mer arbeid enn kapasitet"},
+    "en": {"pairs": "Pairs", "brukere": "Brukere", "moves": "Moves",
+           "gap": "At most from the best allocation", "overload": "Work above capacity"},
+}
+
+#: The type each part of a Plan must have (checked when a Plan is made or loaded).
+_PART_TYPES: dict[str, type | tuple[type, ...]] = {
+    "office": Office, "policy": Policy, "options": PlanOptions,
+    "competence_map": CompetenceMap, "pairing": (PairingResult, type(None)),
+    "allocation": AllocationResult, "today": AllocationResult, "comparison": Comparison,
+    "message": str, "runtime_s": (int, float),
+}
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join("None" if k is type(None) else k.__name__ for k in kinds)
+
+
 def _unit_sentence(plan: Plan, unit: Any, lang: str) -> str:
     from .text import unit_label
 
@@ -434,6 +502,11 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
     if not isinstance(office, Office):
         raise TypeError("office must be an Office (read a file with load_office)")
     opts = PlanOptions.parse(options)
+    if policy is not None and not isinstance(policy, Policy):
+        raise InvalidInputError([Problem(
+            "policy", "policy", f"must be a Policy, got {type(policy).__name__}",
+            hint="Policy(**your_numbers), or Policy.model_validate(a_dict)")],
+            source="plan arguments")
     policy = policy if policy is not None else Policy()
     deadline = started + opts.time_limit
     # Set aside for what follows the allocation (today's distribution, the comparison, the
@@ -493,8 +566,7 @@ def _plan_status(pairing: PairingResult | None, allocation: AllocationResult) ->
 
 def _plan_message(office: Office, pairing: PairingResult | None,
                   allocation: AllocationResult, lang: str) -> str:
-    head = (f"Plan for {office.name} (enhet {office.enhet})." if lang == "en"
-            else f"Plan for {office.name} (enhet {office.enhet}).")
+    head = f"Plan for {office.name} (enhet {office.enhet})."  # the same words in nb and en
     parts = [head]
     if allocation.overload is not None and allocation.ok:
         # the overload first; the allocation's own message then starts after it

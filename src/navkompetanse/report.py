@@ -24,7 +24,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "nb": {
         "office": "Kontoret", "map": "Kompetansekart", "pairs": "Veileder-par",
         "allocation": "Fordeling: forslag mot i dag", "alone": "Alene:",
-        "no_pairs": "Ingen par i denne planen.", "status": "Status",
+        "no_pairs": "Ingen par i denne planen.", "status": "Status", "options": "Valg",
         "staff": "{n} veiledere, {p} årsverk, avdelinger: {a}",
         "brukere": "{n} brukere, {h} tunge saker, {d} ikke digitale, {u} ufordelte",
         "units": "Enheter", "unit": "Enhet", "load": "Belastning (poeng)",
@@ -38,7 +38,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "office": "The office", "map": "Competence map", "pairs": "Veileder-pairs",
         "allocation": "Allocation: proposed against today", "alone": "Alone:",
-        "no_pairs": "No pairs in this plan.", "status": "Status",
+        "no_pairs": "No pairs in this plan.", "status": "Status", "options": "Options",
         "staff": "{n} veiledere, {p} full positions, avdelinger: {a}",
         "brukere": "{n} brukere, {h} heavy cases, {d} not digital, {u} unassigned",
         "units": "Units", "unit": "Unit", "load": "Load (points)",
@@ -92,6 +92,65 @@ def _pair_lines(plan: Plan, lang: str) -> list[str]:
     return [f"- {plan.explain(pair, lang=lang)}" for pair in plan.pairs]
 
 
+def _comparison(plan: Plan, lang: str) -> Any:
+    """Today against the proposal in ``lang`` (the plan's own, or made again in the other)."""
+    if plan.comparison.lang == lang:
+        return plan.comparison
+    from .allocation import compare
+
+    return compare(plan.today, plan.allocation, lang=lang)
+
+
+def options_text(plan: Plan, lang: str = "nb") -> str:
+    """The choices the plan was made with, in words (``standard`` when none were made)."""
+    t = _OPTIONS[lang]
+    o = plan.options
+    parts = []
+    if o.pairs != "propose":
+        parts.append(t[o.pairs] if isinstance(o.pairs, str)
+                     else t["given"].format(n=len(o.pairs)))
+    if o.same_avdeling:
+        parts.append(t["same_avdeling"])
+    for name in ("required", "forbidden"):
+        if getattr(o, name):
+            parts.append(t[name].format(pairs=", ".join(
+                f"{unit_label(a, plan.names)} + {unit_label(b, plan.names)}"
+                for a, b in getattr(o, name))))
+    if o.max_pairs is not None:
+        parts.append(t["max_pairs"].format(n=o.max_pairs))
+    if o.pinned:
+        parts.append(t["pinned"].format(n=fmt(len(o.pinned), lang)))
+    if o.max_moves is not None:
+        parts.append(t["max_moves"].format(n=fmt(o.max_moves, lang)))
+    if not o.overflow:
+        parts.append(t["strict"])
+    if o.hard_specialty:
+        parts.append(t["hard_specialty"])
+    parts.append(t["time_limit"].format(s=fmt(o.time_limit, lang)))
+    return "; ".join(parts)
+
+
+#: The plan's options in words, per language.
+_OPTIONS: dict[str, dict[str, str]] = {
+    "nb": {
+        "keep": "dagens par beholdes", "none": "ingen par", "given": "{n} par gitt av leder",
+        "same_avdeling": "par bare innen samme avdeling", "required": "låste par: {pairs}",
+        "forbidden": "utelukkede par: {pairs}", "max_pairs": "høyst {n} par",
+        "pinned": "låste brukere: {n}", "max_moves": "høyst {n} bytter",
+        "strict": "kapasiteten er en hard grense", "hard_specialty": "spesialfelt er et krav",
+        "time_limit": "tidsgrense {s} s",
+    },
+    "en": {
+        "keep": "today's pairs kept", "none": "no pairs", "given": "{n} pairs given by the leader",
+        "same_avdeling": "pairs only within one avdeling", "required": "pinned pairs: {pairs}",
+        "forbidden": "ruled-out pairs: {pairs}", "max_pairs": "at most {n} pairs",
+        "pinned": "pinned brukere: {n}", "max_moves": "at most {n} moves",
+        "strict": "capacity is a hard limit", "hard_specialty": "specialty is a requirement",
+        "time_limit": "time limit {s} s",
+    },
+}
+
+
 def plan_text(plan: Plan, lang: str = "nb") -> str:
     """The plan as plain text, section by section (what ``navkompetanse plan`` prints)."""
     t = _TEXT[lang]
@@ -104,9 +163,9 @@ def plan_text(plan: Plan, lang: str = "nb") -> str:
         _section(t["map"]), plan.competence_map.render(lang),
         _section(t["pairs"]), "\n".join(_pair_lines(plan, lang)),
         _section(t["allocation"]), plan.allocation.describe(lang), "",
-        plan.comparison.render(lang) if hasattr(plan.comparison, "render")
-        else str(plan.comparison),
+        str(_comparison(plan, lang)),
         "", f"{t['status']}: {status_word(plan.status, lang)}. {plan.describe(lang)}",
+        f"{t['options']}: {options_text(plan, lang)}",
     ]
     return "\n".join(parts).lstrip("\n")
 
@@ -146,8 +205,8 @@ def plan_html(plan: Plan, lang: str = "nb") -> str:
         for d in cmap.dimensions
     ]
     comparison_rows = []
-    comparison = plan.comparison
-    for row in getattr(comparison, "rows", ()):
+    comparison = _comparison(plan, lang)
+    for row in comparison.rows:
         best = {"a": comparison.a_label, "b": comparison.b_label, "=": "="}.get(row.better, "")
         comparison_rows.append({"label": row.label, "a": number(row.a, lang),
                                 "b": number(row.b, lang), "best": best})
@@ -179,7 +238,8 @@ def plan_html(plan: Plan, lang: str = "nb") -> str:
         status=status_word(plan.status, lang), message=plan.describe(lang),
         map_head=head, map_rows=map_rows, map_message=cmap.describe(lang),
         pair_lines=_pair_lines(plan, lang), allocation_message=plan.allocation.describe(lang),
-        a_label=getattr(comparison, "a_label", ""), b_label=getattr(comparison, "b_label", ""),
+        a_label=comparison.a_label, b_label=comparison.b_label,
+        options=options_text(plan, lang),
         comparison_rows=comparison_rows, units=units, moves=moves,
         runtime=fmt(plan.runtime_s, lang, 1),
         overload=plan.overload.text(lang, plan.names, units=False)
