@@ -332,3 +332,22 @@ def test_compare_of_two_plans_counts_the_rows_each_side_wins(example):
     assert c.message == f"Forslag er bedre enn I dag på {wins} av 9 mål, I dag på " \
                         f"{sum(r.better == 'a' for r in c.rows)}."
     assert c["mean_shortfall"].better == "b"
+
+
+def test_moves_without_gain_are_explained_not_a_negative_gain():
+    """Seed 7: today's distribution breaks limits, so the proposal moves brukere that gain
+    nothing in cover; the message says why instead of 'gain -0,014 per move'."""
+    from navkompetanse import allocate_portfolios, pair_veiledere, synthetic_office
+    from navkompetanse.allocation.model import build_model, model_violations, resolve_units
+    from navkompetanse.policy import Policy
+
+    office = synthetic_office(12, 900, seed=7)
+    pairs = pair_veiledere(office)
+    result = allocate_portfolios(office, pairs=pairs)
+    model, _, _ = build_model(office, resolve_units(office, pairs), Policy())
+    assert result.n_moves > 0 and model_violations(model, model.current)  # the case it names
+    for lang in ("nb", "en"):
+        text = result.describe(lang)
+        assert "-0" not in text and "−0" not in text
+    assert "trengs for at grensene skal holde" in result.describe("nb")
+    assert "needed to keep the limits" in result.describe("en")

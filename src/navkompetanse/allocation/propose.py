@@ -389,12 +389,15 @@ def allocate_portfolios(
     stay = np.where(model.current >= 0, model.current, x)
     n_moves = model.n_moves(x)
     improvement = (model.objective(x) - model.objective(stay)) / n_moves if n_moves else 0.0
+    # moves without a gain in cover are moves today's broken limits force (else: no gain)
+    forced = bool(n_moves) and improvement <= 5e-4 and bool(model_violations(model, stay))
     gap = max(0.0, outcome.bound - outcome.objective) / max(1.0, abs(outcome.objective))
     if overload is not None:
         overload = _with_units(overload, model, x)
     messages = _both(lambda lg: (overload_text(overload, lg, names, units=False) + " "
                                  if overload is not None else "")
-                     + status_message(outcome.status, gap, n_moves, improvement, notes, lg))
+                     + status_message(outcome.status, gap, n_moves, improvement, notes, lg,
+                                      forced=forced))
     stats = dict(outcome.stats)
     stats["runtime"] = time.perf_counter() - started
     return _wrap(model, x, status=outcome.status, messages=messages, lang=lang, names=names,

@@ -79,6 +79,9 @@ _NB: dict[str, str] = {
     "status_feasible": "God fordeling; høyst {gap} fra den beste mulige.",
     "status_time_limit": "Tidsgrensen ble nådd; fordelingen er høyst {gap} fra den beste mulige.",
     "moves_gain": " {n} brukere bytter veileder (gevinst {gain} per bytte).",
+    "moves": " {n} brukere bytter veileder.",
+    "moves_needed": " {n} brukere bytter veileder; byttene trengs for at grensene skal holde "
+                    "(dagens fordeling bryter dem), ikke for bedre dekning.",
     "no_plan_time_limit": "Fant ingen fordeling innen tidsgrensen — øk time_limit.",
     "no_plan_infeasible": "Ingen fordeling mulig.",
     "no_veiledere": "{label}: {n} brukere og ingen veiledere å fordele dem på.",
@@ -159,6 +162,9 @@ _EN: dict[str, str] = {
     "status_time_limit": "Time limit reached; the allocation is at most {gap} from the best "
                          "possible.",
     "moves_gain": " {n} brukere change veileder (gain {gain} per move).",
+    "moves": " {n} brukere change veileder.",
+    "moves_needed": " {n} brukere change veileder; the moves are needed to keep the limits "
+                    "(today's distribution breaks them), not for better cover.",
     "no_plan_time_limit": "No allocation found within the time limit — raise time_limit.",
     "no_plan_infeasible": "No allocation possible.",
     "no_veiledere": "{label}: {n} brukere and no veiledere to place them with.",
@@ -285,11 +291,20 @@ def summary_labels(lang: str = "nb") -> dict[str, str]:
 
 
 def status_message(status: str, gap: float, n_moves: int, improvement: float,
-                   notes: Sequence[Mapping[str, str]], lang: str = "nb") -> str:
-    """The message of a proposal: how good it is, how many move, what was relaxed."""
+                   notes: Sequence[Mapping[str, str]], lang: str = "nb", *,
+                   forced: bool = False) -> str:
+    """The message of a proposal: how good it is, how many move, what was relaxed.
+
+    ``forced``: the moves gain nothing in cover because today's distribution breaks a limit
+    the proposal keeps; said so instead of a gain of zero or less per move.
+    """
     text = phrase(f"status_{status}", lang, gap=f"{fmt(100 * gap, lang, 3)} %")
-    if n_moves:
+    if n_moves and improvement > 5e-4:  # shown with three decimals: 0,001 at the least
         text += phrase("moves_gain", lang, n=fmt(n_moves, lang), gain=fmt(improvement, lang, 3))
+    elif n_moves and forced:
+        text += phrase("moves_needed", lang, n=fmt(n_moves, lang))
+    elif n_moves:
+        text += phrase("moves", lang, n=fmt(n_moves, lang))
     if notes:
         text += " " + " ".join(note[lang] for note in notes)
     return text
