@@ -35,7 +35,9 @@ def check_status(r, time_limit, rel_gap, wall):
     else:
         assert r.status == "time_limit", r.status
         assert r.gap > rel_gap
-        assert wall >= 0.85 * time_limit, (wall, r.message)
+        # the solver's deadline is 0.92 x the limit; it stops when less than the smallest
+        # step it starts (0.1 s or 10 % of the limit) is left
+        assert wall >= 0.92 * time_limit - max(0.1, 0.1 * time_limit) - 1e-3, (wall, r.message)
 
 
 def test_issue_5x2_infeasible_is_not_time_limit():

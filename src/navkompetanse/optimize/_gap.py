@@ -161,29 +161,65 @@ def _lp(c, W, C, allowed_mask):
 
 # ----------------------------------------------------------------------------- primal
 def _greedy(red, c, W, C, x_lp=None):
-    """Regret greedy on reduced costs (LP-integral items first); returns assignment, load."""
+    """Regret greedy on reduced costs (LP-integral items first); returns assignment, load.
+
+    Items in order of decreasing regret take their cheapest agent with room.  Without an LP
+    solution this runs in vectorised rounds (each item's cheapest agent with room; per
+    agent, by regret, while the cumulative weight fits); only items that fit nowhere go
+    through the item-by-item loop, which took 0.2 s at 10,000 x 150 for every item.
+    """
     n, m = red.shape
     a = -np.ones(n, dtype=np.int64)
     load = np.zeros(m)
-    order_agents = np.argsort(red, axis=1, kind="stable")
-    srt = np.take_along_axis(red, order_agents[:, :2], axis=1) if m > 1 else red
-    regret = (srt[:, 1] - srt[:, 0]) if m > 1 else np.zeros(n)
+    tolC = C * (1 + 1e-12) + 1e-12
+    if m > 1:
+        two = np.partition(red, 1, axis=1)[:, :2]
+        regret = two[:, 1] - two[:, 0]
+    else:
+        regret = np.zeros(n)
     regret = np.where(np.isfinite(regret), regret, 1e300)
     items = np.argsort(-regret, kind="stable")
     if x_lp is not None:
         integral = x_lp.max(axis=1) > 1 - 1e-9
         for i in np.flatnonzero(integral):
             j = int(np.argmax(x_lp[i]))
-            if load[j] + W[i, j] <= C[j] * (1 + 1e-12) + 1e-12:
+            if load[j] + W[i, j] <= tolC[j]:
                 a[i] = j
                 load[j] += W[i, j]
         items = items[a[items] < 0]
-    for i in items:
+    else:  # rounds of first choices among agents with room, all items at once
+        for _ in range(m):
+            if len(items) == 0:
+                break
+            room = tolC - load
+            sub = np.where(W[items] <= room[None, :], red[items], np.inf)
+            best = np.argmin(sub, axis=1)
+            ok = np.isfinite(sub[np.arange(len(items)), best])
+            if not ok.any():
+                break
+            cand, bc = items[ok], best[ok]  # still in regret order
+            o = np.argsort(bc, kind="stable")
+            grp, bj = cand[o], bc[o]
+            cum = np.cumsum(W[grp, bj])
+            starts = np.searchsorted(bj, np.arange(m))
+            before = np.where(starts > 0, cum[np.maximum(starts - 1, 0)], 0.0)
+            fits = cum - before[bj] <= room[bj]
+            # each agent takes its items up to the first that does not fit (regret order)
+            bad = np.cumsum(~fits)
+            bad_before = np.where(starts > 0, bad[np.maximum(starts - 1, 0)], 0)
+            take = bad - bad_before[bj] == 0
+            a[grp[take]] = bj[take]
+            load += np.bincount(bj[take], weights=W[grp[take], bj[take]], minlength=m)
+            items = items[a[items] < 0]
+    if len(items) == 0:
+        return a, load
+    order_agents = np.argsort(red[items], axis=1, kind="stable")
+    for r, i in enumerate(items):
         placed = False
-        for j in order_agents[i]:
+        for j in order_agents[r]:
             if not np.isfinite(red[i, j]):
                 break
-            if load[j] + W[i, j] <= C[j] * (1 + 1e-12) + 1e-12:
+            if load[j] + W[i, j] <= tolC[j]:
                 a[i] = j
                 load[j] += W[i, j]
                 placed = True
@@ -284,7 +320,11 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     price_box = [None]  # capacity multipliers certifying the bound (office case)
 
     def limit_reached():
-        return time_limit is not None and time.perf_counter() - t0 >= 0.85 * float(time_limit)
+        """Stopped by the clock: less time left than the smallest step a path starts (0.1 s,
+        or 10 % of the limit)."""
+        if time_limit is None:
+            return False
+        return time.perf_counter() >= deadline - max(0.1, 0.1 * float(time_limit))
 
     def finish(a, lb, status, message):
         """Wrap up; ``status`` "auto" lets the certified gap and the clock decide."""

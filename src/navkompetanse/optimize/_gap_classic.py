@@ -936,7 +936,8 @@ def solve_classic(c, W, C, *, integer, rel_gap, deadline, stats, seed=0):
             box["inc"], box["a"] = v, cand.copy()
 
     offer(a, load)
-    offer(a2, load2)
+    if not timed or left() > 0 or box["a"] is None:  # the second start repairs a lot
+        offer(a2, load2)
     proven_empty = False
     st["t_primal0"] = time.perf_counter() - t0
     st["inc0"] = box["inc"]

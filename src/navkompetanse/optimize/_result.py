@@ -57,7 +57,8 @@ class GapResult:
         it was tightened further (integral data: rounded to the incumbent when within 1;
         exact search; capacities rounded down to the lattice of the weights, e.g. to a
         multiple of 0.25 when every weight is one, ``stats["capacity_lattice"]``, so
-        ``L(prices)`` with the given capacities is at least as weak as ``bound``).  They are the dual prices of capacity (marginal value of one more
+        ``L(prices)`` with the given capacities is at least as weak as ``bound``).  They are
+        the dual prices of capacity (marginal value of one more
         weight unit at agent ``j``).  ``None`` on paths that do not produce prices (e.g. the
         classic per-agent-weight case, no solution).
     """
