@@ -687,7 +687,7 @@ def test_an_empty_csv_file_is_one_problem_not_missing(tmp_path):
     from navkompetanse import InvalidInputError, synthetic_office
 
     folder = tmp_path / "kontor"
-    save_office(synthetic_office(5, 60, seed=1), folder)
+    save_office(synthetic_office(5, 300, seed=1), folder)
     (folder / "veiledere.csv").write_text("", encoding="utf-8")
     with pytest.raises(InvalidInputError) as err:
         load_office(folder)
@@ -699,7 +699,7 @@ def test_an_empty_csv_file_is_one_problem_not_missing(tmp_path):
 def test_a_plan_file_read_as_an_office_says_what_it_is(tmp_path):
     from navkompetanse import InvalidInputError, plan, synthetic_office
 
-    path = plan(synthetic_office(4, 40, seed=1), time_limit=2).save(tmp_path / "plan.json")
+    path = plan(synthetic_office(4, 250, seed=1), time_limit=2).save(tmp_path / "plan.json")
     with pytest.raises(InvalidInputError) as err:
         load_office(path)
     assert len(err.value.problems) == 1 and "load_plan" in str(err.value)
