@@ -24,7 +24,7 @@ from scipy import sparse
 from scipy.optimize import linprog, minimize
 
 from ._gap_classic import solve_classic
-from ._gap_common import descent, lattice_capacity, repair, solve_mip
+from ._gap_common import descent, lattice_capacity, reduced_cost_keep, repair, solve_mip
 from ._gap_office import class_lns, solve_office
 from ._result import GapResult, _verify_gap
 
@@ -433,13 +433,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     if not closed(inc, lb) and time.perf_counter() < budget_end:
         # ---- exact stage on the reduced problem (interruptible MIP) when it is small, or
         # when no solution is known (it may prove infeasibility); else LNS + better prices
-        rc = red - red.min(axis=1, keepdims=True)
-        if np.isfinite(inc):
-            thr = inc - delta - lb + 1e-9 * max(1.0, abs(inc))
-            keep = fin & (rc <= thr)
-            cutoff = inc - delta + (1e-6 if integer else 0.0)
-        else:
-            keep, cutoff = fin, None
+        keep, cutoff = reduced_cost_keep(red, fin, inc, lb, integer)
         stats["mip_vars"] = int(keep.sum())
         left = budget_end - time.perf_counter() if time_limit is not None else None
         if a is None or stats["mip_vars"] <= min(20_000 * max(left or 3.0, 0.0), 60_000):

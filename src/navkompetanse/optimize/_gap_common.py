@@ -28,7 +28,8 @@ try:  # pragma: no cover - depends on the scipy build
 except Exception:  # noqa: BLE001 - any import problem means: use scipy.optimize.milp
     _highs_core = None
 
-__all__ = ["descent", "highs_mip", "lattice_capacity", "repair", "shift_descent", "solve_mip",
+__all__ = ["descent", "highs_mip", "lattice_capacity", "reduced_cost_keep", "repair",
+           "shift_descent", "solve_mip",
            "swap_descent"]
 
 #: "auto" (HiGHS object with an interrupt callback when available, else milp) or "milp".
@@ -38,6 +39,24 @@ _CUTOFF_ROW_MAX = 8000
 
 
 # ----------------------------------------------------------------------------- capacities
+def reduced_cost_keep(red, finite, incumbent, bound, integer):
+    """Reduced-cost fixing before an exact stage: which (item, agent) cells may still be used.
+
+    ``red`` are the Lagrangian costs ``cost + λ·weight`` (min sense, ``inf`` where forbidden),
+    ``bound`` the Lagrangian lower bound ``lb`` at those prices and ``incumbent`` the best
+    known cost. A cell whose reduced cost exceeds ``incumbent − δ − lb`` cannot be in any
+    solution better than the incumbent by ``δ`` (1 with integer costs, else 0), so it is
+    dropped. Returns ``(keep, cutoff)``: the mask, and the objective cutoff for the MIP (None
+    without an incumbent, when every finite cell is kept).
+    """
+    if not np.isfinite(incumbent):
+        return finite, None
+    rc = red - red.min(axis=1, keepdims=True)
+    delta = 1.0 if integer else 0.0
+    threshold = incumbent - delta - bound + 1e-9 * max(1.0, abs(incumbent))
+    return finite & (rc <= threshold), incumbent - delta + (1e-6 if integer else 0.0)
+
+
 def lattice_capacity(weight, capacity, max_denominator=1000):
     """Capacities rounded down to the lattice of the item weights (a valid tightening).
 

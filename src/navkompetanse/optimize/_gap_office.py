@@ -32,7 +32,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog, minimize
 
-from ._gap_common import highs_mip, repair, shift_descent, swap_descent
+from ._gap_common import highs_mip, reduced_cost_keep, repair, shift_descent, swap_descent
 
 __all__ = ["aggregate_classes", "class_lns", "solve_office"]
 
@@ -497,15 +497,8 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False,
         now = time.perf_counter()
         budget = max(1.0, 3.0 * (now - t0)) if not has_limit else deadline - now
         red = ck + lam[None, :] * wk[:, None]
-        rc = red - red.min(axis=1, keepdims=True)
-        fin = np.isfinite(ck)
         delta = 1.0 if integer else 0.0
-        if np.isfinite(inc):
-            thr = inc - delta - lb + 1e-9 * max(1.0, abs(inc))
-            keep = fin & (rc <= thr)
-            cutoff = inc - delta + (1e-6 if integer else 0.0)
-        else:
-            keep, cutoff = fin, None
+        keep, cutoff = reduced_cost_keep(red, np.isfinite(ck), inc, lb, integer)
         nkeep = int(keep.sum())
         stats["mip_vars"] = nkeep
         if budget > 0.02 and nkeep <= min(5_000 * budget, 20_000):
