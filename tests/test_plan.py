@@ -300,3 +300,14 @@ def test_the_plan_table_speaks_the_readers_language(made):
 
     english = make(made.office, lang="en", time_limit=5)._repr_html_()
     assert "Moves" in english and "Bytter" not in english
+
+
+def test_an_overloaded_plan_says_the_overload_once_and_first():
+    office = synthetic_office(n_veiledere=12, n_brukere=1700, seed=2)
+    with pytest.warns(CapacityWarning):
+        p = plan(office, time_limit=10)
+    assert p.ok and p.overload is not None
+    lead = p.overload.text("nb", None, units=False)[:40]
+    text, page = p.text(), p.to_html()
+    assert text.startswith("Mer arbeid enn kapasitet") and text.count(lead) == 1
+    assert page.count(lead) == 1 and page.index(lead) < page.index("Kompetansekart")

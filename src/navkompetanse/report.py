@@ -101,6 +101,16 @@ def _comparison(plan: Plan, lang: str) -> Any:
     return compare(plan.today, plan.allocation, lang=lang)
 
 
+def _after_overload(plan: Plan, lang: str, text: str | None = None) -> str:
+    """A message (the plan's by default) without the overload it opens with: the page and the
+    text already show the overload first, once."""
+    text = plan.describe(lang) if text is None else text
+    if plan.overload is None:
+        return text
+    lead = plan.overload.text(lang, None, units=False)
+    return text[len(lead):].lstrip() if text.startswith(lead) else text
+
+
 def options_text(plan: Plan, lang: str = "nb") -> str:
     """The choices the plan was made with, in words (``standard`` when none were made)."""
     t = _OPTIONS[lang]
@@ -162,9 +172,10 @@ def plan_text(plan: Plan, lang: str = "nb") -> str:
         _section(t["office"]), office_summary_text(plan.office, lang),
         _section(t["map"]), plan.competence_map.render(lang),
         _section(t["pairs"]), "\n".join(_pair_lines(plan, lang)),
-        _section(t["allocation"]), plan.allocation.describe(lang), "",
+        _section(t["allocation"]), _after_overload(plan, lang, plan.allocation.describe(lang)),
+        "",
         str(_comparison(plan, lang)),
-        "", f"{t['status']}: {status_word(plan.status, lang)}. {plan.describe(lang)}",
+        "", f"{t['status']}: {status_word(plan.status, lang)}. {_after_overload(plan, lang)}",
         f"{t['options']}: {options_text(plan, lang)}",
     ]
     return "\n".join(parts).lstrip("\n")
@@ -235,9 +246,10 @@ def plan_html(plan: Plan, lang: str = "nb") -> str:
         d=fmt(s["ikke_digitale"], lang), u=fmt(s["ufordelte"], lang))
     return _template().render(
         lang=lang, t=t, plan=plan, office=office, summary_line=summary_line,
-        status=status_word(plan.status, lang), message=plan.describe(lang),
+        status=status_word(plan.status, lang), message=_after_overload(plan, lang),
         map_head=head, map_rows=map_rows, map_message=cmap.describe(lang),
-        pair_lines=_pair_lines(plan, lang), allocation_message=plan.allocation.describe(lang),
+        pair_lines=_pair_lines(plan, lang),
+        allocation_message=_after_overload(plan, lang, plan.allocation.describe(lang)),
         a_label=comparison.a_label, b_label=comparison.b_label,
         options=options_text(plan, lang),
         comparison_rows=comparison_rows, units=units, moves=moves,
