@@ -102,7 +102,7 @@ def join(items: Iterable[str], lang: str = "nb") -> str:
 def dimension_name(dimension: object, lang: str = "nb") -> str:
     """The dimension's name in the reader's language (``forvaltning`` / ``regulations``).
 
-    Takes a ``Dimension`` or its value; this module imports nothing of the package, so the
+    Takes a ``Dimension`` or its value; this module imports only ``privacy``, so the
     models themselves can use it.
     """
     name = str(getattr(dimension, "value", dimension))
