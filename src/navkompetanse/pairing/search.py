@@ -380,10 +380,19 @@ def search_pairing(
             # L_M(μ) = A(M) at the LP's own prices up to round-off): a pair whose bound is
             # not positive can neither improve the objective nor pass the keep rule
             slack = max(_lagrangian_of(model, best) - best.value, 0.0)
+            base, base_slack = best, slack
             for q in sorted(dropped, key=lambda q: (-w_now[q], q)):
                 if out_of_time():
                     break
-                if w_now[q] + slack <= 1e-9 * max(1.0, abs(best.value)):
+                tol = 1e-9 * max(1.0, abs(best.value))
+                if w_now[q] + base_slack <= tol:
+                    continue
+                # the same bound at the prices of the current pairing (it grows as pairs
+                # are put back, and a pair that paid at the first prices may no longer):
+                # exact, it only saves the LP of a trial that cannot be accepted
+                if best is not base:
+                    base, slack = best, max(_lagrangian_of(model, best) - best.value, 0.0)
+                if _pair_value(model, best.mu, q) + model.bonus[q] + slack <= tol:
                     continue
                 trial = ev_of(best.pairs | {q}, search=False)
                 gain = trial.value - best.value + model.learning_bonus(q)
@@ -469,6 +478,16 @@ def _gain_bounds(model: PairingModel, ev: Evaluation) -> dict:
         lag_without = lag_m - kp + k_single[p[0]] + k_single[p[1]]
         out[p] = (ev.value - lag_without + model.learning_bonus(p), False)
     return out
+
+
+def _pair_value(model: PairingModel, mu: np.ndarray, pair: tuple[int, int]) -> float:
+    """``w_ab(μ) = K_ab(μ) - K_a(μ) - K_b(μ)`` of one pair (no bonus)."""
+    a, b = pair
+    cover = np.array([model._cover_ix[a, b], model._cover_ix[a, a], model._cover_ix[b, b]])
+    single = model.single_capacities()
+    cap = np.array([model.unit_capacity(a, b), single[a], single[b]])
+    k = model.knapsack(mu, cover, cap)[0]
+    return float(k[0] - k[1] - k[2])
 
 
 def _lagrangian_of(model: PairingModel, ev: Evaluation) -> float:

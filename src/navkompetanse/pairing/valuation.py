@@ -146,6 +146,7 @@ class PairingModel:
     _fit_table: np.ndarray = field(init=False, repr=False)
     _lp: AllocationLP | None = field(default=None, init=False, repr=False)
     _w_cache: tuple = field(default=(None, None), init=False, repr=False)
+    _k_cache: tuple = field(default=(None, None), init=False, repr=False)
     _cand: tuple | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -369,8 +370,14 @@ class PairingModel:
         return value, fill
 
     def single_values(self, mu: np.ndarray) -> np.ndarray:
-        v = np.arange(self.n)
-        return self.knapsack(mu, self._cover_ix[v, v], self.single_capacities())[0]
+        """``K_v(μ)`` of every veileder working alone (the last prices' values are kept:
+        the bound, the pair values and the gain bounds ask for the same ``μ`` in turn)."""
+        key = mu.tobytes()
+        if self._k_cache[0] != key:
+            v = np.arange(self.n)
+            k = self.knapsack(mu, self._cover_ix[v, v], self.single_capacities())[0]
+            self._k_cache = (key, k)
+        return self._k_cache[1].copy()
 
     def pair_values(self, mu: np.ndarray, k_single: np.ndarray | None = None,
                     mask: np.ndarray | None = None) -> np.ndarray:
