@@ -297,6 +297,39 @@ def test_warm_lp_agrees_with_linprog():
         assert warm.n_warm == 12 and warm.n_fallback == 0
 
 
+def test_column_clean_up_keeps_the_lp_values():
+    """Deleting nonbasic columns with a negative reduced profit (``purging``, used for the
+    exact gains) changes no LP value: the same sequence of pairings gives the same optimum
+    with and without it, and the clean-up did delete columns."""
+    import navkompetanse.pairing.allocation_lp as lp_mod
+    from navkompetanse.synthetic import synthetic_office
+
+    office = synthetic_office(40, 2900, seed=7)
+    _, model = _model_of(office)
+    plain = lp_mod.AllocationLP(model._fit_table, model.count, model.points)
+    purged = lp_mod.AllocationLP(model._fit_table, model.count, model.points)
+    if purged.backend != "warm":
+        pytest.skip("no warm HiGHS object in this scipy build")
+    purged.purging = True
+    rng = np.random.default_rng(11)
+    cand = np.argwhere(np.triu(model.candidate, 1))
+    for trial in range(40):
+        used, pairs = set(), []
+        for i in rng.permutation(len(cand))[: 2 + trial % 15]:
+            a, b = map(int, cand[i])
+            if a not in used and b not in used:
+                used |= {a, b}
+                pairs.append((a, b))
+        cover, cap = model._unit_arrays(model.units_of(pairs))
+        cap_c = np.bincount(cover, weights=cap, minlength=model._fit_table.shape[1])
+        a, b = plain.solve(cap_c), purged.solve(cap_c)
+        assert b.value == pytest.approx(a.value, rel=1e-9, abs=1e-7)
+        assert np.allclose(b.x.sum(axis=1), model.count)
+        assert ((b.x * model.points[:, None]).sum(axis=0) <= cap_c + 1e-6).all()
+    assert purged.n_purged > 0 and purged.n_fallback == 0
+    assert purged._highs.getNumCol() < plain._highs.getNumCol()
+
+
 def test_gains_exact_on_a_synthetic_office():
     from navkompetanse.synthetic import synthetic_office
 

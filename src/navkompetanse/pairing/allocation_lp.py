@@ -52,6 +52,14 @@ _FIRST_COLUMNS = 8
 _PRICE_TOL = 1e-9
 _PRICE_PER_GROUP = 3
 _MAX_PRICING_ROUNDS = 60
+#: Columns priced in for one pairing stay in the model for the next; once the model holds
+#: more than twice the columns it kept at the last clean-up (and at least this many per
+#: group), the nonbasic ones with a clearly negative reduced profit are deleted (pricing
+#: brings any of them back when it pays again). A dual simplex iteration costs about in
+#: proportion to the columns: at 150 veiledere 4 650 columns -> 1 600, 49 gain LPs 0.11 s
+#: -> 0.07 s, same values.
+_PURGE_PER_GROUP = 10
+_PURGE_RC = 1e-7
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,11 @@ class AllocationLP:
         self.iterations = 0
         self._highs = None
         self._cap: np.ndarray | None = None
+        #: delete clearly unattractive columns as they pile up (see ``_PURGE_PER_GROUP``).
+        #: Off by default: it changes which of several optimal bases (degenerate bruker
+        #: prices) HiGHS ends at, and the search is steered by those prices; the search
+        #: switches it on for its last phase (exact gains), where only values count.
+        self.purging = False
         backend = PAIRING_LP_BACKEND
         self.backend = "linprog"
         if backend in ("auto", "warm") and _highs_core is not None and self.n_groups:
@@ -132,6 +145,27 @@ class AllocationLP:
         self._active = np.zeros((g_n, c_n), dtype=bool)
         self._col_g = np.zeros(0, dtype=np.int64)  # model column g_n + k is (g, c)
         self._col_c = np.zeros(0, dtype=np.int64)
+        self._purge_at = _PURGE_PER_GROUP * g_n
+        self.n_purged = 0
+
+    def _purge(self, mu: np.ndarray, lam: np.ndarray) -> None:
+        """Delete the nonbasic columns whose reduced profit is clearly negative at the
+        optimal duals ``mu, lam`` (a basic column has reduced profit 0, so none of them is
+        basic: the basis stays valid and the next solve starts warm from it)."""
+        g, c = self._col_g, self._col_c
+        rc = self.fit[g, c] - mu[g] - self.points[g] * lam[c]
+        drop = np.flatnonzero(rc < -_PURGE_RC)
+        if drop.size:
+            status = self._highs.deleteCols(int(drop.size),
+                                            (self.n_groups + drop).astype(np.int32))
+            if status == _highs_core.HighsStatus.kError:  # pragma: no cover
+                raise RuntimeError("HiGHS refused to delete columns")
+            keep = np.ones(g.size, dtype=bool)
+            keep[drop] = False
+            self._active[g[drop], c[drop]] = False
+            self._col_g, self._col_c = g[keep], c[keep]
+            self.n_purged += int(drop.size)
+        self._purge_at = max(2 * self._col_g.size, _PURGE_PER_GROUP * self.n_groups)
 
     def _add_columns(self, g: np.ndarray, c: np.ndarray) -> None:
         k = len(g)
@@ -210,6 +244,8 @@ class AllocationLP:
         x[self._col_g, self._col_c] = np.maximum(col[g_n:], 0.0)
         value = float((self.fit * x).sum())
         self.n_warm += 1
+        if self.purging and self._col_g.size > self._purge_at:
+            self._purge(mu, lam)
         return LPSolution(value, mu, x, iterations)
 
     def _solve_linprog(self, cap: np.ndarray) -> LPSolution | None:

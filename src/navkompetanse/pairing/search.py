@@ -337,6 +337,7 @@ def search_pairing(
 
     # ---- exact gains and the keep rule (always runs: it decides what is proposed) -------
     dissolved: dict = {}
+    model.lp.purging = True  # from here on LP values decide, prices only order and bound
 
     def exact_gains(ev: Evaluation, which) -> dict:
         out = {}
