@@ -391,10 +391,13 @@ def search_pairing(
                 # the same bound at the prices of the current pairing (it grows as pairs
                 # are put back, and a pair that paid at the first prices may no longer):
                 # exact, it only saves the LP of a trial that cannot be accepted
-                if best is not base:
-                    base, slack = best, max(_lagrangian_of(model, best) - best.value, 0.0)
-                if _pair_value(model, best.mu, q) + model.bonus[q] + slack <= tol:
-                    continue
+                # (slack >= 0: it is only worth computing when the rest already proves it)
+                w_q = _pair_value(model, best.mu, q) + model.bonus[q]
+                if w_q <= tol:
+                    if best is not base:
+                        base, slack = best, max(_lagrangian_of(model, best) - best.value, 0.0)
+                    if w_q + slack <= tol:
+                        continue
                 trial = ev_of(best.pairs | {q}, search=False)
                 gain = trial.value - best.value + model.learning_bonus(q)
                 if keeps(model, q, gain, min_gain) and better(trial, best):
