@@ -59,8 +59,21 @@ __all__ = ["PLAN_FORMAT", "Plan", "PlanOptions", "load_plan", "plan"]
 PLAN_FORMAT = "navkompetanse-plan"
 PLAN_FORMAT_VERSION = 1
 
-#: Share of ``time_limit`` the pairing may use; the allocation gets what is left.
+#: Share of ``time_limit`` the pairing may use at most; the allocation gets what is left.
 PAIRING_TIME_SHARE = 0.5
+#: Seconds per bruker × veileder the allocation is expected to need for its optimised plan
+#: (the class LP to the gap target, rounding, writing): measured 0.5 s wall at
+#: 10,000 × 150 (3.3e-7), with margin. The pairing gets no more than what leaves this.
+ALLOC_S_PER_CELL = 4e-7
+#: Seconds per bruker the allocation needs at least for a distribution (building the model
+#: and writing the result, about 15 µs) plus, per bruker × veileder, its greedy plan of last
+#: resort (``allocation.solve.GREEDY_S_PER_CELL``).
+ALLOC_MIN_S_PER_BRUKER = 2e-5
+ALLOC_MIN_S_PER_CELL = 6e-8
+#: Seconds per candidate pair (n(n-1)/2 for n veiledere) the pairing needs before it has a
+#: proposal: measured about 0.2 s at 150 veiledere (11,175 candidates; 1.8e-5). With less
+#: time than this the plan keeps today's pairs and says so.
+PAIRING_MIN_S_PER_CANDIDATE = 2e-5
 #: Seconds per bruker set aside from ``time_limit`` for today's distribution, the comparison
 #: and the plan's texts, which follow the allocation (measured about 25 µs per bruker).
 PLAN_RESERVE_S_PER_BRUKER = 3e-5
@@ -100,8 +113,11 @@ class PlanOptions(BaseModel):
     max_moves : int, optional
         Most brukere who may change veileder.
     time_limit : float
-        Seconds for the whole plan: the pairing may use half, the allocation the rest; the
-        plan returns within the limit × 1.1 plus a start-up (docs/allocation.md).
+        Seconds for the whole plan. The pairing may use at most half, and no more than
+        leaves the allocation the time it is expected to need for this office's size; when
+        there is no time for both, the allocation comes first (a distribution) and the plan
+        keeps today's pairs, says so and reports ``time_limit``. The plan returns within the
+        limit × 1.1 plus a start-up (docs/allocation.md).
     strict_capacity : bool
         False (default): an office with more work than capacity still gets a plan — everyone
         placed, the excess spread in proportion to capacity, the overload first in every
@@ -515,14 +531,19 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
 
     cmap = competence_map(office, policy, lang=lang)
     pairing: PairingResult | None = None
+    skipped = False
     if opts.pairs == "propose":
-        extra = {} if opts.min_gain is None else {"min_gain": opts.min_gain}
-        budget = max(deadline - time.perf_counter() - reserve, 0.0) * PAIRING_TIME_SHARE
-        pairing = pair_veiledere(
-            office, policy=policy, required=opts.required, forbidden=opts.forbidden,
-            same_avdeling=opts.same_avdeling, max_pairs=opts.max_pairs,
-            time_limit=max(budget, MIN_STEP_S), lang=lang, **extra)
-        units: Any = pairing
+        budget = _pairing_budget(office, max(deadline - time.perf_counter() - reserve, 0.0))
+        if budget is None:
+            skipped = True  # no time for both: a distribution first, with today's pairs
+            units: Any = office.pairs
+        else:
+            extra = {} if opts.min_gain is None else {"min_gain": opts.min_gain}
+            pairing = pair_veiledere(
+                office, policy=policy, required=opts.required, forbidden=opts.forbidden,
+                same_avdeling=opts.same_avdeling, max_pairs=opts.max_pairs,
+                time_limit=max(budget, MIN_STEP_S), lang=lang, **extra)
+            units = pairing
     elif opts.pairs == "keep":
         units = office.pairs
     elif opts.pairs == "none":
@@ -536,9 +557,10 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
         hard_specialty=opts.hard_specialty, seed=opts.seed, lang=lang)
     today = status_quo(office, policy=policy, lang=lang)
     comparison = compare(today, allocation, lang=lang)
-    status = _plan_status(pairing, allocation)
+    status = _plan_status(pairing, allocation, skipped=skipped)
     overload = allocation.overload
-    messages = {code: _plan_message(office, pairing, allocation, code) for code in ("nb", "en")}
+    messages = {code: _plan_message(office, pairing, allocation, code, skipped=skipped)
+                for code in ("nb", "en")}
     result = Plan(
         office=office, policy=policy, options=opts, competence_map=cmap, pairing=pairing,
         allocation=allocation, today=today, comparison=comparison, status=status,
@@ -553,11 +575,39 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
     return result
 
 
-def _plan_status(pairing: PairingResult | None, allocation: AllocationResult) -> str:
+def _pairing_budget(office: Office, available: float) -> float | None:
+    """Seconds for the pairing out of ``available``, or None when there is no time for a
+    proposal and a distribution both.
+
+    At most :data:`PAIRING_TIME_SHARE` of it, and no more than leaves the allocation its
+    expected need (:data:`ALLOC_S_PER_CELL`); if that leaves the pairing less than it needs
+    for a proposal (:data:`PAIRING_MIN_S_PER_CANDIDATE`), the pairing gets just that, when
+    the allocation keeps what it needs for a distribution at all
+    (:data:`ALLOC_MIN_S_PER_BRUKER`, ``_PER_CELL``); otherwise None.
+    """
+    n, m = office.n_brukere, len(office.veiledere)
+    need = PAIRING_MIN_S_PER_CANDIDATE * m * (m - 1) / 2
+    budget = min(PAIRING_TIME_SHARE * available, available - ALLOC_S_PER_CELL * n * m)
+    if budget >= need:
+        return budget
+    left = available - ALLOC_MIN_S_PER_BRUKER * n - ALLOC_MIN_S_PER_CELL * n * m
+    return need if left >= need else None
+
+
+_SKIPPED = {
+    "nb": "Ingen tid til å foreslå par innenfor tidsgrensen: dagens par er beholdt, og "
+          "fordelingen kom først. Gi mer tid (time_limit) for et forslag til par.",
+    "en": "No time to propose pairs within the time limit: today's pairs are kept and the "
+          "distribution came first. Give more time (time_limit) for a proposal of pairs.",
+}
+
+
+def _plan_status(pairing: PairingResult | None, allocation: AllocationResult, *,
+                 skipped: bool = False) -> str:
     if not allocation.ok:
         return allocation.status
     steps = [allocation.status] + ([pairing.status] if pairing is not None else [])
-    if "time_limit" in steps:
+    if "time_limit" in steps or skipped:
         return "time_limit"
     if all(s == "optimal" for s in steps):
         return "optimal"
@@ -565,7 +615,7 @@ def _plan_status(pairing: PairingResult | None, allocation: AllocationResult) ->
 
 
 def _plan_message(office: Office, pairing: PairingResult | None,
-                  allocation: AllocationResult, lang: str) -> str:
+                  allocation: AllocationResult, lang: str, *, skipped: bool = False) -> str:
     head = f"Plan for {office.name} (enhet {office.enhet})."  # the same words in nb and en
     parts = [head]
     if allocation.overload is not None and allocation.ok:
@@ -573,6 +623,8 @@ def _plan_message(office: Office, pairing: PairingResult | None,
         parts = [allocation.overload.text(lang, None, units=False), head]
     if pairing is not None:
         parts.append(pairing.describe(lang))
+    if skipped:
+        parts.append(_SKIPPED[lang])
     described = allocation.describe(lang)
     if allocation.overload is not None and allocation.ok:
         lead = allocation.overload.text(lang, None, units=False)

@@ -52,6 +52,18 @@ LP_TIME_SHARE = 0.8
 #: :data:`FALLBACK_MIN_S` seconds) left; otherwise the result is ``time_limit`` without plan.
 FALLBACK_MIN_SHARE = 0.25
 FALLBACK_MIN_S = 0.05
+#: Seconds per bruker × unit set aside for :func:`greedy_plan`, the plan of last resort when
+#: the class LP has not finished (measured 57 ms at 10,000 × 150 = 3.8e-8; with margin).
+GREEDY_S_PER_CELL = 6e-8
+#: Seconds per bruker × unit the class LP needs for its build and first round (measured
+#: build 0.10 s and a cold round 0.1–0.2 s at 10,000 × 150, so 1.3e-7–2e-7); with less,
+#: the LP is not started and the greedy plan is the answer.
+LP_MIN_S_PER_CELL = 1.6e-7
+#: Seconds per bruker kept from the class LP for rounding its solution and lifting floors
+#: (about 3 µs measured at 10,000 brukere, with margin for the LP's last round running over).
+ROUND_S_PER_BRUKER = 5e-6
+#: Most price rounds of :func:`capacity_bound` (the bound reported with the greedy plan).
+CAPACITY_BOUND_ROUNDS = 30
 
 
 @dataclass
@@ -449,8 +461,21 @@ def solve_model(
     stats: dict = {"method": "class-lp"}
     if n == 0:
         return SolveOutcome(np.zeros(0, dtype=np.int64), 0.0, 0.0, "optimal", stats=stats)
-    lp = solve_class_lp(model, time_limit=LP_TIME_SHARE * float(time_limit),
-                        stop_gap=0.1 * gap_tol)
+    # The LP leaves time for the greedy plan of last resort (it needs GREEDY_S_PER_CELL).
+    # and the rounding its time (ROUND_S_PER_BRUKER), as the LP's last round may run over.
+    greedy_s = GREEDY_S_PER_CELL * n * model.n_units
+    lp_limit = min(LP_TIME_SHARE * float(time_limit),
+                   float(time_limit) - greedy_s - ROUND_S_PER_BRUKER * n)
+    if lp_limit < LP_MIN_S_PER_CELL * n * model.n_units:
+        # Not even the LP's build and first round fit: the greedy plan first; if it finds
+        # none (a bruker fits nowhere, e.g. tight overflow caps), the LP all the same.
+        out = _last_resort(model, np.inf, deadline, start, gap_tol, dict(stats))
+        if out.assignment is not None:
+            out.stats["lp"] = "skipped: no time for one round"
+            return out
+        stats["greedy"] = "no plan"
+        lp_limit = LP_TIME_SHARE * (deadline - time.perf_counter())
+    lp = solve_class_lp(model, time_limit=lp_limit, stop_gap=0.1 * gap_tol)
     stats.update(lp.stats)
     if lp.status == "infeasible":
         stats["relaxation"] = "infeasible"
@@ -463,14 +488,23 @@ def solve_model(
         st = _State(model, round_lp(model, lp))
         stats["rounded_rest"] = int((st.x < 0).sum())
         placed = place_rest(st)
-        lifted = placed and lift_floors(st, deadline)
+        # Leave the greedy plan its time, unless it has too little already (then the lift,
+        # some 20 ms at 10,000 brukere, is the better chance of a plan).
+        lift_by = deadline - 1.5 * greedy_s
+        if deadline - time.perf_counter() < 2.5 * greedy_s:
+            lift_by = deadline
+        lifted = placed and lift_floors(st, lift_by)
+        if placed and not lifted:
+            lift_floors_fast(model, st.x, deadline)
+            lifted = not model_violations(model, st.x)
+            st = _State(model, st.x)
         broken = model_violations(model, st.x) if lifted else ["not placed"]
         stats["rounding"] = ("ok" if not broken else "no place for a bruker" if not placed
                              else "floor not reached" if not lifted else "; ".join(broken[:3]))
         if not broken:
             best_x = st.x
         else:
-            xm = _milp_plan(model, lp, deadline, gap_tol, stats)
+            xm = _milp_plan(model, lp, deadline - greedy_s, gap_tol, stats)
             if xm is not None:
                 stats["method"] = "class-lp + class milp"
                 best_x = xm
@@ -485,10 +519,7 @@ def solve_model(
     if best_x is None:
         left = deadline - time.perf_counter()
         if left < max(FALLBACK_MIN_S, FALLBACK_MIN_SHARE * float(time_limit)):
-            stats["runtime"] = time.perf_counter() - start
-            stats["fallback"] = "no time left"
-            return SolveOutcome(None, float("nan"), bound, "time_limit",
-                                "no plan within the time limit", stats)
+            return _last_resort(model, bound, deadline, start, gap_tol, stats)
         stats["method"] = "priced-gap"
         out = _solve_priced(model, time_limit=left, seed=seed, gap_tol=gap_tol)
         out.stats.update({k: v for k, v in stats.items() if k != "method"})
@@ -502,6 +533,8 @@ def solve_model(
                 out.status = "feasible"
         return out
     obj = model.objective(best_x)
+    if not np.isfinite(bound):  # no LP round finished: the bound without side constraints
+        bound = trivial_bound(model)
     bound = max(bound, obj)  # a bound below a feasible value is rounding noise
     gap = (bound - obj) / max(1.0, abs(obj))
     hit_limit = hit_limit or time.perf_counter() > deadline
@@ -513,3 +546,170 @@ def solve_model(
         status = "feasible"
     stats["runtime"] = time.perf_counter() - start
     return SolveOutcome(best_x, obj, bound, status, "", stats)
+
+
+def _last_resort(model: AllocationModel, bound: float, deadline: float, start: float,
+                 gap_tol: float, stats: dict) -> SolveOutcome:
+    """No time for the fallback: the greedy plan (when it fits in the time left) with the
+    best certified bound at hand (the LP's dual value if a round finished, else the trivial
+    bound), or no plan."""
+    stats["fallback"] = "no time left"
+    x = None
+    if deadline - time.perf_counter() >= GREEDY_S_PER_CELL * model.n_brukere * model.n_units:
+        x = greedy_plan(model, deadline)
+    stats["runtime"] = time.perf_counter() - start
+    if x is None:
+        return SolveOutcome(None, float("nan"), bound, "time_limit",
+                            "no plan within the time limit", stats)
+    stats["method"] = "greedy (time limit)"
+    obj = model.objective(x)
+    if not np.isfinite(bound):
+        bound = capacity_bound(model, deadline, obj)
+    bound = max(bound, obj)
+    gap = (bound - obj) / max(1.0, abs(obj))
+    status = "optimal" if gap <= 1e-6 else "time_limit" if gap > gap_tol else "feasible"
+    return SolveOutcome(x, obj, bound, status, "", stats)
+
+
+def trivial_bound(model: AllocationModel) -> float:
+    """``Σ_i max_u profit[i, u]`` over the units each bruker may go to (her pinned unit when
+    pinned): every side constraint dropped, so no plan can be worth more. Valid always; used
+    when no LP round finished."""
+    p = model.profit if model.allowed is None else np.where(model.allowed, model.profit,
+                                                             -np.inf)
+    best = p.max(axis=1) if model.n_units else np.zeros(model.n_brukere)
+    pin = model.pinned >= 0
+    best[pin] = model.profit[np.flatnonzero(pin), model.pinned[pin]]
+    return float(best.sum())
+
+
+def capacity_bound(model: AllocationModel, deadline: float, target: float,
+                   rounds: int = CAPACITY_BOUND_ROUNDS) -> float:
+    """A certified bound from prices on the capacity rows alone (the heavy-case, floor and
+    moves rows dropped, a relaxation): for any prices ``lam ≥ 0``,
+    ``Σ_i max_u (profit[i, u] − lam[u]·weight[i]) + lam · cap`` bounds every plan. Starts at
+    ``lam = 0`` (:func:`trivial_bound`), then Polyak subgradient steps towards ``target`` (a
+    plan's value) while time is left; the smallest value is returned. About 5 ms a round at
+    10,000 × 150."""
+    n, m = model.n_brukere, model.n_units
+    if n == 0 or m == 0:
+        return trivial_bound(model)
+    p = model.profit if model.allowed is None else np.where(model.allowed, model.profit,
+                                                             -np.inf)
+    pin = model.pinned >= 0
+    if pin.any():
+        p = p.copy()
+        rows = np.flatnonzero(pin)
+        keep = p[rows, model.pinned[pin]]
+        p[rows] = -np.inf
+        p[rows, model.pinned[pin]] = keep
+    w, cap = model.weight, model.cap
+    lam = np.zeros(m)
+    best = np.inf
+    theta = 1.0
+    for _ in range(rounds):
+        red = p - w[:, None] * lam[None, :]
+        j = np.argmax(red, axis=1)
+        value = float(red[np.arange(n), j].sum() + lam @ cap)
+        best = min(best, value)
+        if time.perf_counter() > deadline:
+            break
+        g = cap - np.bincount(j, weights=w, minlength=m)
+        g = np.where((g < 0) | (lam > 0), g, 0.0)
+        if not g.any():
+            break
+        lam = np.maximum(lam - theta * max(value - target, 1e-9) / float(g @ g) * g, 0.0)
+        theta = max(0.7 * theta, 0.05)
+    return best
+
+
+def lift_floors_fast(model: AllocationModel, x: np.ndarray, deadline: float) -> None:
+    """Units below their balance floor take the brukere cheapest to move (one sort per low
+    unit) from units that stay at or above theirs, within capacity and the heavy-case limits;
+    ``x`` is changed in place. The moves budget is not looked at (the caller checks)."""
+    n, m = model.n_brukere, model.n_units
+    p, w, h = model.profit, model.weight, model.heavy
+    cap, hcap, floor = model.cap, model.heavy_cap, model.floor
+    load = np.bincount(x, weights=w, minlength=m).astype(float)
+    hc = np.bincount(x, weights=h.astype(float), minlength=m)
+    tol = 1e-9 * np.maximum(1.0, cap)
+    fixed = model.pinned >= 0
+    idx = np.arange(n)
+    for u in np.argsort(load - floor):
+        if load[u] >= floor[u] - tol[u]:
+            break
+        loss = p[idx, x] - p[:, u]
+        cand = ~fixed & (x != u)
+        if model.allowed is not None:
+            cand &= model.allowed[:, u]
+        for i in np.flatnonzero(cand)[np.argsort(loss[cand], kind="stable")]:
+            if load[u] >= floor[u] - tol[u] or time.perf_counter() > deadline:
+                break
+            v = x[i]
+            if (load[v] - w[i] < floor[v] - tol[v] or load[u] + w[i] > cap[u] + tol[u]
+                    or (h[i] and hc[u] + 1 > hcap[u] + _EPS)):
+                continue
+            x[i] = u
+            load[v] -= w[i]
+            load[u] += w[i]
+            hc[v] -= h[i]
+            hc[u] += h[i]
+
+
+def greedy_plan(model: AllocationModel, deadline: float) -> np.ndarray | None:
+    """A fast plan within every limit, or None: a greedy by fit, then floors lifted.
+
+    Rounds of proposals: each bruker not yet placed proposes to her best unit with room
+    (capacity, balance cap, heavy-case limit, allowed units); each unit takes its proposers in
+    order of regret (best fit less the second best) while they fit, so at least one per unit
+    and round. Units left below their balance floor then take the brukere cheapest to move
+    from units that stay above theirs; a broken moves budget is repaired by :func:`repair`.
+    About 30–60 ms at 10,000 brukere × 150 units (``docs/allocation.md``, time limits). Used
+    when the deadline comes before the class LP has a solution to round.
+    """
+    m = model.n_units
+    p, w, h = model.profit, model.weight, model.heavy
+    cap, hcap = model.cap, model.heavy_cap
+    x = np.where(model.pinned >= 0, model.pinned, -1).astype(np.int64)
+    placed = x >= 0
+    load = np.bincount(x[placed], weights=w[placed], minlength=m).astype(float)
+    hc = np.bincount(x[placed], weights=h[placed].astype(float), minlength=m).astype(float)
+    tol = 1e-9 * np.maximum(1.0, cap)
+    rest = np.flatnonzero(~placed)
+    while rest.size:
+        if time.perf_counter() > deadline:
+            return None
+        room = cap - load + tol
+        hroom = hcap - hc + _EPS
+        ok = (w[rest][:, None] <= room[None, :]) & ~(h[rest][:, None] & (hroom < 1)[None, :])
+        if model.allowed is not None:
+            ok &= model.allowed[rest]
+        sc = np.where(ok, p[rest], -np.inf)
+        best = np.argmax(sc, axis=1)
+        r = np.arange(rest.size)
+        top = sc[r, best]
+        if not np.isfinite(top).all():
+            return None  # a bruker fits nowhere: leave it to the exact methods
+        sc[r, best] = -np.inf
+        second = sc.max(axis=1)
+        regret = np.where(np.isfinite(second), top - second, np.inf)
+        order = np.lexsort((-regret, best))
+        u = best[order]
+        start = np.searchsorted(u, u, side="left")
+        cw = np.cumsum(w[rest[order]])
+        cw = cw - np.concatenate([[0.0], cw])[start]
+        chh = np.cumsum(h[rest[order]].astype(float))
+        chh = chh - np.concatenate([[0.0], chh])[start]
+        take = (cw <= room[u]) & (chh <= hroom[u])
+        take[start == np.arange(u.size)] = True  # the first proposer fits (checked above)
+        acc = rest[order[take]]
+        x[acc] = u[take]
+        load += np.bincount(u[take], weights=w[acc], minlength=m)
+        hc += np.bincount(u[take], weights=h[acc].astype(float), minlength=m)
+        rest = rest[~np.isin(rest, acc)]
+    lift_floors_fast(model, x, deadline)
+    if model_violations(model, x):
+        x = repair(model, x) if model.max_moves is not None else None
+        if x is None or model_violations(model, x):
+            return None
+    return x
