@@ -66,7 +66,8 @@ def test_capacity_bound_is_at_least_the_exact_optimum():
 
 def test_no_time_for_the_lp_gives_the_greedy_plan_with_status_time_limit(monkeypatch):
     _, model = _model(40, 1500, seed=3)
-    monkeypatch.setattr(solve, "LP_MIN_S_PER_CELL", 1.0)  # as if the LP could not start
+    monkeypatch.setattr(solve, "LP_FULL_S_PER_CELL", 1.0)  # as if the limit were short
+    monkeypatch.setattr(solve, "LP_MIN_S_PER_CELL", 1.0)  # ... too short to start the LP
     out = solve.solve_model(model, time_limit=10, gap_tol=1e-3)
     assert out.stats["method"] == "greedy (time limit)"
     assert out.assignment is not None and model_violations(model, out.assignment) == []
@@ -80,6 +81,7 @@ def test_no_time_for_the_lp_gives_the_greedy_plan_with_status_time_limit(monkeyp
 
 def test_allocate_portfolios_with_the_greedy_plan_is_a_full_checked_result(monkeypatch):
     o, _ = _model(12, 400, seed=8)
+    monkeypatch.setattr(solve, "LP_FULL_S_PER_CELL", 1.0)
     monkeypatch.setattr(solve, "LP_MIN_S_PER_CELL", 1.0)
     r = allocate_portfolios(o, time_limit=10, lang="en")
     assert r.ok and r.status == "time_limit"
@@ -89,9 +91,10 @@ def test_allocate_portfolios_with_the_greedy_plan_is_a_full_checked_result(monke
 
 
 def test_greedy_needs_its_time_and_then_the_lp_runs_all_the_same(monkeypatch):
-    """When even the greedy does not fit in the time left (or finds no plan), the LP is
-    tried with what is left rather than giving up."""
+    """When even the greedy does not fit in the time (or finds no plan), the LP is tried
+    with what is left rather than giving up."""
     _, model = _model(12, 400, seed=8)
+    monkeypatch.setattr(solve, "LP_FULL_S_PER_CELL", 1.0)
     monkeypatch.setattr(solve, "LP_MIN_S_PER_CELL", 1.0)
     monkeypatch.setattr(solve, "GREEDY_S_PER_CELL", 1.0)
     out = solve.solve_model(model, time_limit=10)
@@ -112,3 +115,15 @@ def test_large_office_gets_a_distribution_within_half_a_second():
         assert r.ok, r.stats
     if r.ok:
         assert r.status in ("feasible", "time_limit", "optimal") and r.bound >= r.objective
+
+
+def test_a_short_limit_keeps_the_better_of_greedy_and_rounding(monkeypatch):
+    """With the greedy built first (a short limit) and the LP finishing, the rounded LP plan
+    (better here) is the answer, its bound the LP's."""
+    _, model = _model(40, 1500, seed=3)
+    monkeypatch.setattr(solve, "LP_FULL_S_PER_CELL", 1.0)
+    out = solve.solve_model(model, time_limit=10, gap_tol=1e-3)
+    assert out.stats["greedy"] == "plan" and out.stats["method"] == "class-lp"
+    greedy = solve.greedy_plan(model, time.perf_counter() + 30)
+    assert out.objective >= model.objective(greedy)
+    assert out.status in ("optimal", "feasible") and model_violations(model, out.assignment) == []

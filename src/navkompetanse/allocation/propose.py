@@ -335,8 +335,10 @@ def allocate_portfolios(
     its dual value is the reported ``bound``, valid for the full integer problem. The plan
     rounds the LP solution down class by class, places the few brukere left over, lifts units
     below their floor and improves by moves and swaps. If that fails, prices around
-    ``navkompetanse.optimize.solve_gap`` are the fallback. Every constraint is checked again on
-    the returned plan. See ``docs/allocation.md``.
+    ``navkompetanse.optimize.solve_gap`` are the fallback. When the time limit comes before
+    the LP has a solution, a greedy plan by fit (within every limit) is returned with status
+    ``time_limit`` and a bound from prices on the capacity rows. Every constraint is checked
+    again on the returned plan. See ``docs/allocation.md``.
 
     Examples
     --------

@@ -57,11 +57,12 @@ FALLBACK_MIN_S = 0.05
 GREEDY_S_PER_CELL = 6e-8
 #: Seconds per bruker × unit the class LP needs for its build and first round (measured
 #: build 0.10 s and a cold round 0.1–0.2 s at 10,000 × 150, so 1.3e-7–2e-7); with less,
-#: the LP is not started and the greedy plan is the answer.
+#: and the greedy plan in hand, the LP is not started and the greedy plan is the answer.
 LP_MIN_S_PER_CELL = 1.6e-7
-#: Seconds per bruker kept from the class LP for rounding its solution and lifting floors
-#: (about 3 µs measured at 10,000 brukere, with margin for the LP's last round running over).
-ROUND_S_PER_BRUKER = 5e-6
+#: Seconds per bruker × unit the class LP is expected to need to its gap target (0.3–0.45 s
+#: measured at 10,000 × 150 and 13,200 × 95); with a shorter limit the greedy plan is built
+#: first, so a plan is in hand whatever the LP does.
+LP_FULL_S_PER_CELL = 3e-7
 #: Most price rounds of :func:`capacity_bound` (the bound reported with the greedy plan).
 CAPACITY_BOUND_ROUNDS = 30
 
@@ -461,20 +462,18 @@ def solve_model(
     stats: dict = {"method": "class-lp"}
     if n == 0:
         return SolveOutcome(np.zeros(0, dtype=np.int64), 0.0, 0.0, "optimal", stats=stats)
-    # The LP leaves time for the greedy plan of last resort (it needs GREEDY_S_PER_CELL).
-    # and the rounding its time (ROUND_S_PER_BRUKER), as the LP's last round may run over.
-    greedy_s = GREEDY_S_PER_CELL * n * model.n_units
-    lp_limit = min(LP_TIME_SHARE * float(time_limit),
-                   float(time_limit) - greedy_s - ROUND_S_PER_BRUKER * n)
-    if lp_limit < LP_MIN_S_PER_CELL * n * model.n_units:
-        # Not even the LP's build and first round fit: the greedy plan first; if it finds
-        # none (a bruker fits nowhere, e.g. tight overflow caps), the LP all the same.
-        out = _last_resort(model, np.inf, deadline, start, gap_tol, dict(stats))
-        if out.assignment is not None:
-            out.stats["lp"] = "skipped: no time for one round"
-            return out
-        stats["greedy"] = "no plan"
-        lp_limit = LP_TIME_SHARE * (deadline - time.perf_counter())
+    cells = n * model.n_units
+    x_greedy: np.ndarray | None = None
+    if float(time_limit) < LP_FULL_S_PER_CELL * cells:
+        # Less time than the LP is expected to need: a plan in hand first (the greedy, some
+        # 60 ms at 10,000 × 150), then the LP with what is left; the better plan is kept.
+        if float(time_limit) >= GREEDY_S_PER_CELL * cells:
+            x_greedy = greedy_plan(model, deadline)
+        stats["greedy"] = "plan" if x_greedy is not None else "no plan"
+    lp_limit = LP_TIME_SHARE * (deadline - time.perf_counter())
+    if x_greedy is not None and lp_limit < LP_MIN_S_PER_CELL * cells:
+        stats["lp"] = "skipped: no time for one round"
+        return _greedy_outcome(model, x_greedy, np.inf, deadline, start, gap_tol, stats)
     lp = solve_class_lp(model, time_limit=lp_limit, stop_gap=0.1 * gap_tol)
     stats.update(lp.stats)
     if lp.status == "infeasible":
@@ -488,12 +487,7 @@ def solve_model(
         st = _State(model, round_lp(model, lp))
         stats["rounded_rest"] = int((st.x < 0).sum())
         placed = place_rest(st)
-        # Leave the greedy plan its time, unless it has too little already (then the lift,
-        # some 20 ms at 10,000 brukere, is the better chance of a plan).
-        lift_by = deadline - 1.5 * greedy_s
-        if deadline - time.perf_counter() < 2.5 * greedy_s:
-            lift_by = deadline
-        lifted = placed and lift_floors(st, lift_by)
+        lifted = placed and lift_floors(st, deadline)
         if placed and not lifted:
             lift_floors_fast(model, st.x, deadline)
             lifted = not model_violations(model, st.x)
@@ -504,7 +498,7 @@ def solve_model(
         if not broken:
             best_x = st.x
         else:
-            xm = _milp_plan(model, lp, deadline - greedy_s, gap_tol, stats)
+            xm = _milp_plan(model, lp, deadline, gap_tol, stats)
             if xm is not None:
                 stats["method"] = "class-lp + class milp"
                 best_x = xm
@@ -516,6 +510,8 @@ def solve_model(
                 improve_plan(st, deadline, target=bound - gap_tol * max(1.0, abs(obj)))
                 if not model_violations(model, st.x):
                     best_x = st.x
+    if best_x is None and x_greedy is not None:
+        return _greedy_outcome(model, x_greedy, bound, deadline, start, gap_tol, stats)
     if best_x is None:
         left = deadline - time.perf_counter()
         if left < max(FALLBACK_MIN_S, FALLBACK_MIN_SHARE * float(time_limit)):
@@ -532,9 +528,14 @@ def solve_model(
             elif gap <= gap_tol and out.status == "time_limit":
                 out.status = "feasible"
         return out
+    if x_greedy is not None and model.objective(x_greedy) > model.objective(best_x):
+        best_x = x_greedy
+        stats["method"] = "greedy (better than the rounding)"
     obj = model.objective(best_x)
-    if not np.isfinite(bound):  # no LP round finished: the bound without side constraints
-        bound = trivial_bound(model)
+    if bound - obj > gap_tol * max(1.0, abs(obj)):
+        # No LP round finished, or only one with elastic columns (whose duals can give a
+        # weak bound): capacity prices may certify more (both bounds are valid).
+        bound = min(bound, capacity_bound(model, deadline, obj))
     bound = max(bound, obj)  # a bound below a feasible value is rounding noise
     gap = (bound - obj) / max(1.0, abs(obj))
     hit_limit = hit_limit or time.perf_counter() > deadline
@@ -550,31 +551,38 @@ def solve_model(
 
 def _last_resort(model: AllocationModel, bound: float, deadline: float, start: float,
                  gap_tol: float, stats: dict) -> SolveOutcome:
-    """No time for the fallback: the greedy plan (when it fits in the time left) with the
-    best certified bound at hand (the LP's dual value if a round finished, else the trivial
-    bound), or no plan."""
+    """No time for the fallback: the greedy plan (when it fits in the time left and was not
+    tried already), or no plan."""
     stats["fallback"] = "no time left"
     x = None
-    if deadline - time.perf_counter() >= GREEDY_S_PER_CELL * model.n_brukere * model.n_units:
+    if (stats.get("greedy") is None and deadline - time.perf_counter()
+            >= GREEDY_S_PER_CELL * model.n_brukere * model.n_units):
         x = greedy_plan(model, deadline)
-    stats["runtime"] = time.perf_counter() - start
     if x is None:
+        stats["runtime"] = time.perf_counter() - start
         return SolveOutcome(None, float("nan"), bound, "time_limit",
                             "no plan within the time limit", stats)
+    return _greedy_outcome(model, x, bound, deadline, start, gap_tol, stats)
+
+
+def _greedy_outcome(model: AllocationModel, x: np.ndarray, bound: float, deadline: float,
+                    start: float, gap_tol: float, stats: dict) -> SolveOutcome:
+    """The greedy plan as the answer, with the best certified bound at hand: the LP's dual
+    value if a round finished, capacity prices (:func:`capacity_bound`) in any case."""
     stats["method"] = "greedy (time limit)"
     obj = model.objective(x)
-    if not np.isfinite(bound):
-        bound = capacity_bound(model, deadline, obj)
+    if bound - obj > gap_tol * max(1.0, abs(obj)):
+        bound = min(bound, capacity_bound(model, deadline, obj))
     bound = max(bound, obj)
     gap = (bound - obj) / max(1.0, abs(obj))
     status = "optimal" if gap <= 1e-6 else "time_limit" if gap > gap_tol else "feasible"
+    stats["runtime"] = time.perf_counter() - start
     return SolveOutcome(x, obj, bound, status, "", stats)
 
 
 def trivial_bound(model: AllocationModel) -> float:
     """``Σ_i max_u profit[i, u]`` over the units each bruker may go to (her pinned unit when
-    pinned): every side constraint dropped, so no plan can be worth more. Valid always; used
-    when no LP round finished."""
+    pinned): every side constraint dropped, so no plan can be worth more."""
     p = model.profit if model.allowed is None else np.where(model.allowed, model.profit,
                                                              -np.inf)
     best = p.max(axis=1) if model.n_units else np.zeros(model.n_brukere)
