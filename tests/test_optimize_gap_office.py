@@ -128,3 +128,22 @@ def test_infeasible_office_paths():
     p = np.ones((30, 3))
     r = solve_gap(np.ones((31, 3)), np.full(31, 2.0), np.array([21.0, 21.0, 21.0]))
     assert r.status == "infeasible"
+
+
+def test_needs_family_lp_step_closes_most_of_the_rounding_loss():
+    """Issue 10 needs family: the LP-guided MIP step re-places split and light classes.
+
+    Before it (rounding, descent, class LNS) this instance ended at a 0.69 % gap; the step
+    takes it to about 0.08 %.  The margin (0.5 %) holds on a loaded machine.
+    """
+    from gap_reference import needs_office_instance
+
+    p, w, C = needs_office_instance(2000, 20, seed=1)
+    r = solve_gap(p, w, C, rel_gap=1e-4)
+    assert r.status in ("feasible", "optimal")
+    a = np.asarray(r.assignment)
+    assert (np.bincount(a, weights=w, minlength=20) <= C + 1e-9).all()
+    assert r.objective == pytest.approx(p[np.arange(len(a)), a].sum())
+    assert r.bound >= r.objective - 1e-9
+    assert "lp_step_status" in r.stats
+    assert r.gap < 5e-3

@@ -215,7 +215,8 @@ def descent(a, load, c, w, C, deadline, swaps=True):
 
 
 # ----------------------------------------------------------------------------- MIP
-def highs_mip(cost, A, row_lo, row_up, col_up, deadline, rel_gap=0.0, cutoff=None):
+def highs_mip(cost, A, row_lo, row_up, col_up, deadline, rel_gap=0.0, cutoff=None, start=None,
+              options=None):
     """``min cost.x`` s.t. ``row_lo <= A x <= row_up``, ``0 <= x <= col_up`` integer.
 
     ``cutoff``: only solutions with ``cost.x <= cutoff`` are wanted ("infeasible" then means
@@ -223,6 +224,9 @@ def highs_mip(cost, A, row_lo, row_up, col_up, deadline, rel_gap=0.0, cutoff=Non
     prunes); above, HiGHS's ``objective_bound`` option, because a dense objective row made
     presolve take 13 s on a 20,000-column GAP (presolve polls no callback).  An optimum above
     the cutoff is reported as "infeasible" too.
+
+    ``options``: further HiGHS options (name -> value).
+    ``start``: a feasible solution handed to HiGHS as its first incumbent (HiGHS checks it).
 
     Returns ``(status, x, dual_bound)`` with status "optimal", "infeasible", "limit" (stopped
     by the deadline or another limit; ``x`` is None when no solution was found) or "failed".
@@ -266,6 +270,13 @@ def highs_mip(cost, A, row_lo, row_up, col_up, deadline, rel_gap=0.0, cutoff=Non
         highs.setOptionValue("objective_bound", float(cutoff_opt))
     if highs.passModel(lp) == h.HighsStatus.kError:  # pragma: no cover
         return _scipy_mip(cost, A, row_lo, row_up, col_up, left, rel_gap, cutoff_opt)
+    for key, val in (options or {}).items():
+        highs.setOptionValue(key, val)
+    if start is not None:
+        sol = h.HighsSolution()
+        sol.col_value = np.asarray(start, dtype=float).tolist()
+        sol.value_valid = True
+        highs.setSolution(sol)
     if np.isfinite(deadline):
         def interrupt(kind, message, data_out, data_in, user):
             if time.perf_counter() > deadline:

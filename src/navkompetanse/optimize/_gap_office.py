@@ -15,6 +15,9 @@ supplies ``count_k * w_k``, n_agents capacities) solved here *exactly*:
 3. rounding: item counts of the basic LP solution rounded down (at most about n_agents
    class/agent splits are fractional), the left-over items placed by regret on reduced
    costs into agents with room, repair if needed, shift descent;
+   then one *LP step*: a MIP over integer class counts of the split classes, the classes
+   the rounding moved and the light classes with several near-optimal agents (the fillers),
+   the other classes fixed, started from the incumbent (:func:`_lp_step`);
 4. exact stage when the certified gap is still above ``rel_gap``: ``milp`` over integer class
    counts on the columns that reduced-cost fixing keeps (any better solution only uses
    ``(k, j)`` with reduced cost below ``incumbent - L(lambda)``), with the incumbent as cutoff
@@ -38,6 +41,14 @@ __all__ = ["aggregate_classes", "class_lns", "solve_office"]
 
 _MAX_CLASS_SHARE = 0.5  # fall back to the item-level path when K > this share of n ...
 _MAX_SMALL_K = 3000  # ... and K above this (the class LP stays fast up to a few 1000 classes)
+_LP_STEP_COLS = 12  # LP step: agents per split class (besides its LP agents and near ones)
+_LP_STEP_LIGHT = 4.0  # LP step: light classes weigh at most this times the lightest class
+_LP_STEP_TAU = 0.1  # LP step: columns of reduced cost (per item, LP duals) at most this
+# the step's MIP: HiGHS's root cut loop takes most of a short budget; more effort on its
+# improvement heuristics (RINS/RENS from the incumbent) and a small cut pool
+_LP_STEP_OPTIONS = {"mip_heuristic_effort": 0.8, "mip_pool_soft_limit": 100}
+_LP_STEP_SHARE = 0.5  # LP step: share of the time left under a limit
+_LP_START_COLS = 6  # first restricted class LP: at most this many cheapest columns per class
 
 
 # ----------------------------------------------------------------------------- aggregation
@@ -130,6 +141,12 @@ def _class_lp(d, s, C, lam, deadline, stats):
     red = dd + lam[None, :]
     rc = red - red.min(axis=1, keepdims=True)
     sel = rc <= 1e-3 * scale
+    kc0 = min(m, _LP_START_COLS)
+    if kc0 < m:  # ties (many agents with cost 0 for a class) would flood the first LP
+        top = np.zeros_like(sel)
+        part = np.argpartition(rc, kc0 - 1, axis=1)[:, :kc0]
+        top[np.arange(K)[:, None], part] = True
+        sel &= top
     M = 10.0 * (scale + float(lam.max(initial=0.0))) + 1.0
     rounds = 0
     while True:
@@ -245,6 +262,69 @@ def _place_left(a, c, w, C, lam):
         load[j] += w[i]
     del idx
     return a, load, ok
+
+
+def _lp_step(a, c, inv, z, ck, wk, cnt, C, lam, rcK, deadline, stats, tau=_LP_STEP_TAU,
+             n_cols=_LP_STEP_COLS):
+    """One exact step guided by the class LP: re-place the classes the rounding had to choose.
+
+    Free classes: the LP's split classes (a fractional count), the classes the incumbent
+    ``a`` holds elsewhere than the LP rounded down, and the light classes (weight at most
+    :data:`_LP_STEP_LIGHT` times the lightest) with two or more agents of reduced cost at
+    most ``tau`` (LP duals ``rcK``, per item): the fillers that let heavy items be packed.
+    Every other class keeps its counts.  A MIP over integer class counts of the free classes
+    (columns: the incumbent's, the LP's, reduced cost at most ``tau``, and each split class's
+    ``n_cols`` cheapest agents) in the capacity the fixed classes leave, started from the
+    incumbent, with its cost as cutoff (:func:`highs_mip`, interruptible at ``deadline``).
+    Returns the improved assignment or None.
+    """
+    n, m = c.shape
+    K = len(ck)
+    Y = np.bincount(inv * m + a, minlength=K * m).reshape(K, m)
+    yf = z / np.maximum(wk, 1e-300)[:, None]
+    fl = np.floor(yf + 1e-7)
+    split = (yf - fl > 1e-6).any(axis=1) & (wk > 0)
+    near = (rcK * wk[:, None] <= tau + 1e-9) & np.isfinite(ck)
+    light = (wk > 0) & (wk <= np.min(wk[wk > 0], initial=np.inf) * _LP_STEP_LIGHT)
+    free = split | (Y != fl).any(axis=1) | (light & (near.sum(axis=1) >= 2))
+    free &= wk > 0
+    F = np.flatnonzero(free)
+    stats["lp_step_classes"] = len(F)
+    if len(F) == 0 or m < 2:
+        return None
+    keep = (Y[F] > 0) | (yf[F] > 1e-9) | near[F]
+    fin = np.isfinite(ck[F])
+    red = np.where(fin, ck[F] + lam[None, :] * wk[F, None], np.inf)
+    nc = min(m, n_cols)
+    part = np.argpartition(red, nc - 1, axis=1)[:, :nc]
+    sp = np.flatnonzero(split[F])
+    keep[sp[:, None], part[sp]] = True
+    keep &= fin | (Y[F] > 0)
+    kk, jj = np.nonzero(keep)
+    q = len(kk)
+    N = cnt[F]
+    fixed = ~free
+    room = C - (Y[fixed] * wk[fixed, None]).sum(axis=0)
+    A = sparse.vstack([sparse.csr_array((np.ones(q), (kk, np.arange(q))), shape=(len(F), q)),
+                       sparse.csr_array((wk[F][kk], (jj, np.arange(q))), shape=(m, q))])
+    cost = ck[F][kk, jj]
+    x0 = Y[F][kk, jj].astype(float)
+    cur = float(cost @ x0)
+    stats["lp_step_vars"] = q
+    st, x, _ = highs_mip(cost, A, np.concatenate([N, np.full(m, -np.inf)]),
+                         np.concatenate([N.astype(float), room]), N[kk].astype(float),
+                         deadline, 0.0, cur - 1e-9 * max(1.0, abs(cur)), start=x0,
+                         options=_LP_STEP_OPTIONS)
+    stats["lp_step_status"] = st
+    if x is None or st in ("infeasible", "failed"):
+        return None
+    ys = np.zeros((len(F), m), dtype=np.int64)
+    ys[kk, jj] = np.round(x).astype(np.int64)
+    if not np.array_equal(ys.sum(axis=1), N):
+        return None
+    Y2 = Y.copy()
+    Y2[F] = ys
+    return _counts_to_assignment(Y2, inv, cnt, n)
 
 
 # ----------------------------------------------------------------------------- exact stage
@@ -430,11 +510,11 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False,
         lam = np.zeros(m)
     lb = class_lagrangian(ck, wk, cnt, C, lam)
     stats["stages"]["smooth_dual"] = time.perf_counter() - t0
-    z = None
+    z = rcK = None
     if pos.any():
         lp_deadline = deadline if not has_limit else (
             time.perf_counter() + 0.85 * (deadline - time.perf_counter()))
-        z_pos, lam_lp, _u = _class_lp(dK, sK, C, lam, lp_deadline, stats)
+        z_pos, lam_lp, u_lp = _class_lp(dK, sK, C, lam, lp_deadline, stats)
         if isinstance(z_pos, str):
             return None, np.inf, "infeasible", (
                 "the LP relaxation is infeasible: no assignment respects capacities"), None
@@ -444,8 +524,11 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False,
         if z_pos is not None:
             z = np.zeros((K, m))
             z[pos] = z_pos
+            rcK = np.full((K, m), np.inf)
+            rcK[pos] = np.where(np.isfinite(dK), dK + lam_lp[None, :] - u_lp[:, None], np.inf)
     stats["stages"]["lp"] = time.perf_counter() - t0
     zero = np.flatnonzero(~pos)
+    lp_ok = z is not None
     if z is None:
         z = np.zeros((K, m))
         # no LP solution (time): start from the reduced-cost argmin, rounded down later
@@ -489,13 +572,27 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False,
                 shift_descent(a, load, c, w, C, sw_deadline)
             inc = float(c[np.arange(n), a].sum())
     stats["stages"]["local"] = time.perf_counter() - t0
+    t_step = 0.0  # without a limit the step's time comes out of the exact stage's budget
+    if lp_ok and np.isfinite(inc) and not closed(inc, lb):
+        now = time.perf_counter()
+        sd = now + max(0.3, 1.0 * (now - t0)) if not has_limit else (
+            now + _LP_STEP_SHARE * (deadline - now))
+        a2 = _lp_step(a, c, inv, z, ck, wk, cnt, C, lam, rcK, sd, stats)
+        if a2 is not None and (a2 >= 0).all():
+            ld2 = np.bincount(a2, weights=w, minlength=m)
+            v2 = float(c[np.arange(n), a2].sum())
+            if v2 < inc and (ld2 <= C * (1 + 1e-12) + 1e-9).all():
+                a, inc = a2, v2
+        stats["stages"]["lp_step"] = time.perf_counter() - t0
+        t_step = time.perf_counter() - now
     prices = lam.copy()
     kind = "ok"
     # ---- exact stage over class counts when reduced-cost fixing leaves a small MIP, else a
     # large-neighbourhood search until the gap target or the deadline
     if not closed(inc, lb):
         now = time.perf_counter()
-        budget = max(1.0, 3.0 * (now - t0)) if not has_limit else deadline - now
+        budget = (max(1.0, 3.0 * (now - t0 - t_step)) - t_step) if not has_limit else (
+            deadline - now)
         red = ck + lam[None, :] * wk[:, None]
         delta = 1.0 if integer else 0.0
         keep, cutoff = reduced_cost_keep(red, np.isfinite(ck), inc, lb, integer)
