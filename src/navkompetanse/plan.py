@@ -75,8 +75,9 @@ ALLOC_MIN_S_PER_CELL = 6e-8
 #: time than this the plan keeps today's pairs and says so.
 PAIRING_MIN_S_PER_CANDIDATE = 2e-5
 #: Seconds per bruker set aside from ``time_limit`` for today's distribution, the comparison
-#: and the plan's texts, which follow the allocation (measured about 25 µs per bruker).
-PLAN_RESERVE_S_PER_BRUKER = 3e-5
+#: and the plan's texts, which follow the allocation (measured 13–15 µs per bruker at 10,000
+#: brukere, 2026-12-02; was 25 µs before).
+PLAN_RESERVE_S_PER_BRUKER = 2e-5
 #: The least time a step is given when the limit is used up (it then stops at once).
 MIN_STEP_S = 1e-3
 
