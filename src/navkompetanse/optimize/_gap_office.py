@@ -48,7 +48,6 @@ _LP_STEP_TAU = 0.1  # LP step: columns of reduced cost (per item, LP duals) at m
 # improvement heuristics (RINS/RENS from the incumbent) and a small cut pool
 _LP_STEP_OPTIONS = {"mip_heuristic_effort": 0.8, "mip_pool_soft_limit": 100}
 _LP_STEP_SHARE = 0.5  # LP step: share of the time left under a limit
-_LP_START_COLS = 6  # first restricted class LP: at most this many cheapest columns per class
 
 
 # ----------------------------------------------------------------------------- aggregation
@@ -141,12 +140,6 @@ def _class_lp(d, s, C, lam, deadline, stats):
     red = dd + lam[None, :]
     rc = red - red.min(axis=1, keepdims=True)
     sel = rc <= 1e-3 * scale
-    kc0 = min(m, _LP_START_COLS)
-    if kc0 < m:  # ties (many agents with cost 0 for a class) would flood the first LP
-        top = np.zeros_like(sel)
-        part = np.argpartition(rc, kc0 - 1, axis=1)[:, :kc0]
-        top[np.arange(K)[:, None], part] = True
-        sel &= top
     M = 10.0 * (scale + float(lam.max(initial=0.0))) + 1.0
     rounds = 0
     while True:
