@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .results import status_word
-from .text import dimension_name, fmt, number, unit_label
+from .text import fmt, number, unit_label
 from .text.allocation import overload_unit_lines
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,9 +30,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "units": "Enheter", "unit": "Enhet", "load": "Belastning (poeng)",
         "capacity": "Kapasitet (poeng)", "n_brukere": "Brukere", "heavy": "Tunge saker",
         "moves": "Største forbedringer", "bruker": "Bruker", "from": "Fra", "to": "Til",
-        "why": "Hvorfor", "best": "Best", "metric": "", "title": "Plan for {name}",
+        "why": "Hvorfor", "best": "Best", "title": "Plan for {name}",
         "generated": "Laget på {s} sekunder. Forslagene er råd til en leder, ikke vedtak.",
-        "no_plan": "Ingen fordeling: {msg}",
         "overload": "Mer arbeid enn kapasitet", "over": "Over (poeng)",
     },
     "en": {
@@ -44,9 +43,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "units": "Units", "unit": "Unit", "load": "Load (points)",
         "capacity": "Capacity (points)", "n_brukere": "Brukere", "heavy": "Heavy cases",
         "moves": "Largest improvements", "bruker": "Bruker", "from": "From", "to": "To",
-        "why": "Why", "best": "Best", "metric": "", "title": "Plan for {name}",
+        "why": "Why", "best": "Best", "title": "Plan for {name}",
         "generated": "Made in {s} seconds. The proposals are advice to a leader, not decisions.",
-        "no_plan": "No allocation: {msg}",
         "overload": "More work than capacity", "over": "Over (points)",
     },
 }
@@ -57,19 +55,22 @@ N_MOVES_SHOWN = 15
 
 def office_summary_text(office: Office, lang: str = "nb") -> str:
     """The office in a few lines: staff, positions, brukere by innsatsgruppe."""
-    t = _TEXT[lang]
     s = office.summary()
-    lines = [
-        f"{s['name']} (enhet {s['enhet']})",
-        "  " + t["staff"].format(n=s["n_veiledere"], p=fmt(s["full_positions"], lang, 1),
-                                 a=", ".join(s["avdelinger"]) or "–"),
-        "  " + t["brukere"].format(n=fmt(s["n_brukere"], lang), h=fmt(s["tunge_saker"], lang),
-                                   d=fmt(s["ikke_digitale"], lang),
-                                   u=fmt(s["ufordelte"], lang)),
-    ]
+    lines = [f"{s['name']} (enhet {s['enhet']})",
+             *(f"  {line}" for line in _office_lines(office, lang))]
     for group, n in s["brukere_by_innsatsgruppe"].items():
         lines.append(f"    {group:<34} {fmt(n, lang):>6}")
     return "\n".join(lines)
+
+
+def _office_lines(office: Office, lang: str) -> tuple[str, str]:
+    """Staff and brukere in one line each (the text report and the HTML header)."""
+    t, s = _TEXT[lang], office.summary()
+    staff = t["staff"].format(n=s["n_veiledere"], p=fmt(s["full_positions"], lang, 1),
+                              a=", ".join(s["avdelinger"]) or "–")
+    brukere = t["brukere"].format(n=fmt(s["n_brukere"], lang), h=fmt(s["tunge_saker"], lang),
+                                  d=fmt(s["ikke_digitale"], lang), u=fmt(s["ufordelte"], lang))
+    return staff, brukere
 
 
 def _section(title: str) -> str:
@@ -206,15 +207,7 @@ def plan_html(plan: Plan, lang: str = "nb") -> str:
     t = _TEXT[lang]
     office = plan.office
     cmap = plan.competence_map
-    head = (("Dimensjon", "Høyt behov (brukere)", "Sterke veiledere (≥4)", "Dekning")
-            if lang == "nb" else
-            ("Dimension", "High need (brukere)", "Strong veiledere (≥4)", "Cover"))
-    map_rows = [
-        (dimension_name(d.dimension, lang), fmt(d.brukere_high_need, lang),
-         fmt(d.veiledere_high_level, lang),
-         fmt(d.cover_ratio, lang, 2) if d.cover_ratio != float("inf") else "–")
-        for d in cmap.dimensions
-    ]
+    head, map_rows = cmap.table(lang, points=False)
     comparison_rows = []
     comparison = _comparison(plan, lang)
     for row in comparison.rows:
@@ -238,12 +231,7 @@ def plan_html(plan: Plan, lang: str = "nb") -> str:
          "why": plan.allocation.explain(m.bruker_id, lang=lang)}
         for m in plan.allocation.moves[:N_MOVES_SHOWN]
     ] if plan.allocation.ok else []
-    s = office.summary()
-    summary_line = t["staff"].format(
-        n=s["n_veiledere"], p=fmt(s["full_positions"], lang, 1),
-        a=", ".join(s["avdelinger"]) or "–") + " · " + t["brukere"].format(
-        n=fmt(s["n_brukere"], lang), h=fmt(s["tunge_saker"], lang),
-        d=fmt(s["ikke_digitale"], lang), u=fmt(s["ufordelte"], lang))
+    summary_line = " · ".join(_office_lines(office, lang))
     return _template().render(
         lang=lang, t=t, plan=plan, office=office, summary_line=summary_line,
         status=status_word(plan.status, lang), message=_after_overload(plan, lang),

@@ -132,18 +132,27 @@ class CompetenceMap(Result):
             strong_p=fmt(d.capacity_high_level, lang), ratio=_ratio(ratio, lang),
         ) + " " + verdict
 
+    def table(self, lang: str | None = None, *, points: bool = True
+              ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+        """The map as (header, rows) of text cells, one row per dimension (the text table and
+        the HTML report both show these); ``points=False`` leaves out the workload points."""
+        lang = self.lang if lang is None else check_lang(lang)
+        rows = []
+        for d in self.dimensions:
+            need, strong = fmt(d.brukere_high_need, lang), fmt(d.veiledere_high_level, lang)
+            if points:
+                need += f" ({fmt(d.workload_high_need, lang, 0)} p)"
+                strong += f" ({fmt(d.capacity_high_level, lang, 0)} p)"
+            rows.append((dimension_name(d.dimension, lang), need, strong,
+                         _ratio(d.cover_ratio, lang)))
+        return _TEXT[lang]["head"], rows
+
     def render(self, lang: str | None = None) -> str:
         """A plain-text table a leader can read."""
         lang = self.lang if lang is None else check_lang(lang)
         t = _TEXT[lang]
-        rows = [t["head"]]
-        for d in self.dimensions:
-            rows.append((
-                dimension_name(d.dimension, lang),
-                f"{fmt(d.brukere_high_need, lang)} ({fmt(d.workload_high_need, lang, 0)} p)",
-                f"{fmt(d.veiledere_high_level, lang)} ({fmt(d.capacity_high_level, lang, 0)} p)",
-                _ratio(d.cover_ratio, lang),
-            ))
+        head, body = self.table(lang)
+        rows = [head, *body]
         widths = [max(len(r[i]) for r in rows) for i in range(len(t["head"]))]
         lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
         lines.insert(1, "  ".join("-" * w for w in widths))
