@@ -628,8 +628,7 @@ def _plan_message(office: Office, pairing: PairingResult | None,
         parts.append(_SKIPPED[lang])
     described = allocation.describe(lang)
     if allocation.overload is not None and allocation.ok:
-        lead = allocation.overload.text(lang, None, units=False)
-        described = described[len(lead):] if described.startswith(lead) else described
+        described = allocation.overload.after(described, lang)
     parts.append(described)
     return " ".join(p.strip() for p in parts if p)
 

@@ -106,10 +106,7 @@ def _after_overload(plan: Plan, lang: str, text: str | None = None) -> str:
     """A message (the plan's by default) without the overload it opens with: the page and the
     text already show the overload first, once."""
     text = plan.describe(lang) if text is None else text
-    if plan.overload is None:
-        return text
-    lead = plan.overload.text(lang, None, units=False)
-    return text[len(lead):].lstrip() if text.startswith(lead) else text
+    return text if plan.overload is None else plan.overload.after(text, lang)
 
 
 def options_text(plan: Plan, lang: str = "nb") -> str:

@@ -231,6 +231,12 @@ class Overload:
         and (``units``) every unit over its capacity or heavy-case limit."""
         return overload_text(self, check_lang(lang), names, units=units)
 
+    def after(self, message: str, lang: str = "nb") -> str:
+        """``message`` without the overload sentence it opens with (messages of an overloaded
+        result start with it; a page or a plan that shows the overload first drops it)."""
+        lead = self.text(lang, None, units=False)
+        return message[len(lead):].lstrip() if message.startswith(lead) else message
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data: the figures, ``binding`` and ``positions_needed`` included."""
         return strict_json({
