@@ -51,7 +51,7 @@ from .pairing import PairingResult, pair_veiledere
 from .policy import Policy
 from .results import Result, check_status, freeze, strict_json
 from .scoring import fit_matrix, office_arrays
-from .text import check_lang, fmt
+from .text import check_lang, fmt, unit_label
 
 __all__ = ["PLAN_FORMAT", "Plan", "PlanOptions", "load_plan", "plan"]
 
@@ -452,14 +452,11 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 
 def _unit_sentence(plan: Plan, unit: Any, lang: str) -> str:
-    from .text import unit_label
-
-    label = unit_label(unit.id, plan.names)
+    label, n = unit_label(unit.id, plan.names), fmt(unit.n_brukere, lang)
+    load, capacity = fmt(unit.load_points, lang), fmt(unit.capacity_points, lang)
     if lang == "en":
-        return (f"{label} takes {unit.n_brukere} brukere, {fmt(unit.load_points, 'en')} of "
-                f"{fmt(unit.capacity_points, 'en')} capacity points.")
-    return (f"{label} får {unit.n_brukere} brukere, {fmt(unit.load_points)} av "
-            f"{fmt(unit.capacity_points)} kapasitetspoeng.")
+        return f"{label} takes {n} brukere, {load} of {capacity} capacity points."
+    return f"{label} får {n} brukere, {load} av {capacity} kapasitetspoeng."
 
 
 # --------------------------------------------------------------------------------------------
