@@ -272,7 +272,7 @@ class Plan(Result):
     overload: Overload | None = None
 
     _title: ClassVar[tuple[str, str]] = ("Plan", "Plan")
-    _frame_columns: ClassVar[tuple[str, ...]] = ("bruker_id",)
+    _frame_columns: ClassVar[tuple[str, ...]] = AllocationResult._frame_columns
 
     def __post_init__(self) -> None:
         # a plan rebuilt from a file passes here too: refuse what no plan() could have made
@@ -341,11 +341,8 @@ class Plan(Result):
                 f"moves={self.allocation.n_moves}")
 
     def _frame_rows(self) -> Iterable[Mapping[str, Any]]:
+        """One row per bruker: the allocation's (unit, fit, moved, reason …)."""
         return self.allocation._frame_rows()
-
-    def to_frame(self) -> Any:
-        """One row per bruker: the allocation's frame (unit, fit, moved, reason …)."""
-        return self.allocation.to_frame()
 
     def text(self, lang: str | None = None) -> str:
         """The whole plan as plain text (what ``navkompetanse plan`` prints)."""
