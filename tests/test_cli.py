@@ -270,3 +270,12 @@ def test_warnings_read_as_messages_not_as_python(tmp_path, capsys):
     run("synth", "--veiledere", "5", "--brukere", "50", "-o", str(tmp_path / "o.json"))
     err = capsys.readouterr().err
     assert err.startswith("navkompetanse: warning: ") and ".py:" not in err
+
+
+@pytest.mark.parametrize("flag", ["--options", "--policy"])
+def test_a_deeply_nested_options_file_is_invalid_input_not_a_crash(small_office, tmp_path,
+                                                                   capsys, flag):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert run("plan", str(small_office), flag, str(deep))[0] == EXIT_INVALID
+    assert "nested too deeply" in capsys.readouterr().err

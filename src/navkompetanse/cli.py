@@ -238,6 +238,10 @@ def _read_json_file(path: Path, what: str) -> object:
         raise InvalidInputError([Problem(str(path), what, f"not UTF-8 JSON ({exc})",
                                          hint=f"write the {what} as a JSON object")],
                                 source=str(path)) from None
+    except RecursionError:
+        raise InvalidInputError([Problem(str(path), what, "nested too deeply to be read",
+                                         hint=f"write the {what} as a flat JSON object")],
+                                source=str(path)) from None
 
 
 def _plan_options(args: argparse.Namespace) -> tuple[dict, object]:
