@@ -29,6 +29,7 @@ __all__ = [
     "dimension_name",
     "fmt",
     "join",
+    "levels_text",
     "number",
     "percent",
     "person",
@@ -107,6 +108,11 @@ def dimension_name(dimension: object, lang: str = "nb") -> str:
     """
     name = str(getattr(dimension, "value", dimension))
     return _DIMENSION_EN.get(name, name) if lang == "en" else name
+
+
+def levels_text(levels: Mapping[object, float], lang: str = "nb") -> str:
+    """``relasjonell 4, struktur 3, forvaltning 3 og digital 2`` (English names in en)."""
+    return join([f"{dimension_name(d, lang)} {fmt(v, lang)}" for d, v in levels.items()], lang)
 
 
 def person(ident: str, names: Mapping[str, str | None] | None = None) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import check_lang, dimension_name, fmt, join, unit_label
+from . import check_lang, dimension_name, fmt, join, levels_text, percent, unit_label
 
 __all__ = [
     "comparison_text",
@@ -232,11 +232,6 @@ def phrase(key: str, lang: str = "nb", **values: Any) -> str:
     return _TABLES[check_lang(lang)][key].format(**values)
 
 
-def levels_text(levels: Mapping[str, float], lang: str = "nb") -> str:
-    """``relasjonell 4, struktur 3, forvaltning 3 og digital 2``."""
-    return join([f"{dimension_name(d, lang)} {fmt(v, lang)}" for d, v in levels.items()], lang)
-
-
 def _lack_text(shortfall: Mapping[str, int], lang: str) -> str:
     return join([phrase("lack_one" if v == 1 else "lack_many", lang, n=fmt(v, lang),
                         dim=dimension_name(d, lang))
@@ -298,7 +293,7 @@ def status_message(status: str, gap: float, n_moves: int, improvement: float,
     ``forced``: the moves gain nothing in cover because today's distribution breaks a limit
     the proposal keeps; said so instead of a gain of zero or less per move.
     """
-    text = phrase(f"status_{status}", lang, gap=f"{fmt(100 * gap, lang, 3)} %")
+    text = phrase(f"status_{status}", lang, gap=percent(gap, lang, 3))
     if n_moves and improvement > 5e-4:  # shown with three decimals: 0,001 at the least
         text += phrase("moves_gain", lang, n=fmt(n_moves, lang), gain=fmt(improvement, lang, 3))
     elif n_moves and forced:
@@ -352,7 +347,7 @@ def overload_text(ov: Any, lang: str = "nb", names: Mapping[str, str] | None = N
     if ov.excess_points > 1e-9:
         parts.append(phrase("ov_capacity", lang, load=fmt(ov.load_points, lang),
                             cap=fmt(ov.capacity_points, lang), excess=fmt(ov.excess_points, lang),
-                            pct=f"{fmt(100 * ov.share, lang)} %",
+                            pct=percent(ov.share, lang),
                             per_pos=fmt(ov.excess_per_position, lang)))
     if ov.heavy_excess > 1e-9:
         parts.append(phrase("ov_heavy", lang, heavy=fmt(ov.heavy_cases, lang),
@@ -370,7 +365,7 @@ def overload_text(ov: Any, lang: str = "nb", names: Mapping[str, str] | None = N
     if units and ov.units:
         listed = "; ".join(
             phrase("ov_unit", lang, unit=unit_label(u, names), over=fmt(over, lang),
-                   pct=f"+{fmt(100 * share, lang)} %")
+                   pct="+" + percent(share, lang))
             for u, (over, share) in sorted(ov.units.items(), key=lambda kv: -kv[1][0]))
         parts.append(phrase("ov_units", lang, list=listed))
     if units and ov.heavy_units:
@@ -386,7 +381,7 @@ def overload_unit_lines(ov: Any, lang: str = "nb",
     """One line per unit over its capacity (largest first), then per unit over its heavy-case
     limit: ``Kari Nordmann (Z123456) 66,3 poeng (+66,3 %)``."""
     lines = [phrase("ov_unit", lang, unit=unit_label(u, names), over=fmt(over, lang),
-                    pct=f"+{fmt(100 * share, lang)} %")
+                    pct="+" + percent(share, lang))
              for u, (over, share) in sorted(ov.units.items(), key=lambda kv: (-kv[1][0], kv[0]))]
     lines += [phrase("ov_heavy_units", lang, list=phrase("ov_heavy_unit", lang,
                                                          unit=unit_label(u, names),

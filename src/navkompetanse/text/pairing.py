@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from . import check_lang, dimension_name, fmt, join, percent, person
+from . import check_lang, dimension_name, fmt, join, levels_text, percent, person
 
 __all__ = [
     "REASONS",
@@ -245,10 +245,6 @@ def dimensions_text(dimensions: Iterable[Any], lang: str = "nb") -> str:
     return join([dimension_name(d, lang) for d in dimensions], lang)
 
 
-def _levels(levels: Mapping[Any, int], lang: str) -> str:
-    return join([f"{dimension_name(d, lang)} {fmt(v, lang)}" for d, v in levels.items()], lang)
-
-
 def explain_pair(pair: Any, lang: str, names: Mapping[str, str], overhead: float) -> str:
     """Why two veiledere are (or stay) a pair: who leads what, what they share, what they take."""
     t = _TABLES[check_lang(lang)]
@@ -276,7 +272,7 @@ def explain_pair(pair: Any, lang: str, names: Mapping[str, str], overhead: float
         if pair.n_only_together:
             line += t["only"].format(n=fmt(pair.n_only_together, lang))
             if pair.typical_need:
-                line += t["example"].format(need=_levels(pair.typical_need, lang))
+                line += t["example"].format(need=levels_text(pair.typical_need, lang))
         text.append(line + ".")
     own = " + ".join(fmt(v, lang, 0) for v in pair.member_capacity_points.values())
     text.append(t["capacity"].format(points=fmt(pair.capacity_points, lang, 0), own=own,
