@@ -67,7 +67,6 @@ class LPSolution:
     value: float  # Σ fit of the LP allocation
     mu: np.ndarray  # bruker price per group (dual of "every bruker placed")
     x: np.ndarray  # x[g, c]: brukere of group g at cover c
-    iterations: int
 
 
 class AllocationLP:
@@ -84,7 +83,6 @@ class AllocationLP:
         self.n_solves = 0
         self.n_warm = 0
         self.n_fallback = 0
-        self.iterations = 0
         self._highs = None
         self._cap: np.ndarray | None = None
         #: delete clearly unattractive columns as they pile up (see ``_PURGE_PER_GROUP``).
@@ -201,7 +199,6 @@ class AllocationLP:
             c = top.ravel()
             ok = np.isfinite(open_fit[g, c])
             self._add_columns(g[ok], c[ok])
-        iterations = 0
         for rnd in range(_MAX_PRICING_ROUNDS):
             # a change of capacities keeps the basis dual feasible (dual simplex); new
             # columns keep it primal feasible (primal simplex)
@@ -214,7 +211,6 @@ class AllocationLP:
                 if (status == h.HighsStatus.kError
                         or highs.getModelStatus() != h.HighsModelStatus.kOptimal):
                     return None
-            iterations += int(highs.getInfo().simplex_iteration_count)
             sol = highs.getSolution()
             dual = np.asarray(sol.row_dual, dtype=float)
             mu, lam = -dual[:g_n], -dual[g_n:]
@@ -246,7 +242,7 @@ class AllocationLP:
         self.n_warm += 1
         if self.purging and self._col_g.size > self._purge_at:
             self._purge(mu, lam)
-        return LPSolution(value, mu, x, iterations)
+        return LPSolution(value, mu, x)
 
     def _solve_linprog(self, cap: np.ndarray) -> LPSolution | None:
         g_n = self.n_groups
@@ -263,14 +259,14 @@ class AllocationLP:
             return None
         x[:, used] = np.maximum(res.x.reshape(g_n, c_n), 0.0)
         mu = -np.asarray(res.eqlin.marginals, dtype=float)
-        return LPSolution(float(-res.fun), mu, x, int(res.nit))
+        return LPSolution(float(-res.fun), mu, x)
 
     def solve(self, cap: np.ndarray) -> LPSolution | None:
         """Solve for the capacity per cover; None if infeasible (brukere do not fit)."""
         cap = np.asarray(cap, dtype=float)
         self.n_solves += 1
         if self.n_groups == 0:
-            return LPSolution(0.0, np.zeros(0), np.zeros((0, self.n_covers)), 0)
+            return LPSolution(0.0, np.zeros(0), np.zeros((0, self.n_covers)))
         out = None
         if self._highs is not None:
             try:
@@ -281,6 +277,4 @@ class AllocationLP:
         if out is None:
             self.n_fallback += 1
             out = self._solve_linprog(cap)
-        if out is not None:
-            self.iterations += out.iterations
         return out

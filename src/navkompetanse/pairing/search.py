@@ -32,7 +32,6 @@ class SearchOutcome:
     bound: float  # least L(μ) seen: upper bound on the objective of every permitted pairing
     gains: dict  # (i, j) -> (gain incl. learning bonus, exact: bool)
     dissolved: dict  # (i, j) -> gain of pairs removed by the min-gain rule
-    final_w: np.ndarray  # w(μ*) + bonus at the best pairing's prices (for reasons/explain)
     rounds: int
     n_lp: int  # allocation LPs solved (cache misses)
     stopped_by_time: bool
@@ -446,9 +445,8 @@ def search_pairing(
             break
         mu, lag, inner = step
         bound = min(bound, lag)
-    final_w = model.pair_values(best.mu) + model.bonus
     return SearchOutcome(
-        best=best, bound=float(bound), gains=gains, dissolved=dissolved, final_w=final_w,
+        best=best, bound=float(bound), gains=gains, dissolved=dissolved,
         rounds=rounds_done, n_lp=_n_lp(seen), stopped_by_time=state["timed_out"], history=history,
         n_search_lp=n_search, n_matchings=state["matchings"], proven=proven,
         exact=None if bb is None else {"nodes": bb.nodes, "n_lp": bb.n_lp,
