@@ -163,9 +163,9 @@ def _wrap(
     moves.sort(key=lambda m: (-m.fit_gain, m.bruker_id))
     # Improvement over leaving every bruker with a veileder where she is (ufordelte placed as
     # in this plan): the objective difference, per move.
-    stay = np.where(has_cur, cur, x)
-    improvement = (model.objective(x) - model.objective(stay)) / len(moves) if moves else np.nan
     objective = model.objective(x) if n else 0.0
+    # cur_safe is that distribution: today's unit, or this plan's for an ufordelt bruker
+    improvement = (objective - model.objective(cur_safe)) / len(moves) if moves else np.nan
     gap = (bound - objective) / max(1.0, abs(objective)) if np.isfinite(bound) else float("inf")
     total_sf = sf_new.sum(axis=1) if n else np.zeros(0)
     return AllocationResult(
