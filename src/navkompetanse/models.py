@@ -96,16 +96,16 @@ class Malgruppe(StrEnum):
 _FROZEN = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, hide_input_in_errors=True)
 
 
-class _Model(BaseModel):
-    """A frozen model whose ``model_copy(update=...)`` validates, like building it does.
+class ValidatedCopy(BaseModel):
+    """A model whose ``model_copy(update=...)`` validates, like building it does.
 
     pydantic's own ``model_copy`` skips validation: ``office.model_copy(update={"pairs":
     (("A123456", "B234567"),)})`` would give an office naming a veileder who is not there,
-    and it would keep cached views of the old values.  Here an update builds a new model from
-    the old fields and the changes, running every field and cross-reference check.
+    ``Policy().model_copy(update={"balance_slack": -3})`` a policy the constructor refuses,
+    and both would keep cached views of the old values.  Here an update builds a new model
+    from the old fields and the changes, running every field and cross-reference check (a
+    ValidationError names the field). No config of its own, so ``Policy`` keeps its own.
     """
-
-    model_config = _FROZEN
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
         if not update:  # nothing changes; the copy keeps what the original has cached
@@ -119,6 +119,12 @@ class _Model(BaseModel):
             office.replace(pairs=(("A123456", "B234567"),))
         """
         return self.model_copy(update=changes)
+
+
+class _Model(ValidatedCopy):
+    """A frozen domain model (``extra="forbid"``) with a validating copy."""
+
+    model_config = _FROZEN
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -146,8 +152,6 @@ class CompetenceProfile(_Model):
     >>> p[Dimension.digital], p.as_array().tolist()
     (5, [4, 2, 3, 5])
     """
-
-    model_config = _FROZEN
 
     relasjonell: Level
     struktur: Level
@@ -183,8 +187,6 @@ class CompetenceProfile(_Model):
 class Assessment(_Model):
     """A dated competence assessment of one veileder by herself, her leader or a peer."""
 
-    model_config = _FROZEN
-
     date: dt.date
     source: Literal["self", "leader", "peer"]
     profile: CompetenceProfile
@@ -196,8 +198,6 @@ ASSESSMENT_WEIGHTS: Mapping[str, float] = {"leader": 2.0, "peer": 1.0, "self": 1
 
 class Veileder(_Model):
     """A counsellor who follows up a portfolio of brukere."""
-
-    model_config = _FROZEN
 
     ident: str
     name: str | None = None
@@ -286,8 +286,6 @@ class Veileder(_Model):
 class Bruker(_Model):
     """A citizen followed up by the office, under a pseudonymous id."""
 
-    model_config = _FROZEN
-
     id: str
     innsatsgruppe: Innsatsgruppe | None = None
     hovedmal: Hovedmal | None = None
@@ -351,8 +349,6 @@ class Bruker(_Model):
 
 class LearningRelation(_Model):
     """An informal or formal learning relation: the mentor helps the learner grow."""
-
-    model_config = _FROZEN
 
     mentor: str
     learner: str
@@ -475,8 +471,6 @@ class Office(_Model):
     relations naming someone who is not there, a veileder in two pairs. Every fault is
     reported at once, each with its JSON path.
     """
-
-    model_config = _FROZEN
 
     enhet: str
     name: str

@@ -8,11 +8,10 @@ terms of DOMAIN.md, and an office changes them with ``Policy(...)`` or
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Self
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     field_validator,
@@ -20,7 +19,7 @@ from pydantic import (
 )
 
 from ._frozen import freeze
-from .models import DIMENSIONS, Dimension, Innsatsgruppe, Malgruppe
+from .models import DIMENSIONS, Dimension, Innsatsgruppe, Malgruppe, ValidatedCopy
 
 __all__ = ["NO_DECISION", "Policy"]
 
@@ -39,7 +38,7 @@ def _levels(rel: int, stru: int, forv: int, dig: int) -> dict[Dimension, int]:
     return dict(zip(DIMENSIONS, (rel, stru, forv, dig), strict=True))
 
 
-class Policy(BaseModel):
+class Policy(ValidatedCopy):
     """Every number the scoring uses. Frozen; change with ``model_copy(update=...)``.
 
     Levels are on the 1–5 competence scale; workload and capacity are in points, where one
@@ -180,15 +179,3 @@ class Policy(BaseModel):
         if any(w < 0 for w in self.dimension_weights.values()):
             raise ValueError("dimension_weights must be non-negative")
         return self
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A copy with ``update`` applied and *validated*, like ``Policy(**fields)``.
-
-        pydantic's own ``model_copy`` skips validation, so ``update={"balance_slack": -3}``
-        would give a policy the constructor refuses; here it raises ValidationError naming
-        the field.  Without ``update`` the policy is returned as it is (it cannot change).
-        """
-        if not update:
-            return super().model_copy(deep=deep)
-        fields = {name: getattr(self, name) for name in type(self).model_fields}
-        return type(self).model_validate({**fields, **update})
