@@ -165,8 +165,7 @@ def test_cli_exit_0_with_the_overload_first_and_3_when_strict(overloaded, tmp_pa
                  "--report", str(tmp_path / "r.html"), "--json", str(tmp_path / "p.json")])
     out = capsys.readouterr()
     assert code == EXIT_OK
-    assert out.out.startswith("\nMer arbeid enn kapasitet") or out.out.startswith(
-        "Mer arbeid enn kapasitet")
+    assert out.out.lstrip("\n").startswith("Mer arbeid enn kapasitet")
     assert "CapacityWarning" not in out.err
     assert 'class="overload"' in (tmp_path / "r.html").read_text(encoding="utf-8")
     saved = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))["plan"]
@@ -242,7 +241,11 @@ def test_allocate_portfolios_honours_a_short_limit(large, limit):
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     # start-up (model and result, ~0.3 s at 10,000 brukere) is within the helper's margin
     assert within_time_limit(wall, cpu, limit + 0.3), (wall, cpu)
-    assert r.status in ("time_limit", "feasible", "optimal")
+    assert r.status in ("time_limit", "feasible", "optimal")  # never 'infeasible' here
+    if limit >= 0.3:  # the greedy plan (~0.06 s) fits: a distribution, unless starved
+        if cpu < 0.6 * wall:
+            pytest.skip("the machine starved the process; only the limit was checked")
+        assert r.ok, r.message
     if r.status == "time_limit" and r.ok:
         assert r.gap > 1e-3  # the clock stopped the solve before the gap target
     if r.ok:
@@ -261,6 +264,8 @@ def test_plan_honours_its_limit():
     p = plan(o, time_limit=0.5)
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     assert within_time_limit(wall, cpu, 0.5 + 0.2), (wall, cpu)
-    assert p.status in ("time_limit", "feasible", "optimal", "infeasible")
+    if cpu < 0.6 * wall:
+        pytest.skip("the machine starved the process; only the limit was checked")
+    assert p.allocation.ok and p.status != "infeasible", p.message
     if p.allocation.status == "time_limit" and p.allocation.ok:
         assert p.allocation.gap > 1e-3

@@ -111,10 +111,10 @@ def test_large_office_gets_a_distribution_within_half_a_second():
     r = allocate_portfolios(o, time_limit=0.5)
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     assert within_time_limit(wall, cpu, 0.5 + 0.1)  # + the documented start-up
-    if cpu >= 0.6 * wall:  # the process had the CPU (a loaded machine may starve it)
-        assert r.ok, r.stats
-    if r.ok:
-        assert r.status in ("feasible", "time_limit", "optimal") and r.bound >= r.objective
+    if cpu < 0.6 * wall:
+        pytest.skip("the machine starved the process; only the limit was checked")
+    assert r.ok, r.stats
+    assert r.status in ("feasible", "time_limit", "optimal") and r.bound >= r.objective
 
 
 def test_a_short_limit_keeps_the_better_of_greedy_and_rounding(monkeypatch):

@@ -150,7 +150,9 @@ def infeasible_plan() -> Plan:
 def test_an_infeasible_plan_round_trips_too(tmp_path):
     p = infeasible_plan()
     assert p.status == "infeasible" and not p.ok
-    with pytest.raises(Exception, match="tunge"):
+    from navkompetanse import InfeasibleError
+
+    with pytest.raises(InfeasibleError, match="tunge"):
         p.raise_for_status()
     assert load_plan(p.save(tmp_path / "p.json")) == p
 
@@ -364,8 +366,8 @@ def test_large_office_plan_within_one_second_has_a_distribution():
         p = plan(big, time_limit=1.0)
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     assert within_time_limit(wall, cpu, 1.0 + 0.2)  # + the documented start-up
-    if cpu >= 0.6 * wall:  # the process had the CPU (a loaded machine may starve it)
-        assert p.allocation.ok, p.allocation.stats
-    if p.allocation.ok:
-        assert p.allocation.bound >= p.allocation.objective
-        assert p.status in ("time_limit", "feasible", "optimal")
+    if cpu < 0.6 * wall:
+        pytest.skip("the machine starved the process; only the limit was checked")
+    assert p.allocation.ok, p.allocation.stats
+    assert p.allocation.bound >= p.allocation.objective
+    assert p.status in ("time_limit", "feasible", "optimal")
