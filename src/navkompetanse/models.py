@@ -452,7 +452,7 @@ def office_problems(office: Office | Mapping[str, Any]) -> list[Problem]:
         faults = pair_faults(members, pairable)
         for message, value, hint in faults:
             problems.append(Problem(f"pairs[{i}]", "pairs", message, value, hint))
-        if faults and len(faults) == 1 and faults[0][0] == TWO_DIFFERENT:
+        if faults and faults[0][0] == TWO_DIFFERENT:  # not a pair at all: nothing to place
             continue
         for ident in members:
             if ident in in_pair:

@@ -82,12 +82,12 @@ def resolve_units(office: Office, pairs: Any) -> list[tuple[str, ...]]:
         faults = pair_faults(members, pairable)
         problems += [Problem(f"pairs[{i}]", "members", message, value, hint)
                      for message, value, hint in faults]
-        for ident in members if not faults else ():
-            if ident in pair_of:
-                faults.append(("veileder is already in a pair", ident, ""))
-                problems.append(Problem(f"pairs[{i}]", "members", "veileder is already in a pair",
-                                        ident, "a veileder can be in one pair at a time"))
-        if not faults:
+        if faults:
+            continue
+        taken = [ident for ident in members if ident in pair_of]
+        problems += [Problem(f"pairs[{i}]", "members", "veileder is already in a pair", ident,
+                             "a veileder can be in one pair at a time") for ident in taken]
+        if not taken:
             key = tuple(sorted(members))
             pair_of[members[0]] = key
             pair_of[members[1]] = key

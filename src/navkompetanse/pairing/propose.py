@@ -437,6 +437,8 @@ def _single_reasons(arrays, model, best, rules, *, max_pairs, min_gain,
     room = model.budget - model.pairing_cost(best.pairs)
     capped = max_pairs is not None and len(best.pairs) >= max_pairs
     singles, estimates = {}, {}
+    unpaired = np.ones(n, dtype=bool)
+    unpaired[list(paired)] = False
     for k in range(n):
         if k in paired:
             continue
@@ -453,7 +455,7 @@ def _single_reasons(arrays, model, best, rules, *, max_pairs, min_gain,
         estimates[ident] = {"partner": idents[j], "estimated_gain": float(w_final[k, j]),
                             "exact": False}
         allowed = valuable & candidate[k]
-        free = np.array([i not in paired for i in range(n)], dtype=bool) & allowed
+        free = unpaired & allowed
         if not allowed.any():
             singles[ident] = "rule:forbidden" if (valuable & forbid[k]).any() \
                 else "rule:same_avdeling"
