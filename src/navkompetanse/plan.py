@@ -49,7 +49,7 @@ from .exceptions import CapacityWarning, InvalidInputError, Problem
 from .models import Office
 from .pairing import PairingResult, pair_veiledere
 from .policy import Policy
-from .results import Result, check_status, freeze, strict_json
+from .results import Result, check_status, freeze_fields, strict_json
 from .scoring import fit_matrix, office_arrays
 from .text import check_lang, fmt, unit_label
 
@@ -283,8 +283,7 @@ class Plan(Result):
             if not isinstance(value, kind):
                 raise TypeError(f"Plan.{name} must be {_kind_name(kind)}, got "
                                 f"{type(value).__name__}")
-        object.__setattr__(self, "messages", freeze(self.messages))
-        object.__setattr__(self, "names", freeze(self.names))
+        freeze_fields(self, "messages", "names")
 
     # ---- equality: the saved state, so NaN equals NaN and a loaded plan equals its source
     def __eq__(self, other: object) -> bool:

@@ -46,6 +46,7 @@ __all__ = [
     "Result",
     "check_status",
     "freeze",
+    "freeze_fields",
     "pandas",
     "status_word",
     "strict_json",
@@ -53,6 +54,15 @@ __all__ = [
 
 #: The one status vocabulary of every result.
 STATUSES = ("optimal", "feasible", "time_limit", "infeasible")
+
+def freeze_fields(obj: Any, *names: str) -> None:
+    """In a frozen dataclass's ``__post_init__``: make the named fields read-only (FrozenDict,
+    tuples), leaving those that already are as they are."""
+    for name in names:
+        value = getattr(obj, name)
+        if not isinstance(value, FrozenDict):
+            object.__setattr__(obj, name, freeze(value))
+
 
 def strict_json(value: Any) -> Any:
     """``value`` as plain JSON data: NaN and infinities become None, tuples lists, recursively.

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..results import FrozenDict, Result, check_status, freeze, strict_json
+from ..results import FrozenDict, Result, check_status, freeze_fields, strict_json
 from ..text import check_lang, fmt, number
 from ..text.allocation import comparison_text, metric_labels, phrase, result_label
 from .result import KINDS, AllocationResult
@@ -65,9 +65,7 @@ class Comparison(Result):
         object.__setattr__(self, "rows", tuple(self.rows))
         if not self.messages:
             object.__setattr__(self, "messages", {self.lang: self.message})
-        for name in ("messages", "names"):
-            if not isinstance(getattr(self, name), FrozenDict):
-                object.__setattr__(self, name, freeze(getattr(self, name)))
+        freeze_fields(self, "messages", "names")
 
     def _has_solution(self) -> bool:
         return all(r.better is not None for r in self.rows)

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..models import DIMENSIONS
-from ..results import FrozenDict, Result, check_status, freeze, strict_json
+from ..results import FrozenDict, Result, check_status, freeze_fields, strict_json
 from ..text import check_lang, fmt, number, percent
 from ..text.allocation import (
     explain_placement,
@@ -37,13 +37,6 @@ REASONS = ("stayed", "pinned", "ufordelt", "better_fit", "specialty", "capacity"
 
 #: What a distribution is (codes; ``text.allocation.result_label`` gives the table label).
 KINDS = ("proposal", "status_quo", "naive")
-
-
-def _freeze_fields(obj: Any, names: tuple[str, ...]) -> None:
-    for name in names:
-        value = getattr(obj, name)
-        if not isinstance(value, FrozenDict):
-            object.__setattr__(obj, name, freeze(value))
 
 
 @dataclass(frozen=True)
@@ -95,7 +88,7 @@ class Unit:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "members", tuple(self.members))
-        _freeze_fields(self, ("cover",))
+        freeze_fields(self, "cover")
 
     @property
     def utilisation(self) -> float:
@@ -135,7 +128,7 @@ class Placement:
     reason: str
 
     def __post_init__(self) -> None:
-        _freeze_fields(self, ("need", "cover", "shortfall", "current_shortfall"))
+        freeze_fields(self, "need", "cover", "shortfall", "current_shortfall")
 
     @property
     def total_shortfall(self) -> int:
@@ -178,7 +171,7 @@ class Overload:
     heavy_units: Mapping[str, int] = field(default_factory=FrozenDict)
 
     def __post_init__(self) -> None:
-        _freeze_fields(self, ("units", "heavy_units"))
+        freeze_fields(self, "units", "heavy_units")
 
     @property
     def excess_points(self) -> float:
@@ -355,8 +348,8 @@ class AllocationResult(Result):
             object.__setattr__(self, "messages", {self.lang: self.message})
         if not self.label:
             object.__setattr__(self, "label", result_label(self.kind, self.lang))
-        _freeze_fields(self, ("assignment", "units", "unassigned", "placements", "overflow",
-                              "messages", "names", "stats"))
+        freeze_fields(self, "assignment", "units", "unassigned", "placements", "overflow",
+                      "messages", "names", "stats")
         object.__setattr__(self, "moves", tuple(self.moves))
         object.__setattr__(self, "violations", tuple(self.violations))
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..models import DIMENSIONS, Office
 from ..policy import Policy
-from ..results import Result, freeze, strict_json
+from ..results import Result, freeze_fields, strict_json
 from ..scoring import office_arrays
 from ..text import check_lang, dimension_name, fmt
 
@@ -75,8 +75,7 @@ class CompetenceMap(Result):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "dimensions", tuple(self.dimensions))
-        object.__setattr__(self, "avdeling_levels", freeze(self.avdeling_levels))
-        object.__setattr__(self, "messages", freeze(self.messages))
+        freeze_fields(self, "avdeling_levels", "messages")
 
     def __getitem__(self, dimension: str) -> DimensionCover:
         for d in self.dimensions:
