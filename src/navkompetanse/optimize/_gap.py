@@ -363,9 +363,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         """Wrap what a specialised path (classic, office) returns as (assignment, bound, kind)."""
         if kind == "infeasible":
             return finish(None, np.inf, "infeasible", message)
-        if a is None:
-            return finish(None, lb, "auto", message)
-        return finish(a, lb, "auto", message)
+        return finish(a, lb, "auto", message)  # the status follows from a, the bound, time
 
     if n == 0:
         return finish(np.zeros(0, dtype=np.int64), 0.0, "optimal", "no items")
@@ -374,24 +372,21 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         return finish(None, np.inf, "infeasible", reason)
     if m == 0:  # pragma: no cover - caught by diagnose
         return finish(None, np.inf, "infeasible", "no agents")
-    if office:  # every load is a multiple of the weights' common divisor: a valid tightening
-        C_work = lattice_capacity(w, C)
-        stats["capacity_lattice"] = bool((C_work < C).any())
-    else:
-        C_work = C
-
     if not office:  # classic GAP: knapsack Lagrangian, fixing, search (see _gap_classic)
         a, lb, kind, msg = solve_classic(c, W, C, integer=integer, rel_gap=rel_gap,
                                          deadline=deadline, stats=stats, seed=seed)
         return finish_path(a, lb, kind, msg)
 
-    if office:  # aggregate identical items, exact class LP, rounding (see _gap_office)
-        out = solve_office(c, w, C_work, integer=integer, rel_gap=rel_gap, deadline=deadline,
-                           stats=stats, t0=t0, seed=seed)
-        if out is not None:  # None: items do not compress, use the item-level path below
-            a, lb, kind, msg, prices = out
-            price_box[0] = prices
-            return finish_path(a, lb, kind, msg)
+    # every load is a multiple of the weights' common divisor: a valid tightening
+    C_work = lattice_capacity(w, C)
+    stats["capacity_lattice"] = bool((C_work < C).any())
+    # aggregate identical items, exact class LP, rounding (see _gap_office)
+    out = solve_office(c, w, C_work, integer=integer, rel_gap=rel_gap, deadline=deadline,
+                       stats=stats, t0=t0, seed=seed)
+    if out is not None:  # None: items do not compress, use the item-level path below
+        a, lb, kind, msg, prices = out
+        price_box[0] = prices
+        return finish_path(a, lb, kind, msg)
 
     # ---- item-level path (items do not compress): multipliers and bound
     C = C_work  # verification in finish() still uses the caller's capacities
