@@ -371,3 +371,9 @@ def test_large_office_plan_within_one_second_has_a_distribution():
     assert p.allocation.ok, p.allocation.stats
     assert p.allocation.bound >= p.allocation.objective
     assert p.status in ("time_limit", "feasible", "optimal")
+
+
+def test_report_lists_are_lists_not_dashes(made):
+    page = made.to_html()
+    assert "<li>- " not in page  # the text's dashes are not carried into the page's list
+    assert all(f"<li>{made.pairing.explain(p)[:30]}" in page for p in made.pairing.pairs)

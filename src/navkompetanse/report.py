@@ -77,20 +77,25 @@ def _section(title: str) -> str:
     return f"\n{title}\n{'=' * len(title)}"
 
 
-def _pair_lines(plan: Plan, lang: str) -> list[str]:
+def _pair_blocks(plan: Plan, lang: str) -> list[tuple[str, list[str]]]:
+    """The pairs section as (lead, items): the proposal's summary with one item per pair,
+    then who works alone and why (the text lists the items with dashes, the page as a list)."""
     t = _TEXT[lang]
     pairing = plan.pairing
-    if pairing is not None:
-        lines = [pairing.explain(lang=lang)]
-        lines += [f"- {pairing.explain(pair, lang=lang)}" for pair in pairing.pairs]
-        if pairing.singles:
-            lines.append(t["alone"])
-            lines += [f"- {pairing.explain(ident, lang=lang)}"
-                      for ident in sorted(pairing.singles)]
-        return lines
-    if not plan.pairs:
-        return [t["no_pairs"]]
-    return [f"- {plan.explain(pair, lang=lang)}" for pair in plan.pairs]
+    if pairing is None:
+        return [(t["no_pairs"] if not plan.pairs else "",
+                 [plan.explain(pair, lang=lang) for pair in plan.pairs])]
+    blocks = [(pairing.explain(lang=lang),
+               [pairing.explain(pair, lang=lang) for pair in pairing.pairs])]
+    if pairing.singles:
+        blocks.append((t["alone"], [pairing.explain(ident, lang=lang)
+                                    for ident in sorted(pairing.singles)]))
+    return blocks
+
+
+def _pair_lines(plan: Plan, lang: str) -> list[str]:
+    return [line for lead, items in _pair_blocks(plan, lang)
+            for line in ([lead] if lead else []) + [f"- {item}" for item in items]]
 
 
 def _comparison(plan: Plan, lang: str) -> Any:
@@ -233,7 +238,7 @@ def plan_html(plan: Plan, lang: str = "nb") -> str:
         lang=lang, t=t, plan=plan, office=office, summary_line=summary_line,
         status=status_word(plan.status, lang), message=_after_overload(plan, lang),
         map_head=head, map_rows=map_rows, map_message=cmap.describe(lang),
-        pair_lines=_pair_lines(plan, lang),
+        pair_blocks=_pair_blocks(plan, lang),
         allocation_message=_after_overload(plan, lang, plan.allocation.describe(lang)),
         a_label=comparison.a_label, b_label=comparison.b_label,
         options=options_text(plan, lang),
