@@ -16,6 +16,8 @@ from navkompetanse import (
     LearningRelation,
     Malgruppe,
     Office,
+    PairRecord,
+    Preference,
     Veileder,
 )
 
@@ -77,6 +79,8 @@ def veiledere(draw: st.DrawFn, ident: str) -> Veileder:
         spesialfelt=draw(st.lists(st.sampled_from(list(Malgruppe)), unique=True, max_size=3)),
         pairable=draw(st.booleans()),
         max_tunge_saker=draw(st.none() | st.integers(0, 20)),
+        preferences=draw(st.dictionaries(st.sampled_from(list(Dimension)),
+                                         st.sampled_from(list(Preference)), max_size=4)),
     )
 
 
@@ -91,6 +95,7 @@ def brukere(draw: st.DrawFn, bruker_id: str, idents: list[str]) -> Bruker:
         tung_sak=draw(st.booleans()),
         veileder=draw(st.none() | st.sampled_from(idents)) if idents else None,
         needs=draw(st.none() | profiles()),
+        continuity=draw(st.none() | st.sampled_from([0, 0.5, 1, 2.25, 10])),
     )
 
 
@@ -113,11 +118,29 @@ def offices(draw: st.DrawFn, max_veiledere: int = 6, max_brukere: int = 12) -> O
             ))
     pairable = draw(st.permutations([v.ident for v in staff if v.pairable]))
     n_pairs = draw(st.integers(0, len(pairable) // 2))
+    pairs = tuple((pairable[2 * k], pairable[2 * k + 1]) for k in range(n_pairs))
+    history = []
+    for members in pairs[:draw(st.integers(0, len(pairs)))]:  # ongoing trials
+        history.append(PairRecord(
+            members=members, started=draw(st.none() | st.dates(dt.date(2020, 1, 1))),
+            confirmed=draw(st.booleans())))
+    if len(idents) >= 2:
+        for _ in range(draw(st.integers(0, 2))):  # ended ones, some not to be proposed again
+            start = draw(st.dates(dt.date(2018, 1, 1), dt.date(2024, 12, 31)))
+            members = tuple(draw(st.permutations(idents))[:2])
+            # a current pair cannot be marked "not again"
+            again = draw(st.booleans()) or frozenset(members) in {frozenset(p) for p in pairs}
+            history.append(PairRecord(
+                members=members, started=start,
+                ended=start + dt.timedelta(days=draw(st.integers(0, 400))),
+                propose_again=again, reason=None if again else draw(free_text),
+            ))
     return Office(
         enhet=draw(st.from_regex(r"[0-9]{4}", fullmatch=True)),
         name=draw(free_text),
         veiledere=tuple(staff),
         brukere=tuple(draw(brukere(i, idents)) for i in ids),
         learning_relations=tuple(relations),
-        pairs=tuple((pairable[2 * k], pairable[2 * k + 1]) for k in range(n_pairs)),
+        pairs=pairs,
+        pair_history=tuple(history),
     )

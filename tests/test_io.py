@@ -112,7 +112,8 @@ def test_json_round_trip_is_lossless(tmp_path):
     assert text.startswith('{\n  "enhet": "0315",\n  "name"')  # indent 2, model order
     assert "Grünerløkka" in text and "Åse" in text  # ensure_ascii=False
     saved = json.loads(text)
-    assert list(saved) == ["enhet", "name", "veiledere", "brukere", "learning_relations", "pairs"]
+    assert list(saved) == ["enhet", "name", "veiledere", "brukere", "learning_relations", "pairs",
+                           "pair_history"]
     assert_says_the_same(json.loads(HAND_JSON.read_text(encoding="utf-8")), saved)
     assert saved == office_to_dict(office)
     assert saved["veiledere"][0]["stillingsprosent"] == 100  # not 100.0
@@ -367,7 +368,7 @@ def test_save_creates_folder_and_writes_every_file(tmp_path):
     save_office(office, tmp_path / "ny" / "kontor")
     names = sorted(p.name for p in (tmp_path / "ny" / "kontor").iterdir())
     assert names == ["assessments.csv", "brukere.csv", "learning_relations.csv", "office.csv",
-                     "pairs.csv", "veiledere.csv"]
+                     "pair_history.csv", "pairs.csv", "veiledere.csv"]
 
 
 def test_missing_path_and_unknown_suffix(tmp_path):
@@ -470,7 +471,7 @@ def test_schema_describes_the_hand_written_file():
     schema = office_json_schema()
     assert schema["title"] == "navkompetanse office" and "$id" not in schema
     assert set(schema["properties"]) == {"enhet", "name", "veiledere", "brukere",
-                                         "learning_relations", "pairs"}
+                                         "learning_relations", "pairs", "pair_history"}
     hand = json.loads(HAND_JSON.read_text(encoding="utf-8"))
     check_structure(hand, schema, schema["$defs"])
     saved = office_to_dict(office_from_dict(hand))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -61,8 +62,19 @@ def test_doc_tables_match_policy_defaults():
     assert set(fields) >= {"heavy_cases_per_position", "continuity_bonus", "specialty_bonus",
                            "balance_slack", "pair_overhead", "pair_learning_bonus",
                            "pair_continuity_threshold"}
+    assert set(fields) >= {"continuity_weight_innsatsgruppe", "continuity_weight_malgruppe",
+                           "continuity_weight_tung_sak", "preference_weight", "kommunal_only",
+                           "pair_trial_weeks"}
     for name, shown in fields.items():
-        assert number(shown) == getattr(policy, name), name
+        value = getattr(policy, name)
+        if isinstance(value, bool):
+            assert shown == str(value).lower(), name
+        elif isinstance(value, Mapping):  # "KEY 0.5, KEY 1, ..."
+            table = {key: number(v) for key, v in
+                     (item.rsplit(" ", 1) for item in shown.split(", "))}
+            assert table == {str(getattr(k, "value", k)): v for k, v in value.items()}, name
+        else:
+            assert number(shown) == value, name
 
 
 @pytest.mark.skipif(not DOC.exists(), reason="docs not present")

@@ -38,6 +38,8 @@ from .models import (
     LearningRelation,
     Malgruppe,
     Office,
+    PairRecord,
+    Preference,
     Veileder,
 )
 from .pairing import Pair, PairingResult, pair_veiledere
@@ -68,12 +70,14 @@ __all__ = [
     "NavkompetanseError",
     "NavkompetanseWarning",
     "Office",
+    "PairRecord",
     "Pair",
     "PairingResult",
     "Plan",
     "PlanOptions",
     "PersonalDataError",
     "Policy",
+    "Preference",
     "Problem",
     "Result",
     "STATUSES",

@@ -11,7 +11,14 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ._frozen import FrozenDict
 from .exceptions import Problem
@@ -30,6 +37,8 @@ __all__ = [
     "Level",
     "Malgruppe",
     "Office",
+    "PairRecord",
+    "Preference",
     "Veileder",
     "office_problems",
     "pair_faults",
@@ -89,6 +98,37 @@ class Malgruppe(StrEnum):
     aap = "aap"
     sykefravaer = "sykefravaer"
     sosialhjelp = "sosialhjelp"
+
+
+class Preference(StrEnum):
+    """How a kind of work feels to a veileder: it gives energy, is neutral, or drains.
+
+    DOMAIN.md: tasks that "give energy and mastery" matter, and preference is not skill: a
+    veileder can be good at what she dislikes. The four kinds of work are the four dimensions:
+    relasjonell ≈ brukermøter and close follow-up, struktur ≈ planning and routines,
+    forvaltning ≈ saksbehandling and vedtak, digital ≈ digital oppfølging.
+
+    >>> Preference("energi").sign, Preference("tapper").sign
+    (1, -1)
+    """
+
+    energi = "energi"
+    noytral = "noytral"
+    tapper = "tapper"
+
+    @property
+    def sign(self) -> int:
+        """+1 gives energy, 0 neutral, -1 drains."""
+        return {"energi": 1, "noytral": 0, "tapper": -1}[self.value]
+
+
+#: Other spellings a spreadsheet may hold for a preference (read, never written).
+PREFERENCE_WORDS: Mapping[str, str] = {
+    "gir_energi": "energi", "gir energi": "energi", "energy": "energi", "+": "energi",
+    "+1": "energi", "1": "energi",
+    "nøytral": "noytral", "neutral": "noytral", "0": "noytral",
+    "tappende": "tapper", "drains": "tapper", "-": "tapper", "-1": "tapper",
+}
 
 
 #: ``hide_input_in_errors``: a refused fødselsnummer must not be echoed back in the error text
@@ -209,6 +249,36 @@ class Veileder(_Model):
     spesialfelt: tuple[Malgruppe, ...] = ()
     pairable: bool = True
     max_tunge_saker: int | None = Field(default=None, ge=0)
+    preferences: Mapping[Dimension, Preference] = Field(
+        default_factory=dict, validate_default=True,
+        description=(
+            "For each kind of work (relasjonell, struktur, forvaltning, digital): 'energi' "
+            "(gives energy), 'noytral' or 'tapper' (drains). Optional; a kind left out is "
+            "neutral. Preference is not skill: it steers work where competence fits about "
+            "equally."
+        ),
+    )
+
+    @field_validator("preferences", mode="before")
+    @classmethod
+    def _preference_words(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: PREFERENCE_WORDS.get(v.strip().lower(), v.strip().lower())
+                    if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("preferences")
+    @classmethod
+    def _preferences(cls, value: Mapping[Dimension, Preference]) -> Mapping[Dimension, Preference]:
+        return FrozenDict(sorted(value.items(), key=lambda kv: DIMENSIONS.index(kv[0])))
+
+    def preference(self, dimension: Dimension | str) -> Preference:
+        """Her preference for a kind of work (neutral where the office file says nothing)."""
+        return self.preferences.get(Dimension(dimension), Preference.noytral)
+
+    def preference_signs(self) -> np.ndarray:
+        """+1 / 0 / -1 per dimension in :data:`DIMENSIONS` order."""
+        return np.array([self.preference(d).sign for d in DIMENSIONS], dtype=np.int64)
 
     @field_validator("ident")
     @classmethod
@@ -278,6 +348,9 @@ class Veileder(_Model):
             parts.append(f"spesialfelt={tuple(m.value for m in self.spesialfelt)!r}")
         if not self.pairable:
             parts.append("pairable=False")
+        if self.preferences:
+            parts.append("preferences='" + " ".join(
+                f"{d.value[:3]}={p.value}" for d, p in self.preferences.items()) + "'")
         return f"Veileder({', '.join(parts)})"
 
     __str__ = __repr__
@@ -294,6 +367,15 @@ class Bruker(_Model):
     tung_sak: bool = False
     veileder: str | None = None
     needs: CompetenceProfile | None = None
+    continuity: float | None = Field(
+        default=None, ge=0, le=10,
+        description=(
+            "How much it matters that this bruker keeps her veileder, as a multiple of the "
+            "policy's continuity bonus (0: she hardly cares; 1: the usual; 3: a change costs "
+            "her three times as much). Overrides the policy's weight by innsatsgruppe, "
+            "malgruppe and tung_sak."
+        ),
+    )
 
     @field_validator("id")
     @classmethod
@@ -342,6 +424,8 @@ class Bruker(_Model):
         parts.append(f"veileder={self.veileder!r}")
         if self.needs is not None:
             parts.append(f"needs='{self.needs}'")
+        if self.continuity is not None:
+            parts.append(f"continuity={self.continuity:g}")
         return f"Bruker({', '.join(parts)})"
 
     __str__ = __repr__
@@ -359,6 +443,56 @@ class LearningRelation(_Model):
         if self.mentor == self.learner:
             raise ValueError("mentor and learner must be two different veiledere")
         return self
+
+
+class PairRecord(_Model):
+    """What the office knows about a pair: when it started, whether the two confirmed it, and
+    whether it ended — and, for an ended one, whether it may be proposed again.
+
+    DOMAIN.md: a pair needs "a fairly solid relationship between the veiledere", and the office
+    tried it "as an experiment". So a new pair is a trial the two confirm; a record keeps what
+    came of it. A pair marked ``propose_again=false`` is never proposed, and the reason is
+    shown wherever the pairing explains itself.
+    """
+
+    members: tuple[str, str]
+    started: dt.date | None = None
+    confirmed: bool = False
+    ended: dt.date | None = None
+    propose_again: bool = True
+    reason: str | None = Field(default=None, min_length=1, max_length=300,
+                               validate_default=True)
+
+    @field_validator("ended")
+    @classmethod
+    def _ended(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        started = info.data.get("started")
+        if value is not None and started is not None and value < started:
+            raise ValueError("the pair ended before it started; check the two dates")
+        return value
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and contains_fodselsnummer(value):
+            raise ValueError(
+                "the reason contains a national identity number (fødselsnummer or D-nummer); "
+                "describe the reason without personal data"
+            )
+        if value is None and info.data.get("propose_again") is False:
+            raise ValueError(
+                "a pair that is not to be proposed again needs a reason (it is shown when the "
+                "pairing explains itself)"
+            )
+        return value
+
+    @property
+    def key(self) -> frozenset[str]:
+        return frozenset(self.members)
+
+    @property
+    def ongoing(self) -> bool:
+        return self.ended is None
 
 
 #: The fault of a "pair" that is not two different veiledere.
@@ -461,6 +595,38 @@ def office_problems(office: Office | Mapping[str, Any]) -> list[Problem]:
                     ident, "a veileder can be in one pair at a time; remove one of the pairs",
                 ))
             in_pair.setdefault(ident, i)
+    current = {frozenset(p) for p in (get(data, "pairs") or ()) if len(set(p)) == 2}
+    ongoing: dict[frozenset, int] = {}
+    for i, record in enumerate(get(data, "pair_history") or ()):
+        if not isinstance(get(record, "members"), list | tuple):
+            continue  # malformed members: a field error, reported by the loader
+        members = list(get(record, "members"))
+        faults = pair_faults(members, {ident: True for ident in idents})
+        for message, value, hint in faults:
+            problems.append(Problem(f"pair_history[{i}]", "members", message, value, hint))
+        if faults:
+            continue
+        key = frozenset(members)
+        if get(record, "ended") is None:
+            if key not in current:
+                problems.append(Problem(
+                    f"pair_history[{i}]", "ended", "an ongoing pair that is not in 'pairs'",
+                    members, "add the pair to 'pairs', or give the date it ended",
+                ))
+            if key in ongoing:
+                problems.append(Problem(
+                    f"pair_history[{i}]", "members",
+                    f"the same pair is ongoing in pair_history[{ongoing[key]}]", members,
+                    "keep one record of an ongoing pair; give the older one an 'ended' date",
+                ))
+            ongoing.setdefault(key, i)
+        if get(record, "propose_again") is False and key in current:
+            problems.append(Problem(
+                f"pair_history[{i}]", "propose_again",
+                "a current pair is marked not to be proposed again", members,
+                "remove the pair from 'pairs' and give the date it ended, or set "
+                "propose_again to true",
+            ))
     return problems
 
 
@@ -478,6 +644,7 @@ class Office(_Model):
     brukere: tuple[Bruker, ...] = ()
     learning_relations: tuple[LearningRelation, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
+    pair_history: tuple[PairRecord, ...] = ()
 
     @field_validator("enhet")
     @classmethod
@@ -505,6 +672,18 @@ class Office(_Model):
     @cached_property
     def idents(self) -> tuple[str, ...]:
         return tuple(v.ident for v in self.veiledere)
+
+    @cached_property
+    def not_to_propose(self) -> Mapping[frozenset[str], str]:
+        """Pairs the office marked not to be proposed again, with the reason it gave."""
+        return FrozenDict({r.key: r.reason or "" for r in self.pair_history
+                           if not r.propose_again})
+
+    def pair_records(self, members: Sequence[str]) -> tuple[PairRecord, ...]:
+        """Every record of the pair ``members`` (in either order), oldest first."""
+        key = frozenset(members)
+        return tuple(sorted((r for r in self.pair_history if r.key == key),
+                            key=lambda r: (r.started or dt.date.min, r.ended or dt.date.max)))
 
     @property
     def n_veiledere(self) -> int:
@@ -574,4 +753,5 @@ class Office(_Model):
             "ufordelte": sum(b.veileder is None for b in self.brukere),
             "pairs": len(self.pairs),
             "learning_relations": len(self.learning_relations),
+            "pair_history": len(self.pair_history),
         }

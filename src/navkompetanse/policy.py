@@ -131,7 +131,55 @@ class Policy(ValidatedCopy):
         14.0, ge=0, description="Most heavy cases (tung_sak) one full position should carry."
     )
     continuity_bonus: float = Field(
-        0.05, ge=0, description="Fit bonus for keeping a bruker with her current veileder."
+        0.05, ge=0,
+        description=(
+            "Fit bonus for keeping a bruker with her current veileder, before her continuity "
+            "weight (see continuity_weight_*)."
+        ),
+    )
+    continuity_weight_innsatsgruppe: Annotated[Mapping[str, float], _Frozen] = Field(
+        default_factory=lambda: {
+            Innsatsgruppe.STANDARD_INNSATS.value: 0.5,
+            Innsatsgruppe.SITUASJONSBESTEMT_INNSATS.value: 1.0,
+            Innsatsgruppe.SPESIELT_TILPASSET_INNSATS.value: 2.0,
+            Innsatsgruppe.GRADERT_VARIG_TILPASSET_INNSATS.value: 1.5,
+            Innsatsgruppe.VARIG_TILPASSET_INNSATS.value: 1.5,
+            NO_DECISION: 1.0,
+        },
+        description=(
+            "How much continuity matters, by innsatsgruppe, as a multiple of continuity_bonus: "
+            "low for standard innsats (a resourceful job seeker 'hardly cares'), high for close "
+            "follow-up."
+        ),
+    )
+    continuity_weight_malgruppe: Annotated[Mapping[Malgruppe, float], _Frozen] = Field(
+        default_factory=lambda: {Malgruppe.ung: 2.0},
+        description=(
+            "Continuity weight for brukere in a malgruppe (the highest weight that applies "
+            "counts): for a vulnerable young person 'it is essential that it is precisely you "
+            "who follows up'."
+        ),
+    )
+    continuity_weight_tung_sak: float = Field(
+        2.0, ge=0, le=10,
+        description="Continuity weight of a heavy case (the highest weight that applies counts).",
+    )
+    preference_weight: float = Field(
+        0.01, ge=0,
+        description=(
+            "Fit bonus per unit of a bruker's follow-up that lies in work her unit finds "
+            "energising (a penalty where it drains). Small on purpose: one level of shortfall "
+            "costs more, so competence wins and preference decides where competence fits "
+            "about equally."
+        ),
+    )
+    kommunal_only: bool = Field(
+        False,
+        description=(
+            "Brukere with malgruppe sosialhjelp (økonomisk sosialhjelp, KVP) go only to units "
+            "with a municipally employed (kommunal) member. Some offices require it; small and "
+            "medium offices often share the work regardless of employer."
+        ),
     )
     specialty_bonus: float = Field(
         0.03, ge=0, description="Fit bonus for a unit with a spesialfelt in the bruker's malgruppe."
@@ -148,10 +196,34 @@ class Policy(ValidatedCopy):
         0.5, ge=0,
         description="Bonus (in fit units) for a pair who already share a learning relation.",
     )
+    pair_trial_weeks: int = Field(
+        12, ge=1, le=104,
+        description=(
+            "A newly proposed pair is a trial: the two confirm they want to try, and the pair "
+            "is reviewed after this many weeks."
+        ),
+    )
     pair_continuity_threshold: float = Field(
         1.0, ge=0,
         description="Gain (fit units) a new pairing must add before an existing pair is split.",
     )
+
+    @field_validator("continuity_weight_innsatsgruppe")
+    @classmethod
+    def _continuity_weights(cls, value: Mapping[str, float]) -> Mapping[str, float]:
+        unknown = sorted(set(value) - _GROUP_KEYS)
+        if unknown:
+            raise ValueError(f"unknown innsatsgruppe {unknown}; use {sorted(_GROUP_KEYS)}")
+        if any(not 0 <= w <= 10 for w in value.values()):
+            raise ValueError("continuity weights must be between 0 and 10")
+        return value
+
+    @field_validator("continuity_weight_malgruppe")
+    @classmethod
+    def _continuity_malgruppe(cls, value: Mapping[Malgruppe, float]) -> Mapping[Malgruppe, float]:
+        if any(not 0 <= w <= 10 for w in value.values()):
+            raise ValueError("continuity weights must be between 0 and 10")
+        return value
 
     @field_validator("workload_points", "need_profile")
     @classmethod

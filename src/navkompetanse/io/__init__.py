@@ -40,6 +40,7 @@ from ..models import (
     LearningRelation,
     Malgruppe,
     Office,
+    PairRecord,
     Veileder,
     office_problems,
 )
@@ -55,11 +56,14 @@ __all__ = [
 
 _DIMS: tuple[str, ...] = tuple(d.value for d in DIMENSIONS)
 _NEED_COLUMNS: tuple[str, ...] = tuple(f"need_{d}" for d in _DIMS)
-_COLLECTIONS: tuple[str, ...] = ("veiledere", "brukere", "learning_relations", "pairs")
+_PREF_COLUMNS: tuple[str, ...] = tuple(f"pref_{d}" for d in _DIMS)
+_COLLECTIONS: tuple[str, ...] = ("veiledere", "brukere", "learning_relations", "pairs",
+                                 "pair_history")
 _RECORD_MODELS: Mapping[str, type[BaseModel]] = {
     "veiledere": Veileder,
     "brukere": Bruker,
     "learning_relations": LearningRelation,
+    "pair_history": PairRecord,
 }
 _PAIR = TypeAdapter(tuple[str, str])
 #: A model-level error (pydantic loc ``()``) is about this field of the record.
@@ -115,7 +119,7 @@ class _Report:
 
 
 _ORDER = ("office", "enhet", "name", "veiledere", "assessments", "brukere", "learning_relations",
-          "pairs")
+          "pairs", "pair_history")
 
 
 def _reading_order(p: Problem) -> tuple:
@@ -185,6 +189,8 @@ def _hint(path: Path_, error_type: str) -> str:
         return 'a pair is two veileder idents, like ["Z123456", "Z654321"]'
     if error_type == "missing":
         return f"add '{name}'"
+    if parent == "preferences" or name == "preferences":
+        return _PREFERENCE_HINT
     if name == "other":  # the names of further competences (their levels come next)
         return "name further competences in lower-case ascii, like arbeidsmarked"
     if parent in ("profile", "needs", "other") or (name in _DIMS and path[0] != "brukere"):
@@ -209,9 +215,24 @@ def _hint(path: Path_, error_type: str) -> str:
         "tung_sak": "true or false (ja/nei and 1/0 work too)",
         "pairable": "true or false (ja/nei and 1/0 work too)",
         "date": "a date written YYYY-MM-DD, like 2024-03-01",
+        "started": "a date written YYYY-MM-DD, like 2024-03-01, or empty",
+        "ended": "a date written YYYY-MM-DD (on or after started), or empty while the pair "
+                 "goes on",
+        "confirmed": "true or false (ja/nei and 1/0 work too)",
+        "propose_again": "true or false (ja/nei and 1/0 work too)",
+        "reason": "a short reason in words, without personal data (at most 300 characters)",
+        "members": "two veileder idents, like Z123456 and Z654321",
+        "continuity": "a number from 0 (she hardly cares who follows her up) to 10; 1 is the "
+                      "usual weight, or leave it empty to use the policy's",
         "source": "self, leader or peer",
         "dimension": f"one of {_choices(_DIMS)}, or empty (null) for general mentoring",
     }.get(name, "")
+
+
+_PREFERENCE_HINT = (
+    "energi (the work gives energy), noytral or tapper (it drains), for relasjonell, struktur, "
+    "forvaltning or digital"
+)
 
 
 def _known_keys(path: Path_) -> list[str]:
@@ -241,6 +262,8 @@ def _field_problems(
     collection = str(record_path[0]) if record_path else ""
     for err in error.errors():
         loc = tuple(err["loc"])
+        if loc and loc[-1] == "[key]":  # a bad key of a mapping: point at the key itself
+            loc = loc[:-1]
         kind = err["type"]
         value = err.get("input")
         model_error = not loc and kind == "value_error" and collection in _MODEL_ERROR_FIELD
@@ -308,7 +331,8 @@ def _cross_view(data: Mapping[str, Any], valid: dict[str, dict[int, Any]]) -> di
     return view
 
 
-_RECORD_REF = re.compile(r"\b(veiledere|brukere|learning_relations|pairs)\[(\d+)\]")
+_RECORD_REF = re.compile(
+    r"\b(veiledere|brukere|learning_relations|pairs|pair_history)\[(\d+)\]")
 
 
 def _cross_problems(
@@ -599,21 +623,24 @@ _TABLES: Mapping[str, _TableSpec] = {
     "veiledere": _TableSpec(
         ("ident",),
         ("name", "avdeling", "stillingsprosent", "ansettelse", *_DIMS, "other", "spesialfelt",
-         "pairable", "max_tunge_saker"),
+         "pairable", "max_tunge_saker", *_PREF_COLUMNS),
         needed=True, group=_DIMS,
     ),
     "assessments": _TableSpec(("ident", "date", "source", *_DIMS), ("other",)),
     "brukere": _TableSpec(
         ("id",),
         ("innsatsgruppe", "hovedmal", "malgrupper", "digital", "tung_sak", "veileder",
-         *_NEED_COLUMNS, "need_other"),
+         *_NEED_COLUMNS, "need_other", "continuity"),
         needed=True, group=_NEED_COLUMNS,
     ),
     "learning_relations": _TableSpec(("mentor", "learner"), ("dimension",)),
     "pairs": _TableSpec(("member_1", "member_2")),
+    "pair_history": _TableSpec(("member_1", "member_2"),
+                               ("started", "confirmed", "ended", "propose_again", "reason")),
 }
 _LIST_COLUMNS = frozenset({"malgrupper", "spesialfelt"})
-_BOOL_COLUMNS = frozenset({"digital", "tung_sak", "pairable"})
+_BOOL_COLUMNS = frozenset({"digital", "tung_sak", "pairable", "confirmed", "propose_again"})
+_DECIMAL_COLUMNS = frozenset({"stillingsprosent", "continuity"})
 _WORDS_FOR_BOOL = {"ja": "true", "j": "true", "nei": "false", "n": "false"}
 _LIST_SEPARATOR = re.compile(r"[;,]")
 
@@ -804,13 +831,13 @@ def _record(cells: Mapping[str, str], table: _Table, row: int, report: _Report) 
         else {*_NEED_COLUMNS, "need_other"} if table.name == "brukere" else set()
     )
     for column, text in cells.items():
-        if column in profile_columns:  # gathered into profile / needs below
+        if column in profile_columns or column in _PREF_COLUMNS:  # gathered below
             continue
         if column in _LIST_COLUMNS:
             record[column] = _split(text)
         elif column in _BOOL_COLUMNS:
             record[column] = _WORDS_FOR_BOOL.get(text.lower(), text)
-        elif column == "stillingsprosent" and re.fullmatch(r"\d+,\d+", text):
+        elif column in _DECIMAL_COLUMNS and re.fullmatch(r"\d+,\d+", text):
             record[column] = text.replace(",", ".")  # a Norwegian decimal comma
         else:
             record[column] = text
@@ -818,6 +845,12 @@ def _record(cells: Mapping[str, str], table: _Table, row: int, report: _Report) 
         profile = _profile(cells, "", table, row, report)
         if profile is not None:
             record["profile"] = profile
+        preferences = {d: cells[f"pref_{d}"] for d in _DIMS if f"pref_{d}" in cells}
+        if preferences:
+            record["preferences"] = preferences
+    elif table.name == "pair_history":
+        record = {k: v for k, v in record.items() if k not in ("member_1", "member_2")}
+        record["members"] = [cells.get("member_1"), cells.get("member_2")]
     elif table.name == "brukere":
         needs = _profile(cells, "need_", table, row, report)
         if needs is not None:
@@ -844,7 +877,7 @@ def _from_tables(
             origin[()] = (office, row)
             data.update(cells)
 
-    for name in ("veiledere", "brukere", "learning_relations"):
+    for name in ("veiledere", "brukere", "learning_relations", "pair_history"):
         table = tables.get(name)
         records: list[dict[str, Any]] = []
         for i, (row, cells) in enumerate(table.rows if table else ()):
@@ -884,7 +917,11 @@ def _from_tables(
             return ""
         if name == "pairs":
             return f"member_{int(rest[0]) + 1}" if isinstance(rest[0], int) else ""
+        if name == "pair_history" and rest[0] == "members":
+            return f"member_{int(rest[1]) + 1}" if len(rest) > 1 else "member_1,member_2"
         head = str(rest[0])
+        if head == "preferences":
+            return f"pref_{rest[1]}" if len(rest) > 1 else ",".join(_PREF_COLUMNS)
         if head in ("profile", "needs"):
             prefix = "need_" if head == "needs" else ""
             if len(rest) == 1:
@@ -1019,12 +1056,18 @@ def _text(value: Any) -> str:
 
 
 def _tables_of(office: Office) -> dict[str, list[list[str]]]:
-    """The office as tables of text, header first, in the CSV layout."""
+    """The office as tables of text, header first, in the CSV layout.
+
+    Optional columns a file does not use (further competences, explicit needs, preferences,
+    continuity) are left out, so an old office is written as it always was.
+    """
     data = office_to_dict(office)
     veiledere, brukere = data["veiledere"], data["brukere"]
     has_other = any(v["profile"] and v["profile"]["other"] for v in veiledere) or any(
         a["profile"]["other"] for v in veiledere for a in v["assessments"])
     need_other = any(b["needs"] and b["needs"]["other"] for b in brukere)
+    has_pref = any(v["preferences"] for v in veiledere)
+    has_continuity = any(b["continuity"] is not None for b in brukere)
     dims_other = [*_DIMS, "other"] if has_other else list(_DIMS)
 
     def levels(profile: Mapping[str, Any] | None, with_other: bool) -> list[Any]:
@@ -1034,10 +1077,12 @@ def _tables_of(office: Office) -> dict[str, list[list[str]]]:
     tables: dict[str, list[list[Any]]] = {
         "office": [["enhet", "name"], [data["enhet"], data["name"]]],
         "veiledere": [["ident", "name", "avdeling", "stillingsprosent", "ansettelse",
-                       *dims_other, "spesialfelt", "pairable", "max_tunge_saker"]],
+                       *dims_other, "spesialfelt", "pairable", "max_tunge_saker",
+                       *(_PREF_COLUMNS if has_pref else ())]],
         "assessments": [["ident", "date", "source", *dims_other]],
         "brukere": [["id", "innsatsgruppe", "hovedmal", "malgrupper", "digital", "tung_sak",
-                     "veileder", *_NEED_COLUMNS, *(["need_other"] if need_other else [])]],
+                     "veileder", *_NEED_COLUMNS, *(["need_other"] if need_other else []),
+                     *(["continuity"] if has_continuity else [])]],
         "learning_relations": [["mentor", "learner", "dimension"]],
         "pairs": [["member_1", "member_2"], *data["pairs"]],
     }
@@ -1046,6 +1091,7 @@ def _tables_of(office: Office) -> dict[str, list[list[str]]]:
             v["ident"], v["name"], v["avdeling"], v["stillingsprosent"], v["ansettelse"],
             *levels(v["profile"], has_other), v["spesialfelt"], v["pairable"],
             v["max_tunge_saker"],
+            *([v["preferences"].get(d) for d in _DIMS] if has_pref else []),
         ])
         for a in v["assessments"]:
             tables["assessments"].append(
@@ -1054,9 +1100,15 @@ def _tables_of(office: Office) -> dict[str, list[list[str]]]:
         tables["brukere"].append([
             b["id"], b["innsatsgruppe"], b["hovedmal"], b["malgrupper"], b["digital"],
             b["tung_sak"], b["veileder"], *levels(b["needs"], need_other),
+            *([b["continuity"]] if has_continuity else []),
         ])
     for r in data["learning_relations"]:
         tables["learning_relations"].append([r["mentor"], r["learner"], r["dimension"]])
+    tables["pair_history"] = [["member_1", "member_2", "started", "confirmed", "ended",
+                               "propose_again", "reason"]]
+    for r in data["pair_history"]:
+        tables["pair_history"].append([*r["members"], r["started"], r["confirmed"],
+                                           r["ended"], r["propose_again"], r["reason"]])
     return {name: [[_text(c) for c in row] for row in rows] for name, rows in tables.items()}
 
 
@@ -1064,7 +1116,7 @@ def save_office(office: Office, path: str | os.PathLike[str]) -> None:
     """Write an office as a ``.json`` file, an ``.xlsx`` workbook, or else a folder of CSV files.
 
     JSON is indented by 2, keys in model order, non-ascii letters kept (``ø``, not ``\\u00f8``).
-    A folder is created when missing; all six CSV files are written (UTF-8 with a byte-order
+    A folder is created when missing; all seven CSV files are written (UTF-8 with a byte-order
     mark, so Excel shows æøå; ``,`` as delimiter), also the empty ones, so no stale file from an
     earlier save is read back. Loading what was saved gives an equal office.
     """

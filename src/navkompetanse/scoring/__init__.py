@@ -18,12 +18,28 @@ import numpy as np
 
 from ..models import DIMENSIONS, Bruker, Innsatsgruppe, Malgruppe, Office, Veileder
 from ..policy import NO_DECISION, Policy
+from .preference import (
+    continuity_reasons,
+    continuity_weights,
+    lead_members,
+    preference_signs,
+    preference_term,
+    unit_preference,
+    work_lean,
+)
 
 __all__ = [
     "GROUP_KEYS",
     "MALGRUPPER",
     "OfficeArrays",
     "capacity_points",
+    "continuity_reasons",
+    "continuity_weights",
+    "lead_members",
+    "preference_signs",
+    "preference_term",
+    "unit_preference",
+    "work_lean",
     "fit_matrix",
     "heavy_case_limits",
     "need_levels",
@@ -236,6 +252,9 @@ class OfficeArrays:
     spesialfelt: np.ndarray  # bool [veileder, malgruppe]
     avdeling: tuple[str | None, ...]
     pairable: np.ndarray  # bool per veileder
+    preference: np.ndarray  # +1 / 0 / -1 [veileder, dimension] (energi / noytral / tapper)
+    kommunal: np.ndarray  # bool per veileder: municipally employed
+    continuity: np.ndarray  # continuity weight per bruker (a multiple of continuity_bonus)
 
 
 def office_arrays(office: Office, policy: Policy | None = None) -> OfficeArrays:
@@ -263,4 +282,7 @@ def office_arrays(office: Office, policy: Policy | None = None) -> OfficeArrays:
         spesialfelt=spesialfelt,
         avdeling=tuple(v.avdeling for v in veiledere),
         pairable=np.array([v.pairable for v in veiledere], dtype=bool),
+        preference=preference_signs(veiledere),
+        kommunal=np.array([v.ansettelse == "kommunal" for v in veiledere], dtype=bool),
+        continuity=continuity_weights(brukere, policy),
     )

@@ -1,0 +1,159 @@
+"""Preferences and continuity as arrays: what work a bruker calls for, who leads it in a pair,
+how much a change of veileder costs her.
+
+The rules live here once; allocation, pairing and their explanations all use them.
+
+- **Work mix.** A bruker's follow-up calls for the four kinds of work in proportion to her need
+  levels: ``mix[i, d] = need[i, d] / Σ_d need[i, d]``. What matters for preference is how far
+  she leans towards a kind: ``lean = mix - 1/4`` (0 for a bruker who needs every kind equally).
+- **Who leads.** In a pair, the stronger member leads each kind of work (her level is the
+  pair's cover). Where the two are equal or one level apart, the member who finds that work
+  energising leads it instead (DOMAIN.md: "he does most of the casework, while she has all the
+  meetings"); equal preference falls back to the stronger, then to the first member.
+- **Preference term.** ``preference_weight · Σ_d lean[i, d] · sign[u, d]`` added to the fit of
+  bruker ``i`` at unit ``u``, where ``sign`` is +1 / 0 / -1 (energi / noytral / tapper) of the
+  member who leads ``d``. It is zero for an office without preferences, so results are exactly
+  what they were.
+- **Continuity weight.** A multiple of ``Policy.continuity_bonus`` per bruker: the highest of
+  her innsatsgruppe's, her malgrupper's and (for a heavy case) ``continuity_weight_tung_sak``;
+  an explicit ``Bruker.continuity`` overrides them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..models import DIMENSIONS, Bruker, Malgruppe, Veileder
+from ..policy import NO_DECISION, Policy
+
+__all__ = [
+    "CONTINUITY_REASONS",
+    "continuity_reasons",
+    "continuity_weights",
+    "lead_members",
+    "preference_signs",
+    "preference_term",
+    "unit_preference",
+    "work_lean",
+]
+
+N_DIM = len(DIMENSIONS)
+
+#: Reason codes for a bruker's continuity weight (the text layers phrase them).
+CONTINUITY_REASONS = ("explicit", "tung_sak", "malgruppe", "innsatsgruppe", "default")
+
+
+def preference_signs(veiledere: Sequence[Veileder]) -> np.ndarray:
+    """``sign[veileder, dimension]``: +1 energi, 0 noytral, -1 tapper."""
+    if not veiledere:
+        return np.zeros((0, N_DIM), dtype=np.int64)
+    return np.stack([v.preference_signs() for v in veiledere])
+
+
+def work_lean(need: np.ndarray) -> np.ndarray:
+    """How far each bruker's follow-up leans towards each kind of work: ``need/Σneed - 1/4``.
+
+    >>> work_lean(np.array([[4, 2, 1, 1], [2, 2, 2, 2]])).round(3).tolist()
+    [[0.25, 0.0, -0.125, -0.125], [0.0, 0.0, 0.0, 0.0]]
+    """
+    need = np.asarray(need, dtype=float)
+    total = need.sum(axis=1, keepdims=True)
+    total[total == 0] = 1.0
+    return need / total - 1.0 / N_DIM
+
+
+def lead_members(levels: np.ndarray, signs: np.ndarray,
+                 members: Sequence[Sequence[int]]) -> np.ndarray:
+    """Which member leads each kind of work: ``lead[unit, dimension]`` = veileder index.
+
+    A single veileder leads everything. In a pair the stronger member leads; where levels are
+    equal or one apart, the one with the better preference leads; equal preference goes to
+    the stronger, then the first member.
+
+    >>> lv = np.array([[4, 3, 2, 3], [3, 3, 4, 3]]); sg = np.array([[0, -1, 0, 0], [1, 1, 0, 0]])
+    >>> lead_members(lv, sg, [(0, 1)]).tolist()   # rel: 1 prefers it, one level below
+    [[1, 1, 1, 0]]
+    """
+    n_units = len(members)
+    lead = np.empty((n_units, N_DIM), dtype=np.int64)
+    for u, m in enumerate(members):
+        a = int(m[0])
+        if len(m) == 1:
+            lead[u] = a
+            continue
+        b = int(m[1])
+        diff = levels[b] - levels[a]  # > 0: b stronger
+        pref = signs[b] - signs[a]  # > 0: b likes it better
+        b_leads = np.where(np.abs(diff) <= 1, (pref > 0) | ((pref == 0) & (diff > 0)), diff > 0)
+        lead[u] = np.where(b_leads, b, a)
+    return lead
+
+
+def unit_preference(levels: np.ndarray, signs: np.ndarray,
+                    members: Sequence[Sequence[int]]) -> np.ndarray:
+    """``sign[unit, dimension]`` of the member who leads that kind of work."""
+    if len(members) == 0:
+        return np.zeros((0, N_DIM), dtype=np.int64)
+    lead = lead_members(levels, signs, members)
+    return signs[lead, np.arange(N_DIM)[None, :]]
+
+
+def preference_term(need: np.ndarray, unit_signs: np.ndarray, weight: float) -> np.ndarray:
+    """The preference part of the profit, ``term[bruker, unit]`` (zero without preferences).
+
+    Computed once per distinct need row and gathered, like :func:`~navkompetanse.scoring.
+    fit_matrix`.
+    """
+    need = np.asarray(need)
+    n, n_units = need.shape[0], unit_signs.shape[0]
+    if weight == 0 or n == 0 or n_units == 0 or not np.any(unit_signs):
+        return np.zeros((n, n_units))
+    distinct, inverse = np.unique(need, axis=0, return_inverse=True)
+    table = weight * (work_lean(distinct) @ unit_signs.T.astype(float))
+    return table[inverse.reshape(-1)]
+
+
+def _weights_and_reasons(brukere: Sequence[Bruker], policy: Policy
+                         ) -> tuple[np.ndarray, list[str]]:
+    weights = np.empty(len(brukere))
+    reasons: list[str] = []
+    by_group = policy.continuity_weight_innsatsgruppe
+    by_malgruppe = policy.continuity_weight_malgruppe
+    for i, b in enumerate(brukere):
+        if b.continuity is not None:
+            weights[i] = b.continuity
+            reasons.append("explicit")
+            continue
+        group = b.innsatsgruppe.value if b.innsatsgruppe else NO_DECISION
+        candidates = [(by_group.get(group, 1.0), "innsatsgruppe" if group in by_group
+                       else "default")]
+        candidates += [(by_malgruppe[Malgruppe(m)], "malgruppe") for m in b.malgrupper
+                       if Malgruppe(m) in by_malgruppe]
+        if b.tung_sak:
+            candidates.append((policy.continuity_weight_tung_sak, "tung_sak"))
+        # The highest weight counts; on a tie the more specific reason is named.
+        order = {r: k for k, r in enumerate(CONTINUITY_REASONS)}
+        weight, reason = max(candidates, key=lambda c: (c[0], -order[c[1]]))
+        weights[i] = weight
+        reasons.append(reason)
+    return weights, reasons
+
+
+def continuity_weights(brukere: Sequence[Bruker], policy: Policy | None = None) -> np.ndarray:
+    """Each bruker's continuity weight (a multiple of ``Policy.continuity_bonus``).
+
+    >>> from navkompetanse.models import Bruker
+    >>> continuity_weights([Bruker(id="a", innsatsgruppe="STANDARD_INNSATS"),
+    ...                     Bruker(id="b", innsatsgruppe="STANDARD_INNSATS", malgrupper=["ung"]),
+    ...                     Bruker(id="c", continuity=0)]).tolist()
+    [0.5, 2.0, 0.0]
+    """
+    return _weights_and_reasons(brukere, policy or Policy())[0]
+
+
+def continuity_reasons(brukere: Sequence[Bruker], policy: Policy | None = None) -> list[str]:
+    """Why each bruker's continuity weight is what it is: a code from
+    :data:`CONTINUITY_REASONS` (the explanation phrases it)."""
+    return _weights_and_reasons(brukere, policy or Policy())[1]
