@@ -297,6 +297,36 @@ def test_warm_lp_agrees_with_linprog():
     assert warm.n_warm == 12 and warm.n_fallback == 0
 
 
+def test_pricing_skips_exactly_the_columns_in_the_model():
+    """The warm allocation LP prices columns with ``fit`` blocked (``-inf``) where a column
+    is in the model: after additions and clean-ups the blocked entries are exactly the
+    model's columns."""
+    import navkompetanse.pairing.allocation_lp as lp_mod
+    from navkompetanse.synthetic import synthetic_office
+
+    _, model = _model_of(synthetic_office(40, 2900, seed=7))
+    lp = lp_mod.AllocationLP(model._fit_table, model.count, model.points)
+    if lp.backend != "warm":
+        pytest.skip("no warm HiGHS object in this scipy build")
+    lp.purging = True
+    rng = np.random.default_rng(2)
+    cand = np.argwhere(np.triu(model.candidate, 1))
+    for trial in range(30):
+        pairs, used = [], set()
+        for i in rng.permutation(len(cand))[: 1 + trial % 12]:
+            a, b = map(int, cand[i])
+            if a not in used and b not in used:
+                used |= {a, b}
+                pairs.append((a, b))
+        cover, cap = model._unit_arrays(model.units_of(pairs))
+        lp.solve(np.bincount(cover, weights=cap, minlength=model._fit_table.shape[1]))
+        in_model = np.zeros_like(lp._active)
+        in_model[lp._col_g, lp._col_c] = True
+        assert np.array_equal(in_model, lp._active)
+        assert np.array_equal(np.isneginf(lp._fit_blocked), lp._active)
+    assert lp.n_purged > 0 and lp._highs.getNumCol() == lp.n_groups + lp._col_g.size
+
+
 def test_column_clean_up_keeps_the_lp_values():
     """Deleting nonbasic columns with a negative reduced profit (``purging``, used for the
     exact gains) changes no LP value: the same sequence of pairings gives the same optimum

@@ -141,6 +141,10 @@ class AllocationLP:
             raise RuntimeError("HiGHS refused the allocation LP")
         self._highs = highs
         self._active = np.zeros((g_n, c_n), dtype=bool)
+        # fit, -inf where the column is in the model (pricing skips it); a buffer for rc
+        self._fit_blocked = self.fit.copy()
+        self._rc = np.empty_like(self.fit)
+        self._rc2 = np.empty_like(self.fit)
         self._col_g = np.zeros(0, dtype=np.int64)  # model column g_n + k is (g, c)
         self._col_c = np.zeros(0, dtype=np.int64)
         self._purge_at = _PURGE_PER_GROUP * g_n
@@ -161,6 +165,7 @@ class AllocationLP:
             keep = np.ones(g.size, dtype=bool)
             keep[drop] = False
             self._active[g[drop], c[drop]] = False
+            self._fit_blocked[g[drop], c[drop]] = self.fit[g[drop], c[drop]]
             self._col_g, self._col_c = g[keep], c[keep]
             self.n_purged += int(drop.size)
         self._purge_at = max(2 * self._col_g.size, _PURGE_PER_GROUP * self.n_groups)
@@ -180,6 +185,7 @@ class AllocationLP:
         if status == _highs_core.HighsStatus.kError:  # pragma: no cover
             raise RuntimeError("HiGHS refused new columns")
         self._active[g, c] = True
+        self._fit_blocked[g, c] = -np.inf
         self._col_g = np.concatenate([self._col_g, g])
         self._col_c = np.concatenate([self._col_c, c])
 
@@ -214,10 +220,13 @@ class AllocationLP:
             sol = highs.getSolution()
             dual = np.asarray(sol.row_dual, dtype=float)
             mu, lam = -dual[:g_n], -dual[g_n:]
-            # reduced profit of every column; add the ones the restricted LP is missing
-            rc = self.fit - mu[:, None] - self.points[:, None] * lam[None, :]
-            rc[self._active] = -np.inf
-            rows = np.flatnonzero((rc > _PRICE_TOL).any(axis=1))
+            # reduced profit of every column the restricted LP is missing (columns in the
+            # model carry -inf); add the most attractive ones
+            # (the same operations in the same order as fit - mu - points * lam: the same
+            # bits, so the same columns are chosen; the path follows degenerate prices)
+            rc = np.subtract(self._fit_blocked, mu[:, None], out=self._rc)
+            rc -= np.multiply.outer(self.points, lam, out=self._rc2)
+            rows = np.flatnonzero(rc.max(axis=1) > _PRICE_TOL)
             if rows.size == 0:
                 break
             # the most attractive few per group (adding all would bloat the LP)
@@ -236,8 +245,9 @@ class AllocationLP:
         col = np.asarray(sol.col_value, dtype=float)
         if col[:g_n].max(initial=0.0) > 1e-9:  # "unplaced" used: let linprog decide
             return None
+        flow = np.maximum(col[g_n:], 0.0)
         x = np.zeros((g_n, c_n))
-        x[self._col_g, self._col_c] = np.maximum(col[g_n:], 0.0)
+        x[self._col_g, self._col_c] = flow
         value = float((self.fit * x).sum())
         self.n_warm += 1
         if self.purging and self._col_g.size > self._purge_at:
