@@ -297,6 +297,37 @@ def test_warm_lp_agrees_with_linprog():
     assert warm.n_warm == 12 and warm.n_fallback == 0
 
 
+def test_knapsack_places_capacities_the_same_in_one_pass_and_per_cover(monkeypatch):
+    """``PairingModel.knapsack`` finds where each unit's capacity falls on its cover's
+    cumulative points either in one comparison (few units) or by one search per cover (many):
+    both give the same values and fills to the last bit, also for capacities that land exactly
+    on a breakpoint, at zero and beyond all brukere."""
+    import navkompetanse.pairing.valuation as valuation
+    from navkompetanse.synthetic import synthetic_office
+
+    _, model = _model_of(synthetic_office(30, 2200, seed=5))
+    rng = np.random.default_rng(3)
+    ia, ib = np.nonzero(np.triu(model.candidate, 1))
+    cover = np.concatenate([model._cover_ix[np.arange(model.n), np.arange(model.n)],
+                            model._cover_ix[ia, ib]])
+    cap = np.concatenate([model.single_capacities(), model.pair_capacities(ia, ib)])
+    load = float(model.count @ model.points)
+    for trial in range(6):
+        mu = rng.uniform(-0.2, 1.0, len(model.count)) * (trial > 0)
+        caps = cap.copy()
+        if trial == 1:  # on a breakpoint: exactly one group's points
+            caps[:] = (model.count * model.points)[0]
+        if trial == 2:
+            caps[::3] = 0.0
+            caps[1::3] = 2 * load
+        out = {}
+        for one_pass in (10**12, 0):
+            monkeypatch.setattr(valuation, "_ONE_PASS", one_pass)
+            out[one_pass] = model.knapsack(mu, cover, caps, with_fill=True)
+        assert np.array_equal(out[10**12][0], out[0][0])
+        assert np.array_equal(out[10**12][1], out[0][1])
+
+
 def test_pricing_skips_exactly_the_columns_in_the_model():
     """The warm allocation LP prices columns with ``fit`` blocked (``-inf``) where a column
     is in the model: after additions and clean-ups the blocked entries are exactly the

@@ -89,6 +89,9 @@ from .allocation_lp import AllocationLP
 __all__ = ["Evaluation", "PairingModel", "group_by_cover"]
 
 _EPS = 1e-9
+#: :meth:`PairingModel.knapsack` places every unit's capacity in one comparison up to this
+#: many (unit, group) entries, else by one ``searchsorted`` per cover (same result).
+_ONE_PASS = 100_000
 
 
 def group_by_cover(cover: np.ndarray) -> tuple:
@@ -348,11 +351,16 @@ class PairingModel:
         v_sorted = np.take_along_axis(v_all, order, axis=0)
         cum_p = np.vstack([np.zeros(len(used)), np.cumsum(p_sorted, axis=0)])
         cum_v = np.vstack([np.zeros(len(used)), np.cumsum(v_sorted, axis=0)])
-        # position of each unit's capacity on its cover's cumulative points
-        pos = np.empty(len(cover), dtype=np.int64)
-        for k in range(len(used)):
-            sel = by_cover[bounds[k]:bounds[k + 1]]
-            pos[sel] = np.searchsorted(cum_p[:, k], cap[sel], side="right") - 1
+        # position of each unit's capacity on its cover's cumulative points (a column of
+        # cum_p is sorted: the count of its entries <= cap is searchsorted(side="right"));
+        # few units: one comparison for all, many: one search per cover
+        if len(cover) * (n_g + 1) <= _ONE_PASS:
+            pos = (cum_p[:, inv] <= cap[None, :]).sum(axis=0) - 1
+        else:
+            pos = np.empty(len(cover), dtype=np.int64)
+            for k in range(len(used)):
+                sel = by_cover[bounds[k]:bounds[k + 1]]
+                pos[sel] = np.searchsorted(cum_p[:, k], cap[sel], side="right") - 1
         pos = np.clip(pos, 0, n_g)
         inside = pos < n_g
         pi = np.minimum(pos, n_g - 1)
