@@ -15,7 +15,7 @@ from .allocation import (
     naive,
     status_quo,
 )
-from .analysis import CompetenceMap, competence_map
+from .analysis import CompetenceMap, GapAnalysis, competence_map, gap_analysis
 from .exceptions import (
     CapacityWarning,
     InfeasibleError,
@@ -60,6 +60,7 @@ __all__ = [
     "CompetenceProfile",
     "DIMENSIONS",
     "Dimension",
+    "GapAnalysis",
     "Hovedmal",
     "InfeasibleError",
     "InputEncodingWarning",
@@ -86,6 +87,7 @@ __all__ = [
     "allocate_portfolios",
     "compare",
     "competence_map",
+    "gap_analysis",
     "load_example_office",
     "load_office",
     "naive",
