@@ -217,8 +217,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "topic": "{who} vurderer seg selv til {own} i {dim}, lederen til {leader} — et tema "
                  "for en mestringssamtale.",
         "topic_dates": " (egenvurdering {own_date}, lederens vurdering {leader_date})",
-        "agreed": "Profilen er den avtalte profilen.",
-        "agreed_also": "Profilen er den avtalte profilen; den gjelder foran vurderingene.",
+        "agreed": "Profilen er en avtalt profil.",
+        "agreed_also": "Profilen er en avtalt profil; den gjelder foran vurderingene.",
         "weighted": "Profilen er et vektet snitt av siste vurdering fra hver kilde: {parts}.",
         "part": "{source} (vekt {w}, {date})",
         "self": "egenvurderingen", "leader": "lederens vurdering",
@@ -233,8 +233,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "topic": "{who} rates themself {own} in {dim}, the leader {leader} — a topic for a "
                  "mestringssamtale (a conversation about coping).",
         "topic_dates": " (self-assessment {own_date}, leader's assessment {leader_date})",
-        "agreed": "The profile is the agreed profile.",
-        "agreed_also": "The profile is the agreed profile; it comes before the assessments.",
+        "agreed": "The profile is an agreed profile.",
+        "agreed_also": "The profile is an agreed profile; it comes before the assessments.",
         "weighted": "The profile is a weighted mean of the latest assessment from each "
                     "source: {parts}.",
         "part": "{source} (weight {w}, {date})",
