@@ -20,7 +20,7 @@ LAYER = {  # privacy is the lowest: text and exceptions use it
     "io": 0, "_state": 0,
     "scoring": 1, "optimize": 1, "synthetic": 1,
     "pairing": 2, "allocation": 2, "analysis": 2,
-    "plan": 3,
+    "plan": 3, "scenario": 3,
     "report": 4, "cli": 4,
 }
 
