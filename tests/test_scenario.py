@@ -405,7 +405,9 @@ def test_shareable_output_names_no_one_and_says_what_it_hid(comparison):
     dump = json.dumps(shared, ensure_ascii=False, allow_nan=False)
     assert not re.search(r"[A-Z][0-9]{6}", dump)
     assert "Kari" not in dump.replace("Kari slutter", "")
-    assert "changes" not in shared and "veileder_changes" in shared["hidden"]
+    assert "changes" not in shared
+    assert "veileder_changes" in shared["hidden"]["individual"]
+    assert shared["hidden"]["min_group_size"] == 5
     assert shared["scenarios"][0]["load_per_position"] is not None
     # Kari leaving leaves four veiledere: too few to show their load per position
     assert shared["scenarios"][1]["load_per_position"] is None
@@ -416,5 +418,6 @@ def test_shareable_output_names_no_one_and_says_what_it_hid(comparison):
     c = compare_scenarios(small, [Scenario("a").automate(0.5)], **FAST)
     hidden = c.to_dict(shareable=True)
     assert hidden["scenarios"][0]["load_per_position"] is None
-    assert "figures:a" in hidden["hidden"] and "personvern" in hidden["scenarios"][0][
-        "messages"]["nb"]
+    assert hidden["hidden"]["scenarios"] == ["Utgangspunkt", "a"]
+    assert "personvern" in hidden["scenarios"][0]["messages"]["nb"]
+    assert "færre enn 5" in hidden["hidden"]["messages"]["nb"]

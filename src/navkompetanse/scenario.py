@@ -34,12 +34,13 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import ValidationError
 
+from .analysis.competence_map import SHARE_MIN_GROUP_SIZE
 from .exceptions import CapacityWarning, InvalidInputError, Problem
 from .models import DIMENSIONS, Dimension, Innsatsgruppe, Malgruppe, Office, Veileder
 from .plan import Plan, PlanOptions, plan
@@ -49,7 +50,6 @@ from .scoring import workload_points
 from .text import check_lang, dimension_name, fmt, join, levels_text, percent, person
 
 __all__ = [
-    "SHARE_MIN_GROUP",
     "STATUS_ORDER",
     "Automate",
     "ChangePolicy",
@@ -61,6 +61,7 @@ __all__ = [
     "ScenarioComparison",
     "ScenarioFigures",
     "ShiftToGroup",
+    "Step",
     "compare_scenarios",
 ]
 
@@ -70,9 +71,6 @@ _IDENT_ANYWHERE = re.compile(r"(?<![A-Za-z0-9])[A-Z][0-9]{6}(?![0-9])")
 
 #: Statuses from worst to best: a comparison has the worst status of its plans.
 STATUS_ORDER = ("infeasible", "time_limit", "feasible", "optimal")
-
-#: Fewest people a figure meant for sharing may describe (``to_dict(shareable=True)``).
-SHARE_MIN_GROUP = 5
 
 
 # --------------------------------------------------------------------------------------------
@@ -130,8 +128,10 @@ def _count(share: float, n: int) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-class _Step:
-    """A step of a scenario: checked when made, applied to an office and a policy."""
+class Step:
+    """A step of a scenario: checked when made (InvalidInputError), applied to an office and
+    a policy by :meth:`apply`, written as plain data by :meth:`to_dict` (with its ``kind``)
+    and in words by :meth:`text`."""
 
     kind: ClassVar[str] = ""
 
@@ -150,7 +150,7 @@ class _Step:
 
 
 @dataclass(frozen=True)
-class Automate(_Step):
+class Automate(Step):
     """A share of the ``STANDARD_INNSATS`` brukere move to digital self-service: they leave
     the office's portfolios. Which ones is drawn with ``seed`` (the same office and seed draw
     the same brukere)."""
@@ -186,7 +186,7 @@ _GROUPS = tuple(m.value for m in Malgruppe)
 
 
 @dataclass(frozen=True)
-class ShiftToGroup(_Step):
+class ShiftToGroup(Step):
     """A share of the brukere not yet in ``malgruppe`` come to belong to it (drawn with
     ``seed``); their need rises as the policy's malgruppe adjustment says. A bruker with
     explicit ``needs`` keeps them."""
@@ -227,7 +227,7 @@ class ShiftToGroup(_Step):
 
 
 @dataclass(frozen=True)
-class Leave(_Step):
+class Leave(Step):
     """A veileder leaves: her brukere become ufordelt (the plan places them), her pair ends,
     and her learning relations and pair records go with her."""
 
@@ -261,7 +261,7 @@ class Leave(_Step):
 
 
 @dataclass(frozen=True)
-class Join(_Step):
+class Join(Step):
     """A veileder joins the office with her profile (a :class:`Veileder`, or its fields as a
     mapping); she starts with no brukere and the plan gives her some."""
 
@@ -304,7 +304,7 @@ class Join(_Step):
 
 
 @dataclass(frozen=True)
-class RaiseLevel(_Step):
+class RaiseLevel(Step):
     """A veileder grows ``levels`` levels in one dimension (her effective profile becomes her
     profile, raised); a level above 5 is refused when applied."""
 
@@ -353,7 +353,7 @@ class RaiseLevel(_Step):
 
 
 @dataclass(frozen=True)
-class ChangePolicy(_Step):
+class ChangePolicy(Step):
     """One number of the policy changes: ``name`` is a field (``capacity_points_per_position``)
     or, in a table, ``field.key`` (``workload_points.STANDARD_INNSATS``,
     ``need_profile.SPESIELT_TILPASSET_INNSATS.forvaltning``). Checked against the default
@@ -414,7 +414,7 @@ class ChangePolicy(_Step):
         return _TEXT[lang]["policy"].format(what=_policy_words(self.name, lang), value=value)
 
 
-_STEP_TYPES: dict[str, type[_Step]] = {
+_STEP_TYPES: dict[str, type[Step]] = {
     t.kind: t for t in (Automate, ShiftToGroup, Leave, Join, RaiseLevel, ChangePolicy)}
 
 
@@ -444,7 +444,7 @@ class Scenario:
     """
 
     name: str
-    steps: tuple[_Step, ...] = ()
+    steps: tuple[Step, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip() or len(self.name) > 200:
@@ -453,17 +453,17 @@ class Scenario:
                          'Scenario("Halvparten automatisert")')
         steps = tuple(self.steps)
         for i, step in enumerate(steps):
-            if not isinstance(step, _Step):
+            if not isinstance(step, Step):
                 raise _fault(f"steps[{i}]", "steps", "not a scenario step",
                              type(step).__name__, "build steps with the Scenario methods")
         object.__setattr__(self, "steps", steps)
 
     # ---- composing ------------------------------------------------------------------------
-    def then(self, step: _Step) -> Scenario:
+    def then(self, step: Step) -> Scenario:
         """This scenario with ``step`` added at the end."""
         return Scenario(self.name, (*self.steps, step))
 
-    def _checked(self, make: type[_Step], *args: Any, **kwargs: Any) -> Scenario:
+    def _checked(self, make: type[Step], *args: Any, **kwargs: Any) -> Scenario:
         try:
             return self.then(make(*args, **kwargs))
         except InvalidInputError as exc:  # name the scenario in the error
@@ -659,7 +659,7 @@ class PortfolioChange:
     points_kept_change: float
 
     def to_dict(self) -> dict[str, Any]:
-        return strict_json(dict(self.__dict__))
+        return strict_json(asdict(self))
 
 
 def _worst(statuses: Iterable[str]) -> str:
@@ -749,7 +749,7 @@ class ScenarioComparison(Result):
     def to_dict(self, *, shareable: bool = False) -> dict[str, Any]:
         """Plain JSON data. ``shareable=True``: for sharing beyond the leader — no figure per
         veileder (portfolio changes, hand-overs), no idents in the steps or scenario names,
-        and an office's figures hidden when it has fewer than :data:`SHARE_MIN_GROUP`
+        and an office's figures hidden when it has fewer than :data:`SHARE_MIN_GROUP_SIZE`
         veiledere or brukere; ``hidden`` lists what was left out."""
         if not shareable:
             return strict_json({
@@ -761,7 +761,7 @@ class ScenarioComparison(Result):
                 "changes": [c.to_dict() for c in self.changes],
                 "names": dict(self.names), "shareable": False, "hidden": [],
             })
-        hidden = ["veileder_changes", "departures", "idents"]
+        small: list[str] = []
         figures = []
         for f in (self.baseline, *self.scenarios):
             data = f.to_dict()
@@ -769,28 +769,31 @@ class ScenarioComparison(Result):
             data["name"] = _mask_idents(f.name)
             data["messages"] = {code: _mask_idents(_figures_line(self, f, code, reason=False))
                                 for code in ("nb", "en")}
-            if f.n_veiledere < SHARE_MIN_GROUP or f.n_brukere < SHARE_MIN_GROUP:
-                for key in ("positions", "load_points", "load_per_position", "heavy_cases",
-                            "heavy_per_position", "mean_shortfall", "shortfall_by_dimension",
-                            "overload_share", "positions_needed", "scarce", "n_brukere",
-                            "n_veiledere"):
+            if f.n_veiledere < SHARE_MIN_GROUP_SIZE or f.n_brukere < SHARE_MIN_GROUP_SIZE:
+                for key in _SHARED_FIGURES:
                     data[key] = None
-                data["messages"] = {code: _TEXT[code]["small"].format(k=SHARE_MIN_GROUP)
+                data["messages"] = {code: _TEXT[code]["small"].format(k=SHARE_MIN_GROUP_SIZE)
                                     for code in ("nb", "en")}
-                hidden.append(f"figures:{data['name']}")
+                small.append(data["name"])
             if not f.baseline:
-                data["steps"] = [
-                    {k: ("(hidden)" if k == "ident" else v) for k, v in s.to_dict().items()
-                     if k != "veileder"} | ({"veileder": "(hidden)"} if s.kind == "join"
-                                            else {})
-                    for s in self.specs[f.name].steps]
+                data["steps"] = [_shared_step(s) for s in self.specs[f.name].steps]
             figures.append(data)
         messages = {code: _mask_idents(_overall_text(self, code, reason=False))
                     for code in ("nb", "en")}
         return strict_json({
             "status": self.status, "message": messages[self.lang], "messages": messages,
             "lang": self.lang, "baseline": figures[0], "scenarios": figures[1:],
-            "shareable": True, "hidden": hidden,
+            "shareable": True,
+            "hidden": {
+                "min_group_size": SHARE_MIN_GROUP_SIZE,
+                "individual": ["veileder_changes", "departures", "idents"],
+                "scenarios": small,
+                "messages": {code: " ".join(
+                    [_TEXT[code]["shared_individual"]]
+                    + ([_TEXT[code]["shared_small"].format(
+                        k=SHARE_MIN_GROUP_SIZE, names=join(small, code))] if small else []))
+                    for code in ("nb", "en")},
+            },
         })
 
     def _frame_rows(self) -> list[dict[str, Any]]:
@@ -830,6 +833,22 @@ class ScenarioComparison(Result):
                                                   if k not in ("scenario", "ident"))]
         rows = [c.to_dict() | {"name": self.names.get(c.ident)} for c in self.changes]
         return pd.DataFrame(rows, columns=columns).reset_index(drop=True)
+
+
+#: Figures of an office hidden in shared output when it has fewer than SHARE_MIN_GROUP_SIZE
+#: veiledere or brukere.
+_SHARED_FIGURES = ("positions", "load_points", "load_per_position", "heavy_cases",
+                   "heavy_per_position", "mean_shortfall", "shortfall_by_dimension",
+                   "overload_share", "positions_needed", "scarce", "n_brukere", "n_veiledere")
+
+
+def _shared_step(step: Step) -> dict[str, Any]:
+    """A step as plain data without the person it names (who leaves, joins or grows)."""
+    data = step.to_dict()
+    for key in ("ident", "veileder"):
+        if key in data:
+            data[key] = None
+    return data
 
 
 def _mask_idents(text: str) -> str:
@@ -939,9 +958,9 @@ def compare_scenarios(office: Office, scenarios: Sequence[Scenario] | Scenario, 
         raise InvalidInputError(problems, source="compare_scenarios")
 
     overloaded: list[str] = []
+    # the options fit the office as it is, or the caller hears of it (InvalidInputError)
     baseline_plan = _plan_quietly(office, base_policy, lang, plan_options, overloaded,
-                                  _TEXT[lang]["baseline"], raise_input=True)
-    assert baseline_plan is not None
+                                  _TEXT[lang]["baseline"])
     base_weights = np.array([base_policy.dimension_weights[d] for d in DIMENSIONS])
     base_fig = _figures(_TEXT[lang]["baseline"], baseline_plan, office, base_policy,
                         base_weights, None, baseline=True)
@@ -950,8 +969,10 @@ def compare_scenarios(office: Office, scenarios: Sequence[Scenario] | Scenario, 
               else None)
     for s, (s_office, s_policy) in zip(scenarios, changed, strict=True):
         failure: dict[str, str] = {}
-        s_plan = _plan_quietly(s_office, s_policy, lang, plan_options, overloaded, s.name,
-                               failure=failure)
+        try:
+            s_plan = _plan_quietly(s_office, s_policy, lang, plan_options, overloaded, s.name)
+        except InvalidInputError as exc:  # options that no longer fit: this scenario fails
+            s_plan, failure = None, _options_failure(exc)
         plans[s.name] = s_plan
         fig = _figures(s.name, s_plan, s_office, s_policy, base_weights, base_fig,
                        failure=failure)
@@ -984,27 +1005,25 @@ def compare_scenarios(office: Office, scenarios: Sequence[Scenario] | Scenario, 
 
 
 def _plan_quietly(office: Office, policy: Policy, lang: str, options: Mapping[str, Any],
-                  overloaded: list[str], label: str, *, raise_input: bool = False,
-                  failure: dict[str, str] | None = None) -> Plan | None:
-    """``plan()`` with its CapacityWarning collected (one warning for the whole comparison);
-    an option that does not fit a scenario's office is that scenario's failure."""
+                  overloaded: list[str], label: str) -> Plan:
+    """``plan()`` with its CapacityWarning collected (the comparison warns once for all);
+    ``label`` is added to ``overloaded`` when the plan spread more work than capacity."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CapacityWarning)
-        try:
-            result = plan(office, policy=policy, lang=lang, **options)
-        except InvalidInputError as exc:
-            if raise_input or failure is None:
-                raise
-            detail = "; ".join(f"{p.location}: {p.message}" for p in exc.problems)
-            failure.update({"nb": _TEXT["nb"]["bad_options"],
-                            "en": _TEXT["en"]["bad_options"] + " " + detail})
-            return None
+        result = plan(office, policy=policy, lang=lang, **options)
     for w in caught:
         if not issubclass(w.category, CapacityWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if result.overload is not None and result.allocation.ok:
         overloaded.append(label)
     return result
+
+
+def _options_failure(exc: InvalidInputError) -> dict[str, str]:
+    """Why a scenario got no plan when the options name someone the change removed (the
+    problems' own words are English, so only the English message carries them)."""
+    detail = "; ".join(f"{p.location}: {p.message}" for p in exc.problems)
+    return {"nb": _TEXT["nb"]["bad_options"], "en": _TEXT["en"]["bad_options"] + " " + detail}
 
 
 def _weighted_shortfall(allocation: Any, weights: np.ndarray) -> dict[str, float]:
@@ -1321,6 +1340,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "scarce_short": "knappest blir {dim}",
         "none_scarce_short": "ingen kompetanse blir knappere",
         "small": "Tallene vises ikke: færre enn {k} veiledere eller brukere (personvern).",
+        "shared_individual": "Endringer per veileder, hvem som overtar brukerne til den som "
+                             "slutter, og identer i endringene er utelatt.",
+        "shared_small": "Tallene for {names} er skjult: færre enn {k} veiledere eller "
+                        "brukere.",
         "overload_warn": "Mer arbeid enn kapasitet i: {which}.",
     },
     "en": {
@@ -1371,6 +1394,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "scarce_short": "scarcest becomes {dim}",
         "none_scarce_short": "no competence becomes scarcer",
         "small": "Figures not shown: fewer than {k} veiledere or brukere (privacy).",
+        "shared_individual": "Changes per veileder, who takes over a leaver's brukere, and "
+                             "idents in the steps are left out.",
+        "shared_small": "The figures of {names} are hidden: fewer than {k} veiledere or "
+                        "brukere.",
         "overload_warn": "More work than capacity in: {which}.",
     },
 }
