@@ -231,6 +231,21 @@ def test_shareable_output_names_no_one_and_no_group_under_five():
     assert "Kari Nordmann" in json.dumps(full, ensure_ascii=False)
 
 
+def test_a_small_group_cannot_be_worked_out_from_the_office_and_the_rest():
+    # office minus A would be Ene's own profile: A is hidden too, and the text says why
+    staff = [{"ident": f"Z2000{i:02d}", "avdeling": "A", "profile": profile(forv=1 + i % 5)}
+             for i in range(6)]
+    staff.append({"ident": "Z400000", "name": "Ene Alene", "avdeling": "C",
+                  "profile": profile(forv=5)})
+    cmap = competence_map(office(staff))
+    shared = cmap.to_dict(shareable=True)
+    assert shared["avdeling_levels"] == {} and shared["hidden"]["avdelinger"] == ["A", "C"]
+    assert shared["hidden"]["complementary"] == ["A"]
+    assert "A vises heller ikke" in shared["hidden"]["messages"]["nb"]
+    assert "  A:" not in cmap.render() and "A vises heller ikke" in cmap.render()
+    assert "  A:" in cmap.render(shareable=False)
+
+
 def test_an_office_under_five_shares_no_levels_of_its_veiledere():
     small = office([kari(4, 2), {"ident": "Z100002", "profile": profile(forv=5)}],
                    [{"id": "b1", "innsatsgruppe": "VARIG_TILPASSET_INNSATS"}])
@@ -253,8 +268,11 @@ def test_shareable_never_holds_an_ident_or_a_small_group(office):
     sizes = Counter(v.avdeling for v in office.veiledere if v.avdeling)
     for key in ("avdeling_levels", "avdeling_distribution", "avdeling_sizes"):
         assert all(sizes[a] >= SHARE_MIN_GROUP_SIZE for a in shared[key])
-    assert sorted(shared["hidden"]["avdelinger"]) == sorted(
-        a for a, n in sizes.items() if n < SHARE_MIN_GROUP_SIZE)
+    assert {a for a, n in sizes.items() if n < SHARE_MIN_GROUP_SIZE} <= set(
+        shared["hidden"]["avdelinger"])
+    # what the shown groups leave over (the office less them) is no small group either
+    rest = office.n_veiledere - sum(shared["avdeling_sizes"].values())
+    assert rest == 0 or rest >= SHARE_MIN_GROUP_SIZE or shared["distribution"] is None
     assert (shared["distribution"] is None) == (office.n_veiledere < SHARE_MIN_GROUP_SIZE)
 
 

@@ -170,12 +170,31 @@ class CompetenceMap(Result):
         raise KeyError(f"{ident!r} is not a veileder of this office")
 
     # ---- privacy -----------------------------------------------------------------------
+    def _sharing(self) -> tuple[list[str], list[str], list[str]]:
+        """(shown, too small, hidden so the small ones cannot be worked out) for sharing.
+
+        Complementary suppression: the office's counts minus those of the shown avdelinger
+        are the counts of everyone else (the small avdelinger and those without one). If that
+        rest is 1–4 veiledere, the smallest shown avdeling is hidden too, so the rest is at
+        least :data:`SHARE_MIN_GROUP_SIZE` (one step is enough: it adds five or more).
+        """
+        small = sorted(a for a, n in self.avdeling_sizes.items() if n < SHARE_MIN_GROUP_SIZE)
+        shown = [a for a in self.avdeling_levels
+                 if self.avdeling_sizes.get(a, 0) >= SHARE_MIN_GROUP_SIZE]
+        rest = self.n_veiledere - sum(self.avdeling_sizes[a] for a in shown)
+        complement = []
+        if shown and 0 < rest < SHARE_MIN_GROUP_SIZE:
+            smallest = min(shown, key=lambda a: (self.avdeling_sizes[a], a))
+            shown.remove(smallest)
+            complement.append(smallest)
+        return shown, small, complement
+
     def _shared_avdelinger(self) -> list[str]:
-        return [a for a in self.avdeling_levels
-                if self.avdeling_sizes.get(a, 0) >= SHARE_MIN_GROUP_SIZE]
+        return self._sharing()[0]
 
     def _hidden_for_sharing(self) -> list[str]:
-        return sorted(a for a, n in self.avdeling_sizes.items() if n < SHARE_MIN_GROUP_SIZE)
+        _, small, complement = self._sharing()
+        return sorted(small + complement)
 
     def _office_shared(self) -> bool:
         return self.n_veiledere >= SHARE_MIN_GROUP_SIZE
@@ -243,6 +262,7 @@ class CompetenceMap(Result):
             "hidden": {
                 "min_group_size": SHARE_MIN_GROUP_SIZE,
                 "avdelinger": hidden,
+                "complementary": self._sharing()[2],
                 "office": not office,
                 "individual": ["strong", "profiles", "assessment_topics", "development"],
                 "messages": {code: self._hidden_text(code) for code in ("nb", "en")},
@@ -256,10 +276,12 @@ class CompetenceMap(Result):
     def _hidden_text(self, lang: str) -> str:
         t = _TEXT[lang]
         parts = [t["shared_individual"]]
-        hidden = self._hidden_for_sharing()
-        if hidden:
+        _, small, complement = self._sharing()
+        if small:
             parts.append(t["shared_avdelinger"].format(
-                n=fmt(len(hidden), lang), k=SHARE_MIN_GROUP_SIZE, names=join(hidden, lang)))
+                n=fmt(len(small), lang), k=SHARE_MIN_GROUP_SIZE, names=join(small, lang)))
+        if complement:
+            parts.append(t["shared_complement"].format(names=join(complement, lang)))
         if not self._office_shared():
             parts.append(t["shared_office"].format(k=SHARE_MIN_GROUP_SIZE))
         return " ".join(parts)
@@ -445,12 +467,16 @@ class CompetenceMap(Result):
                 levels = self.avdeling_levels[avdeling]
                 lines.append(f"  {avdeling}: " + ", ".join(
                     f"{dimension_name(k, lang)} {fmt(v, lang, 1)}" for k, v in levels.items()))
+        complement: list[str] = []
         if shareable:
-            n_hidden, k = len(self._hidden_for_sharing()), SHARE_MIN_GROUP_SIZE
+            _, small, complement = self._sharing()
+            n_hidden, k = len(small), SHARE_MIN_GROUP_SIZE
         else:
             n_hidden, k = self.n_avdelinger_hidden, MIN_GROUP_SIZE
         if n_hidden:
             lines.append(t["hidden"].format(n=n_hidden, k=k))
+        if complement:
+            lines.append("  " + t["shared_complement"].format(names=join(complement, lang)))
         if shareable and not office:
             lines.append("  " + t["shared_office"].format(k=SHARE_MIN_GROUP_SIZE))
         if not shareable:
@@ -547,6 +573,8 @@ _TEXT: dict[str, dict[str, Any]] = {
                              "temaer for mestringssamtaler og utvikling) er utelatt.",
         "shared_avdelinger": "{n} avdeling(er) med færre enn {k} veiledere vises ikke: "
                              "{names}.",
+        "shared_complement": "{names} vises heller ikke, så de minste gruppene ikke kan regnes "
+                             "ut fra kontorets tall.",
         "shared_office": "Kontoret har færre enn {k} veiledere, så veiledernes nivåer vises "
                          "ikke samlet.",
     },
@@ -590,6 +618,8 @@ _TEXT: dict[str, dict[str, Any]] = {
                              "mestringssamtaler and development) are left out.",
         "shared_avdelinger": "{n} avdeling(s) with fewer than {k} veiledere not shown: "
                              "{names}.",
+        "shared_complement": "{names} is not shown either, so the smallest groups cannot be "
+                             "worked out from the office's figures.",
         "shared_office": "The office has fewer than {k} veiledere, so their levels are not "
                          "shown together.",
     },
