@@ -216,7 +216,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "nb": {
         "topic": "{who} vurderer seg selv til {own} i {dim}, lederen til {leader} — et tema "
                  "for en mestringssamtale.",
-        "topic_dates": " (egenvurdering {own_date}, lederens vurdering {leader_date})",
+        "topic_dates": "Egenvurdering {own_date}, lederens vurdering {leader_date}.",
         "agreed": "Profilen er en avtalt profil.",
         "agreed_also": "Profilen er en avtalt profil; den gjelder foran vurderingene.",
         "weighted": "Profilen er et vektet snitt av siste vurdering fra hver kilde: {parts}.",
@@ -232,7 +232,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "topic": "{who} rates themself {own} in {dim}, the leader {leader} — a topic for a "
                  "mestringssamtale (a conversation about coping).",
-        "topic_dates": " (self-assessment {own_date}, leader's assessment {leader_date})",
+        "topic_dates": "Self-assessment {own_date}, leader's assessment {leader_date}.",
         "agreed": "The profile is an agreed profile.",
         "agreed_also": "The profile is an agreed profile; it comes before the assessments.",
         "weighted": "The profile is a weighted mean of the latest assessment from each "
@@ -265,9 +265,8 @@ def topic_sentence(topic: AssessmentTopic, names: Mapping[str, str | None] | Non
                              dim=dimension_name(topic.dimension, lang),
                              leader=topic.leader_level)
     if dates:
-        text = text[:-1] + t["topic_dates"].format(
-            own_date=date_text(topic.self_date, lang),
-            leader_date=date_text(topic.leader_date, lang)) + "."
+        text += " " + t["topic_dates"].format(own_date=date_text(topic.self_date, lang),
+                                              leader_date=date_text(topic.leader_date, lang))
     return text
 
 

@@ -303,7 +303,7 @@ class CompetenceMap(Result):
         data: for the leader, not for sharing.
 
         ``frame[(frame.dimension == "forvaltning") & frame.strong]`` is who is strong in
-        forvaltning; ``frame.groupby(["avdeling", "dimension"]).level.value_counts()`` the
+        forvaltning; ``frame.groupby(["avdeling", "dimension"])["level"].value_counts()`` the
         distribution per avdeling.
         """
         pd = pandas()
