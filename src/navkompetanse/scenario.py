@@ -641,7 +641,9 @@ class PortfolioChange:
     points, points in the scenario's; ``points_kept_change`` is the change in points of the
     brukere she keeps (a policy change or a bruker's new malgruppe), so that
     ``points_after = points_before - points_out + points_in + points_kept_change``.
-    ``automated_out`` of ``brukere_out`` left the office by automation.
+    ``automated_out`` of ``brukere_out`` left the office by automation. A pair's brukere are
+    each registered with one member (the one who fits her better), so read the two members'
+    rows together.
     """
 
     scenario: str
@@ -853,6 +855,11 @@ def _shared_step(step: Step) -> dict[str, Any]:
 
 def _mask_idents(text: str) -> str:
     return _IDENT_ANYWHERE.sub("(veileder)", text)
+
+
+def _brukere(n: int, lang: str) -> str:
+    """``1 bruker``, ``12 brukere`` (the Norwegian word in both languages)."""
+    return f"{fmt(n, lang)} {'bruker' if n == 1 else 'brukere'}"
 
 
 def _num(value: float, lang: str) -> str:
@@ -1186,10 +1193,10 @@ def _change_text(c: PortfolioChange, lang: str, names: Mapping[str, str]) -> str
     key = {"leaves": "change_leaves", "joins": "change_joins"}.get(
         c.role, "change_auto" if c.automated_out else "change")
     return t[key].format(
-        who=person(c.ident, names), out=fmt(c.brukere_out, lang),
+        who=person(c.ident, names), out=_brukere(c.brukere_out, lang),
         p_out=fmt(c.points_out, lang), auto=fmt(c.automated_out, lang),
-        came=fmt(c.brukere_in, lang), p_in=fmt(c.points_in, lang),
-        nb=fmt(c.brukere_before, lang), na=fmt(c.brukere_after, lang),
+        came=_brukere(c.brukere_in, lang), p_in=fmt(c.points_in, lang),
+        nb=_brukere(c.brukere_before, lang), na=fmt(c.brukere_after, lang),
         pb=fmt(c.points_before, lang), pa=fmt(c.points_after, lang))
 
 
@@ -1319,14 +1326,14 @@ _TEXT: dict[str, dict[str, str]] = {
                    "veiledere som blir, og {n_in} kommer inn; {lighter} får lettere og "
                    "{heavier} tyngre portefølje.",
         "most": "Størst endring:",
-        "change": "{who}: {out} brukere ut ({p_out} poeng), {came} inn ({p_in} poeng); fra "
-                  "{nb} brukere og {pb} poeng til {na} og {pa}.",
-        "change_auto": "{who}: {out} brukere ut ({p_out} poeng, {auto} av dem automatisert), "
-                       "{came} inn ({p_in} poeng); fra {nb} brukere og {pb} poeng til {na} og "
+        "change": "{who}: {out} ut ({p_out} poeng), {came} inn ({p_in} poeng); fra "
+                  "{nb} og {pb} poeng til {na} og {pa}.",
+        "change_auto": "{who}: {out} ut ({p_out} poeng, {auto} av dem automatisert), "
+                       "{came} inn ({p_in} poeng); fra {nb} og {pb} poeng til {na} og "
                        "{pa}.",
-        "change_leaves": "{who} slutter: {out} brukere ({p_out} poeng) går til andre "
+        "change_leaves": "{who} slutter: {out} ({p_out} poeng) går til andre "
                          "(eller blir automatisert: {auto}).",
-        "change_joins": "{who} begynner og får {came} brukere ({p_in} poeng).",
+        "change_joins": "{who} begynner og får {came} ({p_in} poeng).",
         "handover": "Brukerne til {who} ({n}) går til {to}.",
         "failed": "«{name}»: ingen plan ({status}). {reason}",
         "bad_options": "Valgene for planen (festede brukere eller par) nevner noen som ikke "
@@ -1373,14 +1380,14 @@ _TEXT: dict[str, dict[str, str]] = {
                    "veiledere who stay, and {n_in} arrive; {lighter} get a lighter and "
                    "{heavier} a heavier portfolio.",
         "most": "Largest change:",
-        "change": "{who}: {out} brukere out ({p_out} points), {came} in ({p_in} points); "
-                  "from {nb} brukere and {pb} points to {na} and {pa}.",
-        "change_auto": "{who}: {out} brukere out ({p_out} points, {auto} of them automated), "
-                       "{came} in ({p_in} points); from {nb} brukere and {pb} points to {na} "
+        "change": "{who}: {out} out ({p_out} points), {came} in ({p_in} points); "
+                  "from {nb} and {pb} points to {na} and {pa}.",
+        "change_auto": "{who}: {out} out ({p_out} points, {auto} of them automated), "
+                       "{came} in ({p_in} points); from {nb} and {pb} points to {na} "
                        "and {pa}.",
-        "change_leaves": "{who} leaves: {out} brukere ({p_out} points) go to others or are "
+        "change_leaves": "{who} leaves: {out} ({p_out} points) go to others or are "
                          "automated ({auto}).",
-        "change_joins": "{who} joins and gets {came} brukere ({p_in} points).",
+        "change_joins": "{who} joins and gets {came} ({p_in} points).",
         "handover": "The brukere of {who} ({n}) go to {to}.",
         "failed": "“{name}”: no plan ({status}). {reason}",
         "bad_options": "The plan's options (pinned brukere or pairs) name someone who is not "
