@@ -147,3 +147,103 @@ def test_needs_family_lp_step_closes_most_of_the_rounding_loss():
     assert r.bound >= r.objective - 1e-9
     assert "lp_step_status" in r.stats
     assert r.gap < 5e-3
+
+
+# ----------------------------------------------------------------------------- exchange cycles
+def _counts_cost(Y, ck):
+    return float((Y * np.where(np.isfinite(ck), ck, 0.0)).sum())
+
+
+def test_exchange_cycle_moves_mixed_weights():
+    """One item of weight 1 out, four of weight 0.25 in: no shift or swap can do it.
+
+    Both agents are full; the heavy item costs 10 at agent 0 and 0 at agent 1, the quarter
+    items cost 1 at agent 0 and 0 at agent 1.  The only improvement (-10 + 4) is the cycle of
+    two bundles of weight 1.
+    """
+    from navkompetanse.optimize._gap_exchange import exchange_cycles
+
+    ck = np.array([[10.0, 0.0], [1.0, 0.0]])
+    wk = np.array([1.0, 0.25])
+    C = np.array([1.0, 1.0])
+    Y = np.array([[1, 0], [0, 4]])
+    stats = {}
+    assert exchange_cycles(Y, ck, wk, C, time.perf_counter() + 5, stats) == 1
+    assert Y.tolist() == [[0, 1], [4, 0]]
+    assert _counts_cost(Y, ck) == 4.0
+    # quarter items of 0.3: no bundle of them balances the heavy item, nothing to do
+    Y = np.array([[1, 0], [0, 4]])
+    assert exchange_cycles(Y, ck, np.array([1.0, 0.3]), np.array([1.2, 1.2]),
+                           time.perf_counter() + 5, {}) == 0
+
+
+def test_exchange_cycle_uses_room_at_the_end_of_a_path():
+    """A path: agent 0 gives a bundle to agent 1, which passes one on to agent 2 (room)."""
+    from navkompetanse.optimize._gap_exchange import exchange_cycles
+
+    ck = np.array([[5.0, 0.0, 9.0], [9.0, 3.0, 0.0]])
+    wk = np.array([1.0, 1.0])
+    C = np.array([1.0, 1.0, 1.0])
+    Y = np.array([[1, 0, 0], [0, 1, 0]])
+    assert exchange_cycles(Y, ck, wk, C, time.perf_counter() + 5, {}) == 1
+    assert Y.tolist() == [[0, 1, 0], [0, 0, 1]]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_exchange_cycles_keep_counts_and_capacities(seed):
+    """Random lattice instances: never worse, rows keep their counts, loads stay in capacity,
+    forbidden cells stay empty; and no improving single shift is left for a brute check of
+    every pair-of-items swap that keeps the loads (a cycle of length two)."""
+    from navkompetanse.optimize._gap_exchange import exchange_cycles
+
+    rng = np.random.default_rng(seed)
+    K, m = 12, 4
+    wk = rng.choice([0.25, 1.0, 1.5, 3.0], K)
+    ck = rng.integers(0, 20, (K, m)).astype(float)
+    ck[rng.random((K, m)) < 0.15] = np.inf
+    ck[np.arange(K), rng.integers(0, m, K)] = rng.integers(0, 20, K)
+    Y = np.zeros((K, m), dtype=np.int64)
+    for k in range(K):  # a feasible start: each item at a random allowed agent
+        ok = np.flatnonzero(np.isfinite(ck[k]))
+        for _ in range(rng.integers(1, 5)):
+            Y[k, rng.choice(ok)] += 1
+    C = (Y * wk[:, None]).sum(0) + rng.choice([0.0, 0.25, 1.0], m)
+    cnt = Y.sum(1)
+    before = _counts_cost(Y, ck)
+    exchange_cycles(Y, ck, wk, C, time.perf_counter() + 5, {})
+    assert _counts_cost(Y, ck) <= before
+    assert (Y.sum(1) == cnt).all() and (Y >= 0).all()
+    assert ((Y * wk[:, None]).sum(0) <= C + 1e-9).all()
+    assert not (Y[~np.isfinite(ck)] > 0).any()
+    load = (Y * wk[:, None]).sum(0)
+    for k, j in zip(*np.nonzero(Y), strict=True):  # no improving shift into room
+        for j2 in range(m):
+            if j2 != j and load[j2] + wk[k] <= C[j2] + 1e-9:
+                assert ck[k, j2] >= ck[k, j] - 1e-9
+    for (k, j), (l_, j2) in itertools.combinations(list(zip(*np.nonzero(Y), strict=True)), 2):
+        if j != j2 and wk[k] == wk[l_]:  # same-weight swap: a cycle of two bundles
+            assert ck[k, j2] + ck[l_, j] >= ck[k, j] + ck[l_, j2] - 1e-9
+
+
+def test_round_levels_integral_on_the_lattice():
+    """Rounding by weight levels: the last LP (lightest weight, lattice capacities) is
+    integral, so every item is placed and every capacity kept."""
+    from gap_reference import needs_office_instance
+
+    from navkompetanse.optimize import _gap_office as go
+    from navkompetanse.optimize._gap_common import lattice_capacity
+
+    p, w, C = needs_office_instance(1500, 12, seed=2)
+    c = -p
+    C = lattice_capacity(w, C)
+    first, inv, cnt = aggregate_classes(c, w)
+    ck, wk = c[first], w[first]
+    dK, sK = ck / wk[:, None], cnt * wk
+    lam = go._smooth_dual(dK, sK, C, np.inf)
+    z, lam_lp, _ = go._class_lp(dK, sK, C, lam, np.inf, {})
+    Y, placed_all = go._round_levels(z, ck, wk, cnt, C, lam_lp, np.inf, {})
+    assert placed_all
+    assert (Y.sum(1) == cnt).all() and (Y >= 0).all()
+    assert ((Y * wk[:, None]).sum(0) <= C + 1e-9).all()
+    lb = go.class_lagrangian(ck, wk, cnt, C, lam_lp)
+    assert (Y * ck).sum() >= lb - 1e-6
