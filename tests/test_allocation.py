@@ -26,6 +26,7 @@ from navkompetanse.exceptions import InfeasibleError, InvalidInputError
 from navkompetanse.models import DIMENSIONS, Bruker, CompetenceProfile, Office, Veileder
 from navkompetanse.policy import Policy
 from navkompetanse.scoring import (
+    continuity_weights,
     fit_matrix,
     heavy_case_limits,
     need_levels,
@@ -59,15 +60,33 @@ def office(veiledere, brukere, pairs=()) -> Office:
     return Office(enhet="0315", name="Test", veiledere=veiledere, brukere=brukere, pairs=pairs)
 
 
+def _leader(members, dim: str):
+    """The member who leads ``dim`` in a unit (plain rules of ``scoring.lead_members``): the
+    stronger; within one level the one who finds it more energising; then the stronger, then
+    the first member."""
+    if len(members) == 1:
+        return members[0]
+    a, b = members
+    la, lb = getattr(a.profile, dim), getattr(b.profile, dim)
+    sa, sb = a.preference(dim).sign, b.preference(dim).sign
+    if abs(la - lb) <= 1 and sa != sb:
+        return b if sb > sa else a
+    return b if lb > la else a
+
+
 def objective_from_office(o: Office, assignment, policy: Policy, *, hard=False) -> float:
-    """Σ fit + continuity bonus + specialty bonus of ``assignment``, from the office alone.
+    """Σ fit + continuity bonus + specialty bonus + preference of ``assignment``, from the
+    office alone.
 
     Independent of the allocation model: need from ``need_levels``, a unit's cover as the
     members' strongest level per dimension, fit from ``fit_matrix`` one bruker at a time, the
-    continuity bonus when the unit holds today's veileder, and the specialty bonus (not under
-    the hard rule) when a member has one of the bruker's malgrupper as spesialfelt.
+    continuity bonus (× her continuity weight) when the unit holds today's veileder, the
+    specialty bonus (not under the hard rule) when a member has one of the bruker's malgrupper
+    as spesialfelt, and the preference term: ``preference_weight × Σ_d (need_d/Σneed − 1/4) ×
+    sign`` of the member who leads ``d``.
     """
     need = need_levels(o.brukere, policy)
+    weights = continuity_weights(o.brukere, policy)
     by_ident = o.veileder_by_ident
     total = 0.0
     for i, b in enumerate(o.brukere):
@@ -76,9 +95,13 @@ def objective_from_office(o: Office, assignment, policy: Policy, *, hard=False) 
                            for d in DIMENSIONS]])
         total += float(fit_matrix(need[i:i + 1], cover, policy)[0, 0])
         if b.veileder is not None and b.veileder in {v.ident for v in members}:
-            total += policy.continuity_bonus
+            total += policy.continuity_bonus * weights[i]
         if not hard and set(b.malgrupper) & {g for v in members for g in v.spesialfelt}:
             total += policy.specialty_bonus
+        need_sum = float(need[i].sum()) or 1.0
+        total += policy.preference_weight * sum(
+            (need[i, k] / need_sum - 0.25) * _leader(members, d.value).preference(d.value).sign
+            for k, d in enumerate(DIMENSIONS))
     return total
 
 
@@ -416,7 +439,9 @@ def test_explain_in_plain_norwegian_and_english():
     assert "B000001 dekker" in nb and "Dagens enhet A000001 manglet 3 nivåer i forvaltning" in nb
     assert "flyttes fordi B000001 dekker behovet bedre" in nb
     assert "She moves because B000001 covers her needs better" in r.explain("f0", lang="en")
-    assert "blir" in r.explain("r0")
+    # r0 has close follow-up (continuity weight 2): she keeps her veileder, and it says why
+    assert "beholder veilederen sin: tett oppfølging, og et bytte koster mye" in r.explain("r0")
+    assert "keeps her veileder: close follow-up" in r.explain("r0", lang="en")
     assert len(nb) < 400  # short enough to read aloud
     with pytest.raises(KeyError):
         r.explain("nobody")

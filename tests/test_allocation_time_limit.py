@@ -59,8 +59,11 @@ def test_capacity_bound_is_at_least_the_exact_optimum():
     exact = exact_milp(model, time_limit=20)
     assert exact.status == "optimal"
     x = solve.greedy_plan(model, time.perf_counter() + 30)
-    assert x is not None and model.objective(x) <= exact.objective + 1e-9
-    bound = solve.capacity_bound(model, time.perf_counter() + 30, model.objective(x))
+    # the greedy may find no plan here (allowed: the exact methods take over); the bound is
+    # then aimed at the exact optimum itself, and must still not fall below it
+    assert x is None or model.objective(x) <= exact.objective + 1e-9
+    target = model.objective(x) if x is not None else exact.objective
+    bound = solve.capacity_bound(model, time.perf_counter() + 30, target)
     assert bound >= exact.objective - 1e-9
 
 

@@ -2,27 +2,32 @@
 
 Private helper of :mod:`navkompetanse.allocation` (see ``docs/allocation.md``).
 
-Brukere who are not pinned and have the same base profit row (fit + specialty bonus per unit),
-weight, heavy flag and allowed row form a *class* ``g`` of ``n_g`` interchangeable brukere; a
-class member differs from another only in her current unit ``c``, which is worth the
-continuity bonus at ``c``. The LP, over continuous counts:
+Brukere who are not pinned and have the same base profit row (fit + specialty bonus +
+preference per unit), weight, heavy flag and allowed row form a *class* ``g`` of ``n_g``
+interchangeable brukere; a class member differs from another only in her current unit ``c``
+and her continuity bonus ``b`` there (``Policy.continuity_bonus`` × her continuity weight). So
+the classes stay as large as without continuity weights; the weights only split the *stay
+pairs*: one ``(g, c, b)`` per class, current unit and bonus that occur. The LP, over
+continuous counts:
 
-    maximise   Σ_{g,u} base[g,u] · z[g,u] + bonus · Σ_{(g,c)} s[g,c]  (+ pinned brukere's profit)
+    maximise   Σ_{g,u} base[g,u] · z[g,u] + Σ_{(g,c,b)} b · s[g,c,b]  (+ pinned brukere's profit)
     subject to Σ_u z[g,u] = n_g                                    every bruker one unit
-               0 ≤ s[g,c] ≤ min(z[g,c], n_{g,c})                    stayers at c
+               0 ≤ s[g,c,b] ≤ n_{g,c,b},  Σ_b s[g,c,b] ≤ z[g,c]    stayers at c
 
-(in the LP, ``s`` is a separate copy of ``z[g,c]`` bounded by ``n_{g,c}``: the same LP with
-fewer rows)
+(in the LP, each ``s`` is a separate copy of ``z[g,c]`` bounded by ``n_{g,c,b}``: the same LP
+with fewer rows)
                floor[u] ≤ Σ_g w_g z[g,u] + pinned load ≤ cap[u]     capacity, balance both ways
                Σ_{g heavy} z[g,u] + pinned heavy ≤ heavy_cap[u]      heavy cases
                movers − Σ s + pinned moves ≤ max_moves              moves budget (when set)
                z[g,u] = 0 where not allowed                          hard specialty
 
-Any integer plan gives such ``(z, s)`` with the same objective (s = brukere of ``g`` who stay),
+Any integer plan gives such ``(z, s)`` with the same objective (s = brukere of ``g`` with bonus
+``b`` who stay at ``c``),
 so the LP optimum is an upper bound on the integer optimum: the certified ``bound``. The LP is
 small (classes × units, a few hundred classes on a large office) and solved exactly by HiGHS.
 
-The integer plan rounds the LP solution down class by class (stayers first), places the few
+The integer plan rounds the LP solution down class by class (stayers first, the largest
+continuity bonus first, so moves go where they disturb least), places the few
 brukere left over greedily, lifts units below their floor, and improves by single moves and
 swaps; every step keeps every constraint. The result is deterministic: nothing depends on the
 clock unless the time limit runs out.
@@ -123,25 +128,28 @@ def solve_class_lp(model: AllocationModel, *, time_limit: float | None = None,
     base_g = model.base_profit[rep]
     allowed_g = np.ones((G, m), dtype=bool) if model.allowed is None else model.allowed[rep]
 
-    # Stay pairs (g, c): free brukere with a current unit they may stay at.
+    # Stay pairs (g, c, b): free brukere with a current unit they may stay at, by class, unit
+    # and continuity bonus (brukere of one class with different bonuses stay apart only here).
     has = (cur[fi] >= 0)
     if model.allowed is not None:
         has &= model.allowed[fi, np.maximum(cur[fi], 0)]
-    pair_key = cls_free[has] * m + cur[fi][has]
+    levels, level_of = np.unique(model.continuity_bonus[fi][has], return_inverse=True)
+    n_lv = max(levels.size, 1)
+    pair_key = (cls_free[has] * m + cur[fi][has]) * n_lv + level_of.reshape(-1)
     pairs, n_pair = np.unique(pair_key, return_counts=True)
-    stay_class, stay_unit = pairs // m, pairs % m
+    stay_class, stay_unit = pairs // n_lv // m, pairs // n_lv % m
+    stay_bonus = levels[pairs % n_lv] if levels.size else np.zeros(0)
     J = pairs.size
     movers_free = int((cur[fi] >= 0).sum())
 
-    # Variables: z[g, u] for allowed (g, u), then s[j] for each stay pair j = (g, c): a copy of
-    # z[g, c] worth the continuity bonus more, at most n_{g,c}. (Same LP as s ≤ z, fewer rows.)
+    # Variables: z[g, u] for allowed (g, u), then s[j] for each stay pair j = (g, c, b): a copy
+    # of z[g, c] worth the bonus b more, at most n_{g,c,b}. (Same LP as s ≤ z, fewer rows.)
     zg, zu = np.nonzero(allowed_g)
     nz = zg.size
     vg = np.concatenate([zg, stay_class])
     vu = np.concatenate([zu, stay_unit])
     nv = nz + J
-    cost = -np.concatenate([base_g[zg, zu],
-                            base_g[stay_class, stay_unit] + model.continuity_bonus])
+    cost = -np.concatenate([base_g[zg, zu], base_g[stay_class, stay_unit] + stay_bonus])
     var = np.arange(nv)
     var_s = nz + np.arange(J)
 
@@ -415,8 +423,9 @@ def round_lp(model: AllocationModel, lp: ClassLP) -> np.ndarray:
     x[pin] = model.pinned[pin]
     cur = model.current
     zi = np.floor(lp.z + 1e-6).astype(np.int64)
-    # Members of each class, in office order, and per (class, current unit).
-    order = np.argsort(lp.cls, kind="stable")
+    # Members of each class, in office order (within a class, the largest continuity bonus
+    # first: those are the stayers that are worth the most), and per (class, current unit).
+    order = np.lexsort((-model.continuity_bonus, lp.cls))
     order = order[lp.cls[order] >= 0]
     bounds = np.searchsorted(lp.cls[order], np.arange(lp.n_classes + 1))
     members = [order[bounds[g]:bounds[g + 1]] for g in range(lp.n_classes)]
@@ -433,12 +442,16 @@ def round_lp(model: AllocationModel, lp: ClassLP) -> np.ndarray:
             take = members_g[c == u][:room]
             x[take] = u
             filled[g, u] += take.size
-    # 2. The other slots, with the class's brukere not yet placed (in office order).
+    # 2. The other slots, with the class's brukere not yet placed (in office order, the
+    # smallest continuity bonus first: a move disturbs them least; the rest are placed later,
+    # where a stay is still possible).
+    bonus = model.continuity_bonus
     for g, members_g in enumerate(members):
         need = zi[g] - filled[g]
         if not (need > 0).any():
             continue
         left = members_g[x[members_g] < 0]
+        left = left[np.argsort(bonus[left], kind="stable")]
         units = np.repeat(np.arange(m), np.maximum(need, 0))[: left.size]
         x[left[: units.size]] = units
     return x

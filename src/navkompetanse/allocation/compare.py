@@ -10,17 +10,37 @@ import numpy as np
 
 from ..results import FrozenDict, Result, check_status, freeze_fields, strict_json
 from ..text import check_lang, fmt, number
-from ..text.allocation import comparison_text, metric_labels, phrase, result_label
-from .result import KINDS, AllocationResult
+from ..text.allocation import (
+    comparison_text,
+    metric_labels,
+    phrase,
+    preference_labels,
+    preference_measure_text,
+    result_label,
+)
+from .result import KINDS, AllocationResult, PreferenceShare
 
-__all__ = ["Comparison", "ComparisonRow", "compare"]
+__all__ = ["Comparison", "ComparisonRow", "PreferenceRow", "compare"]
 
 #: For each metric, whether a lower value is better.
 _LOWER_IS_BETTER = {
     "mean_shortfall": True, "p90_shortfall": True, "unmet_high_need": True,
     "load_spread": True, "load_gini": True, "heavy_per_position": True,
     "units_over_capacity": True, "moves": True, "mean_fit": False,
+    "energising_share": False, "draining_share": True,
 }
+
+
+@dataclass(frozen=True)
+class PreferenceRow:
+    """One veileder's preference measure in both distributions (nan where she has no load,
+    or the side has no distribution)."""
+
+    ident: str
+    a_energising: float
+    a_draining: float
+    b_energising: float
+    b_draining: float
 
 
 @dataclass(frozen=True)
@@ -45,6 +65,11 @@ class Comparison(Result):
     ``status`` is ``feasible`` when both sides have a distribution; otherwise it is the status
     of the side that has none (``infeasible`` or ``time_limit``), no row is judged
     (``better`` is None) and ``message`` says which side failed and why.
+
+    When the office has preferences, ``rows`` end with the preference measure
+    (``energising_share``, ``draining_share``: the share of all the veiledere's load in work
+    they find energising / draining), ``preference`` holds it per veileder and the message
+    says it; otherwise ``preference`` is empty and those rows are left out.
     """
 
     a_label: str
@@ -55,6 +80,7 @@ class Comparison(Result):
     messages: Mapping[str, str] = field(default_factory=FrozenDict)
     lang: str = "nb"
     names: Mapping[str, str] = field(default_factory=FrozenDict)
+    preference: tuple[PreferenceRow, ...] = ()
 
     _title: ClassVar[tuple[str, str]] = ("Sammenligning", "Comparison")
     _frame_columns: ClassVar[tuple[str, ...]] = ("key", "label")
@@ -63,6 +89,7 @@ class Comparison(Result):
         check_status(self.status)
         check_lang(self.lang)
         object.__setattr__(self, "rows", tuple(self.rows))
+        object.__setattr__(self, "preference", tuple(self.preference))
         if not self.messages:
             object.__setattr__(self, "messages", {self.lang: self.message})
         freeze_fields(self, "messages", "names")
@@ -86,6 +113,9 @@ class Comparison(Result):
             "message": self.message, "messages": dict(self.messages), "lang": self.lang,
             "rows": [{"key": r.key, "label": r.label, "a": r.a, "b": r.b, "better": r.better}
                      for r in self.rows],
+            "preference": [{"ident": p.ident, "a_energising": p.a_energising,
+                            "a_draining": p.a_draining, "b_energising": p.b_energising,
+                            "b_draining": p.b_draining} for p in self.preference],
         })
 
     def _frame_rows(self) -> list[dict[str, Any]]:
@@ -166,10 +196,16 @@ def compare(a: AllocationResult, b: AllocationResult, *, lang: str = "nb") -> Co
     a_label, b_label = _labels(a, b, lang)
     names = FrozenDict({**a.names, **b.names})
     labels = metric_labels(lang)
+    with_pref = a.has_preferences or b.has_preferences
+    if with_pref:
+        labels.update(preference_labels(lang))
     failed = [(label, r) for label, r in ((a_label, a), (b_label, b)) if not r.ok]
     nan = float("nan")
     ma = a.metrics() if a.ok else dict.fromkeys(labels, nan)
     mb = b.metrics() if b.ok else dict.fromkeys(labels, nan)
+    if with_pref:
+        ma.update({k: v for k, v in a.preference_totals().items() if k in labels})
+        mb.update({k: v for k, v in b.preference_totals().items() if k in labels})
     rows = []
     for key, label in labels.items():
         va, vb = float(ma[key]), float(mb[key])
@@ -203,5 +239,21 @@ def compare(a: AllocationResult, b: AllocationResult, *, lang: str = "nb") -> Co
         for lg in ("nb", "en"):
             la, lb = _labels(a, b, lg)
             messages[lg] = comparison_text(la, lb, n_b=n_b, n_a=n_a, n=len(rows), lang=lg)
+            if with_pref:
+                messages[lg] += " " + preference_measure_text(
+                    la, lb, a.preference_totals(), b.preference_totals(), lg)
     return Comparison(a_label, b_label, tuple(rows), status=status, message=messages[lang],
-                      messages=messages, lang=lang, names=names)
+                      messages=messages, lang=lang, names=names,
+                      preference=_preference_rows(a, b) if with_pref else ())
+
+
+def _preference_rows(a: AllocationResult, b: AllocationResult) -> tuple[PreferenceRow, ...]:
+    """Per veileder (in the order of ``a``, then any only in ``b``), both sides' shares."""
+    empty = PreferenceShare("", 0.0, 0.0, 0.0)
+    idents = list(dict.fromkeys([*a.preference, *b.preference]))
+    rows = []
+    for ident in idents:
+        pa, pb = a.preference.get(ident, empty), b.preference.get(ident, empty)
+        rows.append(PreferenceRow(ident, pa.energising_share, pa.draining_share,
+                                  pb.energising_share, pb.draining_share))
+    return tuple(rows)

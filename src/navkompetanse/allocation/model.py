@@ -15,11 +15,21 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InvalidInputError, Problem
-from ..models import Office, pair_faults
+from ..models import DIMENSIONS, Malgruppe, Office, pair_faults
 from ..policy import Policy
-from ..scoring import MALGRUPPER, OfficeArrays, fit_matrix, office_arrays, unit_capacity, unit_cover
+from ..scoring import (
+    MALGRUPPER,
+    OfficeArrays,
+    continuity_reasons,
+    fit_matrix,
+    lead_members,
+    office_arrays,
+    preference_term,
+    unit_capacity,
+    unit_cover,
+)
 from ..scoring import unit_id as make_unit_id
-from ..text import fmt, unit_label
+from ..text import fmt, join, unit_label
 
 __all__ = [
     "AllocationModel",
@@ -114,8 +124,16 @@ class AllocationModel:
       unit's capacity and its balance cap; with overflow, the overflow capacity; the floor is
       the fair share less the slack and one bruker's weight, see :func:`balance_floor`);
     - ``#{i heavy: x[i]=u} ≤ heavy_cap[u]`` (heavy cases);
-    - ``allowed[i, x[i]]`` (pinned brukere and the hard specialty rule);
+    - ``allowed[i, x[i]]`` (pinned brukere, the hard specialty rule and ``kommunal_only``:
+      a bruker in ``kommunal_bruker`` only at a unit in ``kommunal_unit``);
     - ``#{i: current[i] ≥ 0, x[i] ≠ current[i]} ≤ max_moves`` when ``max_moves`` is set.
+
+    The profit is ``fit + specialty bonus + preference`` (``base_profit``) plus
+    ``continuity_bonus[i]`` at her current unit: ``Policy.continuity_bonus`` × her continuity
+    weight (``scoring.continuity_weights``). ``preference[i, u]`` is
+    ``scoring.preference_term``: the work she leans towards, signed by whether the member who
+    leads it at ``u`` (``unit_lead``) finds it energising (+) or draining (−); all zero in an
+    office without preferences.
     """
 
     bruker_ids: tuple[str, ...]
@@ -124,9 +142,9 @@ class AllocationModel:
     need: np.ndarray  # need[bruker, dimension]
     cover: np.ndarray  # cover[unit, dimension]
     fit: np.ndarray  # fit[bruker, unit]
-    profit: np.ndarray  # profit[bruker, unit] = fit + continuity + specialty bonus
-    base_profit: np.ndarray  # profit without the continuity bonus (fit + specialty bonus)
-    continuity_bonus: float  # added to base_profit at a bruker's current unit
+    profit: np.ndarray  # profit[bruker, unit] = base_profit + continuity bonus at current
+    base_profit: np.ndarray  # fit + specialty bonus + preference (no continuity bonus)
+    continuity_bonus: np.ndarray  # per bruker: added to base_profit at her current unit
     specialty_match: np.ndarray  # bool [bruker, unit]: unit has one of her malgrupper
     weight: np.ndarray  # workload points per bruker
     heavy: np.ndarray  # bool per bruker
@@ -143,6 +161,21 @@ class AllocationModel:
     pinned: np.ndarray  # unit a bruker is pinned to, -1 = free
     max_moves: int | None
     overflow: bool  # capacities raised to absorb an overload (allow_overflow)
+    preference: np.ndarray | None = None  # preference term [bruker, unit]; None = all zero
+    unit_lead: np.ndarray | None = None  # veileder index leading each kind of work [unit, dim]
+    signs: np.ndarray | None = None  # +1 / 0 / -1 [veileder, dim]; None = no preferences
+    idents: tuple[str, ...] = ()  # veileder idents (rows of ``signs``)
+    continuity_weight: np.ndarray | None = None  # per bruker, a multiple of the policy's bonus
+    continuity_reason: tuple[str, ...] = ()  # scoring.CONTINUITY_REASONS code per bruker
+    continuity_group: tuple[str | None, ...] = ()  # the innsatsgruppe / malgruppe behind it
+    kommunal_only: bool = False
+    kommunal_unit: np.ndarray | None = None  # bool per unit: has a municipally employed member
+    kommunal_bruker: np.ndarray | None = None  # bool per bruker: sosialhjelp (rule applies)
+
+    @property
+    def has_preferences(self) -> bool:
+        """True when some veileder in the office has a preference (energi or tapper)."""
+        return self.signs is not None and bool(np.any(self.signs))
 
     @property
     def n_brukere(self) -> int:
@@ -201,18 +234,24 @@ def _pinned_units(
     return out
 
 
-def _hard_specialty_mask(bruker_groups: np.ndarray, unit_fields: np.ndarray) -> np.ndarray:
+def _hard_specialty_mask(bruker_groups: np.ndarray, unit_fields: np.ndarray,
+                         within: np.ndarray | None = None) -> np.ndarray:
     """Units a bruker may go to under the hard specialty rule.
 
     For each of her malgrupper that some unit has as spesialfelt, the unit should have it;
-    when no unit has all of them, the units that have the most of them.
+    when no unit has all of them, the units that have the most of them. ``within`` (bool
+    [bruker, unit], the ``kommunal_only`` rule) limits the units she may go to at all: the
+    specialty is looked for among those.
     """
     offered = unit_fields.any(axis=0)  # malgruppe offered by some unit
     relevant = bruker_groups & offered[None, :]
     covered = relevant.astype(np.int64) @ unit_fields.T.astype(np.int64)  # [bruker, unit]
+    if within is not None:
+        covered = np.where(within, covered, -1)
     best = covered.max(axis=1, initial=0)
     mask = covered == best[:, None]
-    mask[best == 0] = True
+    rows = best <= 0
+    mask[rows] = True if within is None else within[rows]
     return mask
 
 
@@ -227,11 +266,15 @@ def build_model(
     allow_overflow: bool = False,
     arrays: OfficeArrays | None = None,
     relax_balance: bool = False,
+    kommunal_only: bool = False,
 ) -> tuple[AllocationModel, list[Diagnosis], list[dict[str, str]]]:
     """Build the model; return it, the diagnoses that make it infeasible, and overflow notes.
 
     Overflow notes (``{"nb": ..., "en": ...}``) describe capacities raised because
     ``allow_overflow`` was set. Diagnoses and notes name units with the office's names.
+    ``kommunal_only``: brukere with malgruppe sosialhjelp only at units with a member whose
+    ``ansettelse`` is ``kommunal`` (a hard rule, in ``allowed`` and checked by
+    :func:`model_violations`).
     """
     arr = arrays if arrays is not None else office_arrays(office, policy)
     names = office_names(office)
@@ -257,10 +300,25 @@ def build_model(
     base_profit = fit.copy()
     if not hard_specialty:
         base_profit += policy.specialty_bonus * specialty_match
+    # Preferences: who leads each kind of work at each unit, and the soft term for it (added
+    # only when some veileder has a preference, so an office without them is unchanged).
+    signs = arr.preference
+    unit_lead = (lead_members(arr.levels, signs, members_idx) if m
+                 else np.zeros((0, len(DIMENSIONS)), dtype=np.int64))
+    preference: np.ndarray | None = None
+    if m and np.any(signs) and policy.preference_weight > 0:
+        unit_signs = signs[unit_lead, np.arange(len(DIMENSIONS))[None, :]]
+        preference = preference_term(arr.need, unit_signs, policy.preference_weight)
+        base_profit += preference
     profit = base_profit.copy()
+    bonus = policy.continuity_bonus * np.asarray(arr.continuity, dtype=float)
     has_current = current >= 0
     rows = np.flatnonzero(has_current)
-    profit[rows, current[rows]] += policy.continuity_bonus
+    profit[rows, current[rows]] += bonus[rows]
+    kommunal_unit = np.array([bool(arr.kommunal[list(idx)].any()) for idx in members_idx],
+                             dtype=bool)
+    sosial = arr.malgrupper[:, MALGRUPPER.index(Malgruppe.sosialhjelp)].astype(bool)
+    kommunal_bruker = sosial if kommunal_only else np.zeros(n, dtype=bool)
 
     capacity = unit_capacity(arr.capacity, members_idx, policy.pair_overhead)
     position = np.array([sum(office.veiledere[k].position for k in idx) for idx in members_idx])
@@ -275,8 +333,14 @@ def build_model(
     pinned_u = _pinned_units(pinned, {b: i for i, b in enumerate(arr.bruker_ids)}, unit_index,
                              unit_of_ident)
     allowed: np.ndarray | None = None
+    if kommunal_bruker.any() and m:
+        allowed = np.ones((n, m), dtype=bool)
+        allowed[np.ix_(np.flatnonzero(kommunal_bruker), np.flatnonzero(~kommunal_unit))] = False
     if hard_specialty and m:
-        allowed = _hard_specialty_mask(arr.malgrupper, unit_fields)
+        allowed = _hard_specialty_mask(arr.malgrupper, unit_fields, allowed)
+    # A pin that breaks the kommunal rule is the user's contradiction: diagnosed below.
+    pin_breaks = np.flatnonzero((pinned_u >= 0) & kommunal_bruker
+                                & ~kommunal_unit[np.maximum(pinned_u, 0)]) if m else []
     if (pinned_u >= 0).any():
         if allowed is None:
             allowed = np.ones((n, m), dtype=bool)
@@ -382,6 +446,12 @@ def build_model(
                 f"cases there",
                 excess=over, unit=unit_ids[u]))
 
+    if kommunal_bruker.any() and m:
+        diagnoses += _kommunal_diagnoses(
+            weight, heavy, kommunal_bruker, kommunal_unit, pinned_u, pin_breaks,
+            cap, heavy_cap, np.minimum(floor, cap), unit_ids, names, per_pos,
+            overflow=overflow and not relax_balance, earlier=bool(diagnoses))
+
     # Brukere restricted to a set of units (hard specialty) must fit in those units together.
     if allowed is not None and not diagnoses and m:
         patterns = np.unique(allowed, axis=0)
@@ -394,16 +464,24 @@ def build_model(
             if load > room + 1e-9:
                 listed = ", ".join(unit_label(unit_ids[u], names)
                                    for u in np.flatnonzero(pattern))
+                why_nb = join([w for w, on in (("spesialfelt", hard_specialty),
+                                               ("kommunalt ansatt", kommunal_only),
+                                               ("låst", (pinned_u >= 0).any())) if on])
+                why_en = join([w for w, on in (("specialty", hard_specialty),
+                                               ("municipally employed", kommunal_only),
+                                               ("pinned", (pinned_u >= 0).any())) if on], "en")
+                fix_nb = ("slå av regelen om spesialfelt eller gi flere veiledere spesialfeltet"
+                          if hard_specialty else "lås færre brukere dit")
+                fix_en = ("turn off the hard specialty rule or give more veiledere the "
+                          "specialty" if hard_specialty else "pin fewer brukere there")
                 diagnoses.append(Diagnosis(
                     "specialty",
-                    f"Brukere som bare kan gå til {listed} (spesialfelt eller låst) har "
+                    f"Brukere som bare kan gå til {listed} ({why_nb}) har "
                     f"{fmt(load)} poeng, {fmt(load - room)} over disse enhetenes kapasitet "
-                    f"{fmt(room)} — slå av regelen om spesialfelt eller gi flere veiledere "
-                    f"spesialfeltet",
-                    f"Brukere who may only go to {listed} (specialty or pinned) carry "
+                    f"{fmt(room)} — {fix_nb}",
+                    f"Brukere who may only go to {listed} ({why_en}) carry "
                     f"{fmt(load, 'en')} points, {fmt(load - room, 'en')} over those units' "
-                    f"capacity {fmt(room, 'en')} — turn off the hard specialty rule or give "
-                    f"more veiledere the specialty",
+                    f"capacity {fmt(room, 'en')} — {fix_en}",
                     excess=load - room))
 
     if max_moves is not None and not diagnoses and m:
@@ -420,17 +498,153 @@ def build_model(
                 f"max_moves to {forced}",
                 excess=float(forced - max_moves)))
 
+    reasons = tuple(continuity_reasons(office.brukere, policy))
     model = AllocationModel(
         bruker_ids=arr.bruker_ids, unit_ids=unit_ids, unit_members=tuple(tuple(u) for u in units),
         need=arr.need, cover=cover, fit=fit, profit=profit, specialty_match=specialty_match,
         weight=weight, heavy=heavy, capacity=capacity, fair_share=fair, balance_cap=balance_cap,
         cap=cap, floor=np.minimum(floor, cap), heavy_limit=heavy_limit.astype(float),
         heavy_cap=heavy_cap, position=position,
-        base_profit=base_profit, continuity_bonus=float(policy.continuity_bonus),
+        base_profit=base_profit, continuity_bonus=bonus,
         allowed=allowed, current=current.astype(np.int64), pinned=pinned_u,
         max_moves=max_moves, overflow=overflow,
+        preference=preference, unit_lead=unit_lead,
+        signs=signs if np.any(signs) else None, idents=tuple(arr.idents),
+        continuity_weight=np.asarray(arr.continuity, dtype=float),
+        continuity_reason=reasons, continuity_group=_continuity_groups(office, reasons, policy),
+        kommunal_only=bool(kommunal_only), kommunal_unit=kommunal_unit,
+        kommunal_bruker=kommunal_bruker,
     )
     return model, diagnoses, notes
+
+
+_KOMMUNAL_RULE_NB = ("Regelen om at bare kommunalt ansatte følger opp økonomisk sosialhjelp "
+                     "kan ikke holde: ")
+_KOMMUNAL_RULE_EN = ("The rule that only municipally employed veiledere follow up økonomisk "
+                     "sosialhjelp cannot hold: ")
+_KOMMUNAL_OFF_NB = "eller slå av regelen (kommunal_only)"
+_KOMMUNAL_OFF_EN = "or turn off the rule (kommunal_only)"
+
+
+def _missing_nb(points: float, per_pos: float) -> str:
+    n = math.ceil(points / per_pos - 1e-9) if per_pos > 0 else 0
+    return f"det mangler {fmt(points)} poeng kommunal kapasitet ({_positions_nb(n)})"
+
+
+def _missing_en(points: float, per_pos: float) -> str:
+    n = math.ceil(points / per_pos - 1e-9) if per_pos > 0 else 0
+    return (f"{fmt(points, 'en')} points of municipal capacity are missing ({n} full "
+            f"position{'s' if n != 1 else ''})")
+
+
+def _kommunal_diagnoses(weight, heavy, kb, ku, pinned_u, pin_breaks, cap, heavy_cap, floor,
+                        unit_ids, names, per_pos, *, overflow: bool,
+                        earlier: bool) -> list[Diagnosis]:
+    """Why the ``kommunal_only`` rule cannot hold, with the municipal capacity missing.
+
+    ``kb``: brukere the rule applies to (sosialhjelp); ``ku``: units with a municipally
+    employed member. Checked: no such unit at all; brukere pinned against the rule; their load
+    and heavy cases against those units' capacity (with overflow: their share of the overload,
+    so an office overloaded in total is not blamed on the rule); and whether the other units
+    can still reach their balance floor. With ``earlier`` diagnoses (the office's own capacity)
+    only the first two are reported: a total overload is not the rule's fault.
+    """
+    out: list[Diagnosis] = []
+    load = float(weight[kb].sum())
+    n_k = int(kb.sum())
+    if not ku.any():
+        out.append(Diagnosis(
+            "kommunal",
+            f"{_KOMMUNAL_RULE_NB}{fmt(n_k)} brukere med sosialhjelp har {fmt(load)} poeng, men "
+            f"kontoret har ingen kommunalt ansatt veileder; {_missing_nb(load, per_pos)} — "
+            f"registrer ansettelse kommunal for dem som er det, {_KOMMUNAL_OFF_NB}",
+            f"{_KOMMUNAL_RULE_EN}{fmt(n_k, 'en')} brukere on sosialhjelp carry "
+            f"{fmt(load, 'en')} points but the office has no municipally employed veileder; "
+            f"{_missing_en(load, per_pos)} — record ansettelse kommunal for those who are, "
+            f"{_KOMMUNAL_OFF_EN}",
+            excess=load))
+        return out
+    for u in sorted({int(pinned_u[i]) for i in pin_breaks}):
+        k = int(((pinned_u == u) & kb).sum())
+        label = unit_label(unit_ids[u], names)
+        out.append(Diagnosis(
+            "kommunal_pinned",
+            f"{_KOMMUNAL_RULE_NB}{fmt(k)} brukere med sosialhjelp er låst til {label}, som ikke "
+            f"har en kommunalt ansatt veileder — lås dem til en enhet med en kommunalt ansatt "
+            f"{_KOMMUNAL_OFF_NB}",
+            f"{_KOMMUNAL_RULE_EN}{fmt(k, 'en')} brukere on sosialhjelp are pinned to {label}, "
+            f"which has no municipally employed member — pin them to a unit with one "
+            f"{_KOMMUNAL_OFF_EN}",
+            excess=float(k), unit=unit_ids[u]))
+    if earlier or out:
+        return out
+    k_units = np.flatnonzero(ku)
+    if k_units.size == 1:
+        where_nb = where_en = unit_label(unit_ids[k_units[0]], names)
+    else:
+        where_nb = f"de {fmt(k_units.size)} enhetene med en kommunalt ansatt veileder"
+        where_en = f"the {fmt(k_units.size, 'en')} units with a municipally employed member"
+    room = float(cap[ku].sum())
+    if overflow:
+        qual_nb, qual_en = " med sin andel av kontorets overbelastning", (
+            " with their share of the office's overload")
+    else:
+        qual_nb, qual_en = " innenfor balansegrensen", " within the balance cap"
+    if load > room + 1e-9:
+        missing = load - room
+        out.append(Diagnosis(
+            "kommunal",
+            f"{_KOMMUNAL_RULE_NB}brukerne med sosialhjelp har {fmt(load)} poeng, men "
+            f"{where_nb} kan ta {fmt(room)} poeng{qual_nb}; {_missing_nb(missing, per_pos)} — "
+            f"gi flere kommunalt ansatte veiledere, øk balance_slack {_KOMMUNAL_OFF_NB}",
+            f"{_KOMMUNAL_RULE_EN}the brukere on sosialhjelp carry {fmt(load, 'en')} points but "
+            f"{where_en} can take {fmt(room, 'en')} points{qual_en}; "
+            f"{_missing_en(missing, per_pos)} — add municipally employed veiledere, raise "
+            f"balance_slack {_KOMMUNAL_OFF_EN}",
+            excess=missing))
+    n_heavy = int(heavy[kb].sum())
+    heavy_room = float(heavy_cap[ku].sum())
+    if n_heavy > heavy_room + 1e-9:
+        over = n_heavy - heavy_room
+        out.append(Diagnosis(
+            "kommunal_heavy",
+            f"{_KOMMUNAL_RULE_NB}brukerne med sosialhjelp har {fmt(n_heavy)} tunge saker, men "
+            f"{where_nb} kan ta {fmt(heavy_room)}; {fmt(over)} for mange — gi flere kommunalt "
+            f"ansatte veiledere {_KOMMUNAL_OFF_NB}",
+            f"{_KOMMUNAL_RULE_EN}the brukere on sosialhjelp have {fmt(n_heavy, 'en')} heavy "
+            f"cases but {where_en} can take {fmt(heavy_room, 'en')}; {fmt(over, 'en')} too "
+            f"many — add municipally employed veiledere {_KOMMUNAL_OFF_EN}",
+            excess=float(over)))
+    rest = float(weight[~kb].sum())
+    need = float(floor[~ku].sum())
+    if rest < need - 1e-9:
+        out.append(Diagnosis(
+            "kommunal_floor",
+            f"{_KOMMUNAL_RULE_NB}enhetene uten kommunalt ansatt kan bare få brukere uten "
+            f"sosialhjelp, {fmt(rest)} poeng, men balansegulvet krever {fmt(need)} poeng der — "
+            f"øk balance_slack {_KOMMUNAL_OFF_NB}",
+            f"{_KOMMUNAL_RULE_EN}the units without a municipally employed member can only take "
+            f"brukere not on sosialhjelp, {fmt(rest, 'en')} points, but their balance floors "
+            f"need {fmt(need, 'en')} points — raise balance_slack {_KOMMUNAL_OFF_EN}",
+            excess=need - rest))
+    return out
+
+
+def _continuity_groups(office: Office, reasons: Sequence[str],
+                       policy: Policy) -> tuple[str | None, ...]:
+    """The innsatsgruppe or malgruppe behind each bruker's continuity weight (None for the
+    other reasons): what the explanation names."""
+    out: list[str | None] = []
+    by_malgruppe = policy.continuity_weight_malgruppe
+    for b, reason in zip(office.brukere, reasons, strict=True):
+        if reason == "innsatsgruppe":
+            out.append(b.innsatsgruppe.value if b.innsatsgruppe else None)
+        elif reason == "malgruppe":
+            groups = [Malgruppe(g) for g in b.malgrupper if Malgruppe(g) in by_malgruppe]
+            out.append(max(groups, key=lambda g: by_malgruppe[g]).value if groups else None)
+        else:
+            out.append(None)
+    return tuple(out)
 
 
 #: The balance floor is the fair share less this share of the policy's ``balance_slack`` (the
@@ -490,7 +704,9 @@ def violation_records(model: AllocationModel,
     """Every hard constraint the assignment breaks, recomputed from the model's arrays.
 
     One ``(kind, unit id or None, value, limit)`` per broken limit; ``kind`` is one of
-    ``capacity``, ``floor``, ``heavy``, ``allowed``, ``moves`` or ``unplaced``. The texts a
+    ``capacity``, ``floor``, ``heavy``, ``allowed``, ``kommunal`` (a sosialhjelp bruker at a
+    unit without a municipally employed member, under ``kommunal_only``), ``moves`` or
+    ``unplaced``. The texts a
     reader sees are made from these by ``text.allocation.violation_text``.
     """
     out: list[tuple[str, str | None, float, float]] = []
@@ -510,6 +726,10 @@ def violation_records(model: AllocationModel,
     if model.allowed is not None and n and not model.allowed[np.arange(n), a].all():
         bad = int((~model.allowed[np.arange(n), a]).sum())
         out.append(("allowed", None, float(bad), 0.0))
+    if model.kommunal_only and model.kommunal_bruker is not None and n:
+        bad = int((model.kommunal_bruker & ~model.kommunal_unit[a]).sum())
+        if bad:
+            out.append(("kommunal", None, float(bad), 0.0))
     if model.max_moves is not None and model.n_moves(a) > model.max_moves:
         out.append(("moves", None, float(model.n_moves(a)), float(model.max_moves)))
     return out
@@ -527,6 +747,7 @@ _VIOLATION_CODES = {
     "floor": "{unit}: load {value:.2f} < balance floor {limit:.2f}",
     "heavy": "{unit}: {value:.0f} heavy cases > {limit:.0f}",
     "allowed": "{value:.0f} brukere at a unit they may not go to",
+    "kommunal": "{value:.0f} sosialhjelp brukere at a unit without a kommunal member",
     "moves": "{value:.0f} moves > max_moves {limit:.0f}",
     "unplaced": "not every bruker has exactly one unit",
 }

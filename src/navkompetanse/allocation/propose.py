@@ -45,7 +45,7 @@ from .model import (
     resolve_units,
     violation_records,
 )
-from .result import AllocationResult, Move, Overload, Placement, Unit
+from .result import AllocationResult, Move, Overload, Placement, PreferenceShare, Unit
 from .solve import solve_model
 
 __all__ = ["allocate_portfolios", "naive", "office_overload", "status_quo"]
@@ -82,6 +82,69 @@ def _units(model: AllocationModel, load: np.ndarray, count: np.ndarray,
         )
         for u, uid in enumerate(model.unit_ids)
     }
+
+
+def _work_mix(need: np.ndarray) -> np.ndarray:
+    """``need / Σ need`` per bruker (an even mix for a bruker without any need)."""
+    need = np.asarray(need, dtype=float)
+    total = need.sum(axis=1, keepdims=True)
+    return np.where(total > 0, need / np.where(total > 0, total, 1.0), 1.0 / len(_DIMS))
+
+
+def preference_shares(model: AllocationModel, x: np.ndarray) -> dict[str, PreferenceShare]:
+    """Each veileder's load in energising and draining work in plan ``x`` (empty without
+    preferences): every bruker's points split by her work mix, each kind to the member who
+    leads it at her unit (``model.unit_lead``)."""
+    if model.signs is None or model.unit_lead is None or not model.n_units:
+        return {}
+    n_v, n_d = len(model.idents), len(_DIMS)
+    pts = model.weight[:, None] * _work_mix(model.need) if model.n_brukere else np.zeros((0, 4))
+    lead = model.unit_lead[x] if model.n_brukere else np.zeros((0, n_d), dtype=np.int64)
+    flat = (lead * n_d + np.arange(n_d)[None, :]).ravel()
+    by_vd = np.bincount(flat, weights=pts.ravel(), minlength=n_v * n_d).reshape(n_v, n_d)
+    load = by_vd.sum(axis=1)
+    energising = (by_vd * (model.signs > 0)).sum(axis=1)
+    draining = (by_vd * (model.signs < 0)).sum(axis=1)
+    return {ident: PreferenceShare(ident, float(load[k]), float(energising[k]),
+                                   float(draining[k]))
+            for k, ident in enumerate(model.idents)}
+
+
+def _preference_rows(model: AllocationModel, x: np.ndarray) -> dict[str, Any]:
+    """Per bruker, as lists: the preference term at her unit, the share of her work mix led
+    by a member who finds it energising / draining, and the kinds (with who leads them) she
+    leans towards that are energising (``liked``) or draining (``drained``) there."""
+    n = model.n_brukere
+    idx = np.arange(n)
+    pref = (model.preference[idx, x] if model.preference is not None and n
+            else np.zeros(n))
+    out: dict[str, Any] = {"preference": pref.tolist()}
+    if model.signs is None or model.unit_lead is None or n == 0:
+        none: list[tuple] = [()] * n
+        out.update(work_energising=[0.0] * n, work_draining=[0.0] * n, liked=none,
+                   liked_by=none, drained=none, drained_by=none)
+        return out
+    mix = _work_mix(model.need)
+    lead = model.unit_lead[x]
+    sign = model.signs[lead, np.arange(len(_DIMS))[None, :]]
+    out["work_energising"] = (mix * (sign > 0)).sum(axis=1).tolist()
+    out["work_draining"] = (mix * (sign < 0)).sum(axis=1).tolist()
+    leans = mix > 1.0 / len(_DIMS) + 1e-12  # the kinds her follow-up leans towards
+    idents = model.idents
+    for key, mask in (("liked", leans & (sign > 0)), ("drained", leans & (sign < 0))):
+        dims_l: list[tuple] = [()] * n
+        by_l: list[tuple] = [()] * n
+        cache: dict[tuple, tuple[tuple, tuple]] = {}
+        for i in np.flatnonzero(mask.any(axis=1)).tolist():
+            ds = tuple(np.flatnonzero(mask[i]).tolist())
+            who = tuple(lead[i, ds].tolist())
+            got = cache.get((ds, who))
+            if got is None:
+                got = cache[(ds, who)] = (tuple(_DIMS[d] for d in ds),
+                                         tuple(idents[v] for v in who))
+            dims_l[i], by_l[i] = got
+        out[key], out[f"{key}_by"] = dims_l, by_l
+    return out
 
 
 def _wrap(
@@ -137,6 +200,11 @@ def _wrap(
     moved_l, has_l, pinned_l = moved.tolist(), has_cur.tolist(), pinned.tolist()
     spec_new = model.specialty_match[idx, x].tolist() if n else []
     spec_cur = model.specialty_match[idx, cur_safe].tolist() if n else []
+    pr = _preference_rows(model, x)
+    c_weight = (model.continuity_weight.tolist() if model.continuity_weight is not None
+                else [1.0] * n)
+    c_reason = model.continuity_reason or ("default",) * n
+    c_group = model.continuity_group or (None,) * n
     for i, bid in enumerate(model.bruker_ids):
         xi = x_l[i]
         if pinned_l[i]:
@@ -155,7 +223,11 @@ def _wrap(
             bruker_id=bid, unit=uids[xi], current_unit=uids[cur_l[i]] if has_l[i] else None,
             need=levels(need_l[i]), cover=cover_maps[xi], shortfall=levels(sfn_l[i]),
             fit=fit_new_l[i], current_shortfall=levels(sfc_l[i]), current_fit=fit_cur_l[i],
-            moved=moved_l[i], reason=reason,
+            moved=moved_l[i], reason=reason, preference=pr["preference"][i],
+            liked=pr["liked"][i], liked_by=pr["liked_by"][i], drained=pr["drained"][i],
+            drained_by=pr["drained_by"][i], continuity_weight=c_weight[i],
+            continuity_reason=c_reason[i], continuity_group=c_group[i],
+            work_energising=pr["work_energising"][i], work_draining=pr["work_draining"][i],
         )
         if moved_l[i]:
             moves.append(Move(bid, uids[cur_l[i]], uids[xi], fit_new_l[i] - fit_cur_l[i],
@@ -179,6 +251,7 @@ def _wrap(
         violations=tuple(violations), messages=FrozenDict(messages), lang=lang,
         names=FrozenDict(names), label=result_label(kind, lang), kind=kind,
         stats=dict(stats or {}), overload=overload,
+        preference=FrozenDict(preference_shares(model, x)),
     )
 
 
@@ -227,15 +300,19 @@ def _packing_diagnosis(model: AllocationModel) -> Diagnosis:
                     f"{fmt(model.floor.max(), 'en')} points per unit)")
     moves_nb = f", høyst {model.max_moves} bytter" if model.max_moves is not None else ""
     moves_en = f", at most {model.max_moves} moves" if model.max_moves is not None else ""
+    rule_nb = rule_en = ""
+    if model.kommunal_only and model.kommunal_bruker is not None and model.kommunal_bruker.any():
+        rule_nb = ", regelen om kommunalt ansatte for sosialhjelp"
+        rule_en = ", the rule on municipally employed veiledere for sosialhjelp"
     return Diagnosis(
         "packing",
         f"Brukerne får ikke plass samtidig innenfor {tight_nb}{floor_nb}, grensene for tunge "
-        f"saker{moves_nb} og låste plasseringer: arbeidsmengden {fmt(load)} poeng er "
+        f"saker{moves_nb}{rule_nb} og låste plasseringer: arbeidsmengden {fmt(load)} poeng er "
         f"{fmt(pct)} % av {fmt(cap)} poeng som kan fordeles — øk balance_slack"
         f"{' eller max_moves' if moves_nb else ''}, legg til en stilling eller "
         f"bruk allow_overflow=True",
         f"The brukere do not fit within {tight_en}{floor_en}, heavy-case limits"
-        f"{moves_en} and pinned placements at once: the load {fmt(load, 'en')} points is "
+        f"{moves_en}{rule_en} and pinned placements at once: the load {fmt(load, 'en')} points is "
         f"{fmt(pct, 'en')} % of the {fmt(cap, 'en')} points available — raise balance_slack"
         f"{' or max_moves' if moves_en else ''}, add a position or use allow_overflow=True",
         excess=max(0.0, load - cap))
@@ -269,13 +346,18 @@ def allocate_portfolios(
     seed: int = 0,
     gap_tol: float = 1e-3,
     lang: str = "nb",
+    kommunal_only: bool | None = None,
 ) -> AllocationResult:
     """Propose a distribution of brukere over veiledere and pairs.
 
-    Maximises ``Σ fit + continuity bonus + specialty bonus`` so that every bruker gets exactly
-    one unit, within each unit's capacity, balance cap and floor (no unit above its fair share
-    plus the slack, none below it less the slack), heavy-case limit, the moves budget and
-    pinned placements. The same input gives the same plan (unless ``time_limit`` runs out).
+    Maximises ``Σ fit + continuity bonus + specialty bonus + preference`` so that every
+    bruker gets exactly one unit, within each unit's capacity, balance cap and floor (no unit
+    above its fair share plus the slack, none below it less the slack), heavy-case limit, the
+    moves budget and pinned placements. The continuity bonus is ``policy.continuity_bonus``
+    times the bruker's continuity weight (by innsatsgruppe, malgruppe, heavy case, or her
+    own); the preference term (``policy.preference_weight``) favours the unit whose member
+    who leads the work she leans towards finds it energising. The same input gives the same
+    plan (unless ``time_limit`` runs out).
 
     Parameters
     ----------
@@ -314,6 +396,13 @@ def allocate_portfolios(
     lang : str
         ``"nb"`` (bokmål, default) or ``"en"``: the language of ``message``, ``label`` and
         ``explain``; ``messages`` holds both.
+    kommunal_only : bool, optional
+        Brukere with malgruppe ``sosialhjelp`` go only to units with a member whose
+        ``ansettelse`` is ``kommunal`` (a hard rule). None (default) takes
+        ``policy.kommunal_only``; True or False overrides it for this call. When the rule
+        cannot hold the result is ``infeasible`` and the message says how much municipal
+        capacity is missing; with ``allow_overflow`` the kommunal units carry their share of
+        the office's overload, and only a shortfall beyond that is the rule's.
 
     Returns
     -------
@@ -352,11 +441,12 @@ def allocate_portfolios(
     """
     started = time.perf_counter()
     policy = _iv_allocate(policy, max_moves, time_limit, lang)
+    kommunal = policy.kommunal_only if kommunal_only is None else bool(kommunal_only)
     names = office_names(office)
     units = resolve_units(office, pairs)
     model, diagnoses, notes = build_model(
         office, units, policy, pinned=pinned, max_moves=max_moves,
-        hard_specialty=hard_specialty, allow_overflow=allow_overflow,
+        hard_specialty=hard_specialty, allow_overflow=allow_overflow, kommunal_only=kommunal,
     )
     overload = office_overload(model, policy)
     if diagnoses:
@@ -376,7 +466,8 @@ def allocate_portfolios(
         # weight above the fair share, as the overflow rule does, and report it.
         model, _, notes = build_model(
             office, units, policy, pinned=pinned, max_moves=max_moves,
-            hard_specialty=hard_specialty, allow_overflow=True, relax_balance=True)
+            hard_specialty=hard_specialty, allow_overflow=True, relax_balance=True,
+            kommunal_only=kommunal)
         outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
     if outcome.assignment is None:
         if outcome.status == "infeasible":
@@ -445,7 +536,7 @@ def _fixed_result(office: Office, policy: Policy | None, pairs: Any,
     policy = policy if policy is not None else Policy()
     names = office_names(office)
     units = resolve_units(office, pairs)
-    model, _, _ = build_model(office, units, policy)
+    model, _, _ = build_model(office, units, policy, kommunal_only=policy.kommunal_only)
     if model.n_brukere and not model.n_units:
         messages = _both(lambda lg: phrase("no_veiledere", lg, label=result_label(kind, lg),
                                            n=fmt(model.n_brukere, lg)))

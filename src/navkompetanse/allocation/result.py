@@ -28,7 +28,8 @@ from ..text.allocation import (
     summary_labels,
 )
 
-__all__ = ["REASONS", "AllocationResult", "Move", "Overload", "Placement", "Unit"]
+__all__ = ["REASONS", "AllocationResult", "Move", "Overload", "Placement", "PreferenceShare",
+           "Unit"]
 
 _DIMS = tuple(d.value for d in DIMENSIONS)
 
@@ -113,6 +114,16 @@ class Placement:
     ``reason`` is a code, one of ``stayed``, ``pinned``, ``ufordelt`` (placed, not a move),
     ``better_fit``, ``specialty`` or ``capacity`` (moved to make room); the words for it come
     from ``text.allocation.reason_text``.
+
+    Preferences (empty / zero in an office without them): ``preference`` is the preference
+    term at her unit (``scoring.preference_term``); ``liked`` the kinds of work her follow-up
+    leans towards that the member who leads them there finds energising, ``liked_by`` that
+    member per kind; ``drained`` / ``drained_by`` the same for work that drains. Continuity:
+    ``continuity_weight`` (a multiple of ``Policy.continuity_bonus``), ``continuity_reason``
+    (a ``scoring.CONTINUITY_REASONS`` code) and ``continuity_group`` (the innsatsgruppe or
+    malgruppe behind it, or None). ``work_energising`` / ``work_draining``: the share of her
+    work mix (``need / Σ need``) led at her unit by a member who finds it energising /
+    draining.
     """
 
     bruker_id: str
@@ -126,9 +137,21 @@ class Placement:
     current_fit: float
     moved: bool
     reason: str
+    preference: float = 0.0
+    liked: tuple[str, ...] = ()
+    liked_by: tuple[str, ...] = ()
+    drained: tuple[str, ...] = ()
+    drained_by: tuple[str, ...] = ()
+    continuity_weight: float = 1.0
+    continuity_reason: str = "default"
+    continuity_group: str | None = None
+    work_energising: float = 0.0
+    work_draining: float = 0.0
 
     def __post_init__(self) -> None:
         freeze_fields(self, "need", "cover", "shortfall", "current_shortfall")
+        for name in ("liked", "liked_by", "drained", "drained_by"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @property
     def total_shortfall(self) -> int:
@@ -141,8 +164,60 @@ class Placement:
             "need": dict(self.need), "cover": dict(self.cover),
             "shortfall": dict(self.shortfall), "fit": self.fit,
             "current_shortfall": dict(self.current_shortfall), "current_fit": self.current_fit,
-            "moved": self.moved, "reason": self.reason,
+            "moved": self.moved, "reason": self.reason, "preference": self.preference,
+            "liked": list(self.liked), "liked_by": list(self.liked_by),
+            "drained": list(self.drained), "drained_by": list(self.drained_by),
+            "continuity_weight": self.continuity_weight,
+            "continuity_reason": self.continuity_reason,
+            "continuity_group": self.continuity_group,
+            "work_energising": self.work_energising, "work_draining": self.work_draining,
         }
+
+
+@dataclass(frozen=True)
+class PreferenceShare:
+    """How one veileder's load lies in work she finds energising or draining.
+
+    Each bruker's workload points are split over the four kinds of work by her work mix
+    (``need / Σ need``); in a pair, each kind goes to the member who leads it
+    (``scoring.lead_members``). ``load_points`` is what the veileder leads in total,
+    ``energising_points`` / ``draining_points`` the part in kinds she finds energising /
+    draining.
+    """
+
+    ident: str
+    load_points: float
+    energising_points: float
+    draining_points: float
+
+    @property
+    def energising_share(self) -> float:
+        """Share of her load in work that gives her energy (nan without load)."""
+        return self.energising_points / self.load_points if self.load_points > 0 else np.nan
+
+    @property
+    def draining_share(self) -> float:
+        """Share of her load in work that drains her (nan without load)."""
+        return self.draining_points / self.load_points if self.load_points > 0 else np.nan
+
+    def to_dict(self) -> dict[str, Any]:
+        return strict_json({
+            "ident": self.ident, "load_points": self.load_points,
+            "energising_points": self.energising_points,
+            "draining_points": self.draining_points,
+            "energising_share": self.energising_share, "draining_share": self.draining_share,
+        })
+
+
+def preference_totals(shares: Mapping[str, PreferenceShare]) -> dict[str, float]:
+    """Office totals of :class:`PreferenceShare`: ``load_points``, ``energising_share`` and
+    ``draining_share`` (shares of all the load the veiledere lead; nan without load)."""
+    load = sum(s.load_points for s in shares.values())
+    en = sum(s.energising_points for s in shares.values())
+    dr = sum(s.draining_points for s in shares.values())
+    return {"load_points": float(load),
+            "energising_share": float(en / load) if load > 0 else float("nan"),
+            "draining_share": float(dr / load) if load > 0 else float("nan")}
 
 
 @dataclass(frozen=True)
@@ -310,6 +385,10 @@ class AllocationResult(Result):
     overload : Overload or None
         When the office has more work (or heavy cases) than capacity: the figures, what binds
         and what would relieve it; the message starts with it. None otherwise.
+    preference : FrozenDict
+        ``{ident: PreferenceShare}``: each veileder's load in work she finds energising or
+        draining, for this distribution; empty when the office has no preferences (or there
+        is no distribution). :meth:`preference_totals` gives the office's shares.
     """
 
     assignment: Mapping[str, str]
@@ -333,6 +412,7 @@ class AllocationResult(Result):
     kind: str = "proposal"
     stats: Mapping[str, Any] = field(default_factory=FrozenDict, compare=False)
     overload: Overload | None = None
+    preference: Mapping[str, PreferenceShare] = field(default_factory=FrozenDict)
 
     _title: ClassVar[tuple[str, str]] = ("Fordeling av brukere", "Allocation of brukere")
     _frame_columns: ClassVar[tuple[str, ...]] = (
@@ -349,7 +429,7 @@ class AllocationResult(Result):
         if not self.label:
             object.__setattr__(self, "label", result_label(self.kind, self.lang))
         freeze_fields(self, "assignment", "units", "unassigned", "placements", "overflow",
-                      "messages", "names", "stats")
+                      "messages", "names", "stats", "preference")
         object.__setattr__(self, "moves", tuple(self.moves))
         object.__setattr__(self, "violations", tuple(self.violations))
 
@@ -358,6 +438,17 @@ class AllocationResult(Result):
     def n_moves(self) -> int:
         """Number of brukere who change unit."""
         return len(self.moves)
+
+    @property
+    def has_preferences(self) -> bool:
+        """True when the office has preferences and this result has a distribution: the
+        preference measure (:attr:`preference`) is then shown."""
+        return bool(self.preference)
+
+    def preference_totals(self) -> dict[str, float]:
+        """The office's share of load in energising and in draining work (see
+        :class:`PreferenceShare`); nan shares when there is no measure."""
+        return preference_totals(self.preference)
 
     @property
     def ok(self) -> bool:
@@ -447,6 +538,8 @@ class AllocationResult(Result):
             "overflow": dict(self.overflow), "violations": list(self.violations),
             "names": dict(self.names), "stats": dict(self.stats),
             "overload": self.overload.to_dict() if self.overload is not None else None,
+            "preference": {ident: s.to_dict() for ident, s in self.preference.items()},
+            "preference_totals": self.preference_totals() if self.preference else None,
         })
 
     def _unit_name(self, unit: str | None) -> str | None:
@@ -469,6 +562,9 @@ class AllocationResult(Result):
                    "fit": p.fit, "moved": p.moved, "reason": p.reason,
                    "reason_text": texts[p.reason]}
             row.update({f"shortfall_{d}": p.shortfall[d] for d in _DIMS})
+            if self.preference:
+                row["work_energising"] = p.work_energising
+                row["work_draining"] = p.work_draining
             rows.append(row)
         for bid, why in self.unassigned.items():
             row = {"bruker_id": bid, "unit": None, "unit_name": None, "current_unit": None,
@@ -489,6 +585,10 @@ class AllocationResult(Result):
                 rows.append((words["gap"], percent(self.gap, lang, 3)))
         if self.violations:
             rows.append((words["violations"], fmt(len(self.violations), lang)))
+        if self.preference:
+            totals = self.preference_totals()
+            rows.append((words["energising"], percent(totals["energising_share"], lang)))
+            rows.append((words["draining"], percent(totals["draining_share"], lang)))
         return rows
 
 

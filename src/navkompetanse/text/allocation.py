@@ -23,10 +23,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import check_lang, dimension_name, fmt, join, levels_text, percent, unit_label
+from . import check_lang, dimension_name, fmt, join, levels_text, percent, person, unit_label
 
 __all__ = [
     "comparison_text",
+    "continuity_text",
+    "preference_labels",
+    "preference_measure_text",
+    "preference_text",
+    "work_text",
     "explain_placement",
     "explain_unassigned",
     "fixed_message",
@@ -62,6 +67,31 @@ _NB: dict[str, str] = {
     "why_specialty": "Brukeren flyttes fordi {unit} har målgruppen hennes som spesialfelt.",
     "why_capacity": "Brukeren flyttes for å gi plass: dagens enhet ville ellers fått for mye, "
                     "eller andre trenger den mer.",
+    # preferences (the kinds of work in plain words, never the dimension codes)
+    "work:relasjonell": "brukermøter og tett oppfølging",
+    "work:struktur": "planlegging og rutiner",
+    "work:forvaltning": "saksbehandling og vedtak",
+    "work:digital": "digital oppfølging",
+    "pref_likes": "det {who} liker å jobbe med ({work})",
+    "pref_liked": "Plasseringen passer også med {list}.",
+    "pref_drains": "{who} synes {work} tapper energi",
+    "pref_drained": "Merk: {list}; her veide kompetanse og plass tyngre.",
+    # continuity per bruker
+    "stays_because": "Brukeren beholder veilederen sin: {why}, og et bytte koster mye for "
+                     "henne.",
+    "moves_cheap": "Et bytte koster lite for henne: {why}.",
+    "cont:innsatsgruppe:SPESIELT_TILPASSET_INNSATS": "tett oppfølging",
+    "cont:innsatsgruppe:GRADERT_VARIG_TILPASSET_INNSATS": "varig tilpasset innsats",
+    "cont:innsatsgruppe:VARIG_TILPASSET_INNSATS": "varig tilpasset innsats",
+    "cont:innsatsgruppe:SITUASJONSBESTEMT_INNSATS": "situasjonsbestemt innsats",
+    "cont:innsatsgruppe:STANDARD_INNSATS": "standard innsats",
+    "cont:innsatsgruppe": "innsatsgruppen hennes",
+    "cont:malgruppe:ung": "hun er ung",
+    "cont:malgruppe": "målgruppen hennes",
+    "cont:tung_sak": "en tung sak med en historie en ny veileder må sette seg inn i",
+    "cont:explicit_high": "kontoret har satt kontinuitet høyt for henne",
+    "cont:explicit_low": "kontoret har satt kontinuitet lavt for henne",
+    "cont:default": "ingen særlig grunn",
     # short reasons (frame column reason_text)
     "reason_stayed": "blir hos veilederen",
     "reason_pinned": "låst av leder",
@@ -93,6 +123,7 @@ _NB: dict[str, str] = {
     "v_floor": "{unit} har {value} poeng, under balansegulvet {limit}",
     "v_heavy": "{unit} har {value} tunge saker, over grensen {limit}",
     "v_allowed": "{value} brukere hos en enhet de ikke kan gå til",
+    "v_kommunal": "{value} brukere med sosialhjelp hos en enhet uten kommunalt ansatt",
     "v_moves": "{value} bytter, over max_moves {limit}",
     "v_unplaced": "ikke alle brukere har nøyaktig én enhet",
     # summary rows (repr, _repr_html_)
@@ -102,12 +133,16 @@ _NB: dict[str, str] = {
     "s_moves": "Bytter",
     "s_gap": "Avstand til beste mulige",
     "s_violations": "Brudd på grenser",
+    "s_energising": "Arbeid som gir energi",
+    "s_draining": "Arbeid som tapper",
     # comparison
     "best": "Best",
     "cmp_failed_one": "{failed} har ingen fordeling, så de to kan ikke sammenlignes: {why}",
     "cmp_failed_both": "Verken {a} eller {b} har en fordeling, så de kan ikke sammenlignes.",
     "cmp_ok": "{b} er bedre enn {a} på {nb} av {n} mål, {a} på {na}.",
     "better_on": "bedre på {k} av {n} mål",
+    "cmp_preference": "Andel av veiledernes arbeid i oppgaver de får energi av: {a} {ea}, "
+                      "{b} {eb}; i oppgaver som tapper dem: {a} {da}, {b} {db}.",
     # an office with more work than capacity (first in every output)
     "ov_capacity": "Kontoret har mer arbeid enn kapasitet: arbeidsmengden er {load} poeng mot "
                    "{cap} poeng kapasitet, {excess} poeng ({pct}) over — {per_pos} poeng over "
@@ -147,6 +182,28 @@ _EN: dict[str, str] = {
     "why_specialty": "She moves because {unit} has her target group as specialty.",
     "why_capacity": "She moves to make room: the current unit would otherwise be over its "
                     "capacity, balance or heavy-case limit, or others need it more.",
+    "work:relasjonell": "meetings with brukere and close follow-up",
+    "work:struktur": "planning and routines",
+    "work:forvaltning": "casework and decisions",
+    "work:digital": "digital follow-up",
+    "pref_likes": "what {who} likes doing ({work})",
+    "pref_liked": "The placement also suits {list}.",
+    "pref_drains": "{who} finds {work} draining",
+    "pref_drained": "Note: {list}; competence and room weighed more here.",
+    "stays_because": "She keeps her veileder: {why}, and a change costs her a lot.",
+    "moves_cheap": "A change costs her little: {why}.",
+    "cont:innsatsgruppe:SPESIELT_TILPASSET_INNSATS": "close follow-up",
+    "cont:innsatsgruppe:GRADERT_VARIG_TILPASSET_INNSATS": "lasting adapted follow-up",
+    "cont:innsatsgruppe:VARIG_TILPASSET_INNSATS": "lasting adapted follow-up",
+    "cont:innsatsgruppe:SITUASJONSBESTEMT_INNSATS": "situation-based follow-up",
+    "cont:innsatsgruppe:STANDARD_INNSATS": "standard follow-up",
+    "cont:innsatsgruppe": "her innsatsgruppe",
+    "cont:malgruppe:ung": "she is young",
+    "cont:malgruppe": "her target group",
+    "cont:tung_sak": "a heavy case with a history a new veileder must learn",
+    "cont:explicit_high": "the office has set continuity high for her",
+    "cont:explicit_low": "the office has set continuity low for her",
+    "cont:default": "no particular reason",
     "reason_stayed": "stays with her veileder",
     "reason_pinned": "pinned by a leader",
     "reason_ufordelt": "had no veileder",
@@ -175,6 +232,8 @@ _EN: dict[str, str] = {
     "v_floor": "{unit} has {value} points, under its balance floor {limit}",
     "v_heavy": "{unit} has {value} heavy cases, over its limit {limit}",
     "v_allowed": "{value} brukere at a unit they may not go to",
+    "v_kommunal": "{value} brukere on sosialhjelp at a unit without a municipally employed "
+                  "member",
     "v_moves": "{value} moves, over max_moves {limit}",
     "v_unplaced": "not every bruker has exactly one unit",
     "s_brukere": "brukere",
@@ -183,11 +242,15 @@ _EN: dict[str, str] = {
     "s_moves": "moves",
     "s_gap": "gap",
     "s_violations": "limits broken",
+    "s_energising": "work that gives energy",
+    "s_draining": "work that drains",
     "best": "Best",
     "cmp_failed_one": "{failed} has no allocation, so the two cannot be compared: {why}",
     "cmp_failed_both": "Neither {a} nor {b} has an allocation, so they cannot be compared.",
     "cmp_ok": "{b} is better than {a} on {nb} of {n} measures, {a} on {na}.",
     "better_on": "better on {k} of {n} measures",
+    "cmp_preference": "Share of the veiledere's work in tasks that give them energy: {a} {ea}, "
+                      "{b} {eb}; in tasks that drain them: {a} {da}, {b} {db}.",
     "ov_capacity": "The office has more work than capacity: the workload is {load} points "
                    "against {cap} points of capacity, {excess} points ({pct}) over — {per_pos} "
                    "points over per full position.",
@@ -226,6 +289,12 @@ _METRICS = {
     "mean_fit": ("Gjennomsnittlig treff (0–1)", "Mean fit (0–1)"),
 }
 
+#: Rows of the preference measure (shown only when the office has preferences).
+_PREFERENCE_METRICS = {
+    "energising_share": ("Andel arbeid som gir energi", "Share of work that gives energy"),
+    "draining_share": ("Andel arbeid som tapper", "Share of work that drains"),
+}
+
 
 def phrase(key: str, lang: str = "nb", **values: Any) -> str:
     """The phrase ``key`` in ``lang``, filled in with ``values``."""
@@ -238,10 +307,68 @@ def _lack_text(shortfall: Mapping[str, int], lang: str) -> str:
                  for d, v in shortfall.items() if v > 0], lang)
 
 
+def work_text(dims: Sequence[str], lang: str = "nb") -> str:
+    """Kinds of work in plain words: ``brukermøter og tett oppfølging``.
+
+    >>> work_text(["relasjonell", "forvaltning"])
+    'brukermøter og tett oppfølging og saksbehandling og vedtak'
+    >>> work_text(["digital"], "en")
+    'digital follow-up'
+    """
+    return join([phrase(f"work:{d}", lang) for d in dims], lang)
+
+
+def _by_person(dims: Sequence[str], who: Sequence[str], key: str, lang: str,
+               names: Mapping[str, str] | None) -> str:
+    """``det Kari liker å jobbe med (…) og det Ola liker å jobbe med (…)``: one part per
+    member who leads some of the kinds ``dims``."""
+    order: dict[str, list[str]] = {}
+    for d, ident in zip(dims, who, strict=True):
+        order.setdefault(ident, []).append(d)
+    return join([phrase(key, lang, who=person(ident, names), work=work_text(ds, lang))
+                 for ident, ds in order.items()], lang)
+
+
+def preference_text(p: Any, lang: str = "nb", names: Mapping[str, str] | None = None) -> str:
+    """What preference says about a placement, when it mattered: the work she leans towards
+    is led by someone who finds it energising (the term raised her fit), or by someone it
+    drains (the term lowered it, and she is there all the same). Empty otherwise."""
+    if p.preference > 1e-12 and p.liked:
+        return phrase("pref_liked", lang,
+                      list=_by_person(p.liked, p.liked_by, "pref_likes", lang, names))
+    if p.preference < -1e-12 and p.drained:
+        return phrase("pref_drained", lang,
+                      list=_by_person(p.drained, p.drained_by, "pref_drains", lang, names))
+    return ""
+
+
+def _continuity_why(p: Any, lang: str) -> str:
+    reason = p.continuity_reason
+    if reason == "explicit":
+        return phrase("cont:explicit_high" if p.continuity_weight > 1 else "cont:explicit_low",
+                      lang)
+    if reason in ("innsatsgruppe", "malgruppe"):
+        key = f"cont:{reason}:{p.continuity_group}"
+        return phrase(key if key in _TABLES[lang] else f"cont:{reason}", lang)
+    return phrase(f"cont:{reason}", lang)
+
+
+def continuity_text(p: Any, lang: str = "nb") -> str:
+    """Why continuity weighs what it does for her, when it is not the usual: a bruker who
+    stays and for whom a change costs more than usual (weight above 1) is told why; one who
+    moves and for whom it costs less (weight below 1) too. Empty otherwise."""
+    if p.reason == "stayed" and p.continuity_weight > 1 + 1e-12:
+        return phrase("stays_because", lang, why=_continuity_why(p, lang))
+    if p.moved and p.continuity_weight < 1 - 1e-12:
+        return phrase("moves_cheap", lang, why=_continuity_why(p, lang))
+    return ""
+
+
 def explain_placement(p: Any, lang: str = "nb",
                       names: Mapping[str, str] | None = None) -> str:
     """Explain one bruker's placement (a ``Placement`` with a unit) in a few short sentences:
-    what she needs, what her unit covers, what today's unit lacked, and why."""
+    what she needs, what her unit covers, what today's unit lacked, and why (with why
+    continuity weighs as it does for her, and what preference said, where it mattered)."""
     unit = unit_label(p.unit, names)
     lack = _lack_text(p.shortfall, lang)
     lines = [
@@ -254,7 +381,16 @@ def explain_placement(p: Any, lang: str = "nb",
         cur_lack = _lack_text(p.current_shortfall, lang)
         lines.append(phrase("current_lacked", lang, unit=current, lack=cur_lack) if cur_lack
                      else phrase("current_lacked_nothing", lang, unit=current))
-    lines.append(phrase(f"why_{p.reason}", lang, unit=unit))
+    stays = continuity_text(p, lang)
+    if stays and p.reason == "stayed":
+        lines.append(stays)
+    else:
+        lines.append(phrase(f"why_{p.reason}", lang, unit=unit))
+        if stays:
+            lines.append(stays)
+    pref = preference_text(p, lang, names) if p.reason != "pinned" else ""
+    if pref:
+        lines.append(pref)
     return " ".join(lines)
 
 
@@ -277,6 +413,22 @@ def metric_labels(lang: str = "nb") -> dict[str, str]:
     """The row labels of a comparison table, by metric key."""
     i = 1 if check_lang(lang) == "en" else 0
     return {key: pair[i] for key, pair in _METRICS.items()}
+
+
+def preference_labels(lang: str = "nb") -> dict[str, str]:
+    """The row labels of the preference measure in a comparison, by key."""
+    i = 1 if check_lang(lang) == "en" else 0
+    return {key: pair[i] for key, pair in _PREFERENCE_METRICS.items()}
+
+
+def preference_measure_text(a: str, b: str, totals_a: Mapping[str, float],
+                            totals_b: Mapping[str, float], lang: str = "nb") -> str:
+    """One sentence on the preference measure of two distributions (office totals)."""
+    return phrase("cmp_preference", lang, a=a, b=b,
+                  ea=percent(totals_a["energising_share"], lang),
+                  eb=percent(totals_b["energising_share"], lang),
+                  da=percent(totals_a["draining_share"], lang),
+                  db=percent(totals_b["draining_share"], lang))
 
 
 def summary_labels(lang: str = "nb") -> dict[str, str]:
