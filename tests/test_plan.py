@@ -377,3 +377,17 @@ def test_report_lists_are_lists_not_dashes(made):
     page = made.to_html()
     assert "<li>- " not in page  # the text's dashes are not carried into the page's list
     assert all(f"<li>{made.pairing.explain(p)[:30]}" in page for p in made.pairing.pairs)
+
+
+def test_a_plan_holds_a_gap_analysis_unless_turned_off(tmp_path):
+    office = synthetic_office(8, 240, seed=4)
+    with_gaps = plan(office, time_limit=20)
+    assert with_gaps.gaps is not None and with_gaps.gaps.ok
+    assert with_gaps.gaps.objective == with_gaps.allocation.objective  # the plan's own
+    assert "Kompetansegap" in with_gaps.text() and "Kompetansegap" in with_gaps.to_html()
+    assert with_gaps.to_dict()["gaps"]["scarcest"] == with_gaps.gaps.scarcest
+    assert load_plan(with_gaps.save(tmp_path / "p.json")) == with_gaps
+    without = plan(office, gaps=False)
+    assert without.gaps is None and without.to_dict()["gaps"] is None
+    assert "ingen gapanalyse" in without.to_html()
+    assert without.allocation.assignment == with_gaps.allocation.assignment

@@ -15,6 +15,7 @@ the loader call anything else.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 import importlib
 import math
@@ -45,6 +46,8 @@ def encode(value: Any) -> Any:
         return int(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else {"__float__": repr(value)}
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return {"__date__": value.isoformat()}
     if isinstance(value, np.generic):
         return encode(value.item())
     if isinstance(value, np.ndarray):
@@ -118,6 +121,11 @@ def decode(data: Any, where: str = "state") -> Any:
         if text not in ("nan", "inf", "-inf"):
             raise _bad(where, f"not a special float: {text!r}")
         return float(text)
+    if "__date__" in data:
+        try:
+            return dt.date.fromisoformat(data["__date__"])
+        except (TypeError, ValueError):
+            raise _bad(where, f"not a date: {data['__date__']!r}") from None
     if "__frozenset__" in data:
         return frozenset(decode(v, where) for v in data["__frozenset__"])
     if "__array__" in data:

@@ -44,7 +44,7 @@ from .allocation import (
     compare,
     status_quo,
 )
-from .analysis import CompetenceMap, competence_map
+from .analysis import CompetenceMap, GapAnalysis, competence_map, gap_analysis
 from .exceptions import CapacityWarning, InvalidInputError, Problem
 from .models import Office
 from .pairing import PairingResult, pair_veiledere
@@ -129,6 +129,11 @@ class PlanOptions(BaseModel):
         as ``strict_capacity=True``.
     hard_specialty : bool
         Brukere in a malgruppe go only to units with that spesialfelt.
+    gaps : bool
+        True (default): the plan includes a gap analysis (:func:`~navkompetanse.gap_analysis`:
+        what stays short and the development, recruiting and part-time steps that close it
+        most, each verified by re-solving) within what is left of ``time_limit``; False
+        leaves it out (``Plan.gaps`` is None).
     seed : int
         Seed of the allocation's fallback path.
     """
@@ -148,6 +153,7 @@ class PlanOptions(BaseModel):
     allow_overflow: StrictBool = True
     hard_specialty: StrictBool = False
     seed: StrictInt = 0
+    gaps: StrictBool = True
 
     @field_validator("pinned", mode="before")
     @classmethod
@@ -248,6 +254,11 @@ class Plan(Result):
         otherwise ``feasible``.
     runtime_s : float
         Seconds the plan took.
+    gaps : GapAnalysis or None
+        What stays short and the verified steps that close it most (None with ``gaps=False``
+        or without a distribution). It shares the plan's time limit; its own ``status`` says
+        whether every proposal could be verified in time (the plan's ``status`` is about the
+        distribution).
     overload : Overload or None
         When the office has more work (or heavy cases) than capacity: points over, per full
         position, which limit binds, what would relieve it and every unit's share
@@ -270,6 +281,7 @@ class Plan(Result):
     names: Mapping[str, str]
     runtime_s: float
     overload: Overload | None = None
+    gaps: GapAnalysis | None = None
 
     _title: ClassVar[tuple[str, str]] = ("Plan", "Plan")
     _frame_columns: ClassVar[tuple[str, ...]] = AllocationResult._frame_columns
@@ -376,6 +388,7 @@ class Plan(Result):
             "allocation": self.allocation.to_dict(),
             "today": self.today.to_dict(),
             "comparison": self.comparison.to_dict(),
+            "gaps": self.gaps.to_dict() if self.gaps is not None else None,
         })
 
     def to_json(self, indent: int | None = None) -> str:
@@ -438,7 +451,7 @@ _PART_TYPES: dict[str, type | tuple[type, ...]] = {
     "office": Office, "policy": Policy, "options": PlanOptions,
     "competence_map": CompetenceMap, "pairing": (PairingResult, type(None)),
     "allocation": AllocationResult, "today": AllocationResult, "comparison": Comparison,
-    "message": str, "runtime_s": (int, float),
+    "message": str, "runtime_s": (int, float), "gaps": (GapAnalysis, type(None)),
 }
 
 
@@ -553,6 +566,14 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
     comparison = compare(today, allocation, lang=lang)
     status = _plan_status(pairing, allocation, skipped=skipped)
     overload = allocation.overload
+    gaps = None
+    if opts.gaps and allocation.ok:
+        left = deadline - time.perf_counter() - reserve
+        gaps = gap_analysis(
+            office, allocation=allocation, policy=policy, max_moves=opts.max_moves,
+            pinned=dict(opts.pinned), allow_overflow=opts.overflow,
+            hard_specialty=opts.hard_specialty, seed=opts.seed,
+            time_limit=max(left, MIN_STEP_S), lang=lang)
     messages = {code: _plan_message(office, pairing, allocation, code, skipped=skipped)
                 for code in ("nb", "en")}
     result = Plan(
@@ -560,7 +581,7 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
         allocation=allocation, today=today, comparison=comparison, status=status,
         message=messages[lang], messages=messages, lang=lang,
         names={v.ident: v.name for v in office.veiledere if v.name},
-        runtime_s=time.perf_counter() - started, overload=overload,
+        runtime_s=time.perf_counter() - started, overload=overload, gaps=gaps,
     )
     if overload is not None and allocation.ok:
         # once per plan, where the caller called plan()

@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .results import status_word
-from .text import fmt, number, unit_label
+from .text import dimension_name, fmt, number, percent, unit_label
 from .text.allocation import overload_unit_lines
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,6 +33,15 @@ _TEXT: dict[str, dict[str, str]] = {
         "why": "Hvorfor", "best": "Best", "title": "Plan for {name}",
         "generated": "Laget på {s} sekunder. Forslagene er råd til en leder, ikke vedtak.",
         "overload": "Mer arbeid enn kapasitet", "over": "Over (poeng)",
+        "gaps": "Kompetansegap og hvordan lukke dem",
+        "gaps_head": ("Dimensjon", "Behov (snitt)", "Kompetanse (snitt)", "Trenger 4–5",
+                      "Har 4–5", "Mangel", "Andel"),
+        "gaps_note": "Behov er brukernes nivåbehov vektet med arbeidsmengde; kompetanse er "
+                     "veiledernes nivå vektet med kapasitet. Mangel er tilpasningen "
+                     "fordelingen taper i dimensjonen. Hver gevinst er kontrollert med en ny "
+                     "fordeling; intervallet er det de to løsningenes bevis tillater.",
+        "gaps_people": "Opplæring og ubrukt kompetanse",
+        "no_gaps": "Planen har ingen gapanalyse (slått av, eller ingen fordeling).",
     },
     "en": {
         "office": "The office", "map": "Competence map", "pairs": "Veileder-pairs",
@@ -46,6 +55,15 @@ _TEXT: dict[str, dict[str, str]] = {
         "why": "Why", "best": "Best", "title": "Plan for {name}",
         "generated": "Made in {s} seconds. The proposals are advice to a leader, not decisions.",
         "overload": "More work than capacity", "over": "Over (points)",
+        "gaps": "Competence gaps and how to close them",
+        "gaps_head": ("Dimension", "Need (mean)", "Competence (mean)", "Needs 4–5",
+                      "Has 4–5", "Shortfall", "Share"),
+        "gaps_note": "Need is the brukere's need levels weighted by workload; competence is "
+                     "the veiledere's levels weighted by capacity. Shortfall is the fit the "
+                     "allocation loses in the dimension. Every gain is verified by re-solving "
+                     "the allocation; the interval is what both solutions' proofs allow.",
+        "gaps_people": "Training and unused competence",
+        "no_gaps": "The plan has no gap analysis (turned off, or no distribution).",
     },
 }
 
@@ -181,7 +199,36 @@ def plan_text(plan: Plan, lang: str = "nb") -> str:
         "", f"{t['status']}: {status_word(plan.status, lang)}. {_after_overload(plan, lang)}",
         f"{t['options']}: {options_text(plan, lang)}",
     ]
+    if plan.gaps is not None:
+        parts[-2:-2] = [_section(t["gaps"]), plan.gaps.explain(lang=lang), ""]
     return "\n".join(parts).lstrip("\n")
+
+
+def _gaps_view(plan: Plan, lang: str) -> dict[str, Any] | None:
+    """The gap analysis as the page shows it: a table per dimension, proposals, people."""
+    gaps = plan.gaps
+    if gaps is None:
+        return None
+    rows = [(dimension_name(d.dimension, lang), fmt(d.demand, lang, 1), fmt(d.supply, lang, 1),
+             percent(d.demand_high, lang, 0), percent(d.supply_high, lang, 0),
+             fmt(d.shortfall, lang, 1), percent(d.share, lang, 0)) for d in gaps.dimensions]
+    words = _GAP_HEADINGS[lang]
+    proposals = [(heading, [gaps.proposal_text(p, lang) for p in items])
+                 for heading, items in ((words[0], gaps.development),
+                                        (words[1], gaps.recruiting),
+                                        (words[2], gaps.part_time)) if items]
+    people = [gaps.explain(n.ident, lang=lang) for n in gaps.training]
+    people += [gaps._underused_text(u, lang) for u in gaps.underused]
+    return {"message": gaps.describe(lang), "head": _TEXT[lang]["gaps_head"], "rows": rows,
+            "proposals": proposals, "people": people}
+
+
+#: Headings of the proposals on the page (nb, en).
+_GAP_HEADINGS = {
+    "nb": ("Utviklingssteg som betyr mest", "Hvem bør rekrutteres", "Økt stillingsprosent"),
+    "en": ("Development steps that matter most", "Whom to recruit",
+           "Higher stillingsprosent"),
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,5 +293,6 @@ def plan_html(plan: Plan, lang: str = "nb") -> str:
         runtime=fmt(plan.runtime_s, lang, 1),
         overload=plan.overload.text(lang, plan.names, units=False)
         if plan.overload is not None else None,
+        gaps=_gaps_view(plan, lang),
     ) + "\n"
 
