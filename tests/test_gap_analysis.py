@@ -178,3 +178,18 @@ def test_bad_arguments_are_refused(short_office):
     with pytest.raises(ValueError, match="lang"):
         gap_analysis(short_office, lang="no")
     assert Policy()  # the analysis never changes the policy it is given
+
+
+def test_a_small_hidden_avdeling_hides_the_smallest_shown_one_too():
+    from navkompetanse.analysis.gaps import GroupShortfall, _shareable_groups
+
+    def group(kind, name, brukere, people=0):
+        return GroupShortfall(kind, name, brukere, 0, 1.0, {}, people)
+
+    groups = [group("avdeling", "Nord", 300, 7), group("avdeling", "Sør", 200, 6),
+              group("avdeling", "Vest", 90, 3),
+              group("innsatsgruppe", "STANDARD_INNSATS", 400), group("innsatsgruppe", "X", 2),
+              group("innsatsgruppe", "Y", 188)]
+    shown = {(g.kind, g.group) for g in _shareable_groups(groups)}
+    # Vest (3) is too small; total less Nord would give it away, so Sør goes too
+    assert shown == {("avdeling", "Nord"), ("innsatsgruppe", "STANDARD_INNSATS")}

@@ -68,6 +68,7 @@ from ..scoring import (
 )
 from ..text import check_lang, dimension_name, fmt, join, person
 from ..text.gap_analysis import TEXT, work_words
+from .competence_map import SHARE_MIN_GROUP_SIZE as SHARE_MIN
 
 __all__ = [
     "DimensionGap",
@@ -86,8 +87,6 @@ HIGH = 4
 WORKING_LEVEL = 3
 #: An expert whose unit's load needs her strength for less than this share is under-used.
 UNDERUSED_SHARE = 0.2
-#: The smallest group shown in anything meant for sharing (people in the group).
-SHARE_MIN = 5
 #: Candidates verified beyond ``top`` before the ranking is taken as settled (at most).
 EXTRA_CHECKS = 3
 
@@ -311,9 +310,7 @@ class GapAnalysis(Result):
         """Plain JSON. ``shareable=True`` leaves out everything about named people (proposals
         for a veileder, under-used experts, training needs) and groups of fewer than
         :data:`SHARE_MIN` people, and says what was left out."""
-        groups = [g for g in self.groups
-                  if not shareable or (g.people >= SHARE_MIN if g.kind == "avdeling"
-                                       else g.brukere >= SHARE_MIN)]
+        groups = _shareable_groups(self.groups) if shareable else list(self.groups)
         messages = dict(self.messages)
         if shareable and self.n_veiledere:  # no one named: the top step by dimension only
             messages = {code: _message(self, code, self.status == "time_limit",
@@ -392,6 +389,23 @@ class GapAnalysis(Result):
     def _repr_fields(self) -> str:
         return (f"scarcest={self.scarcest}, shortfall={self.total_shortfall:.1f}, "
                 f"{len(self.development)} development, {len(self.recruiting)} recruiting")
+
+
+def _shareable_groups(groups: Sequence[GroupShortfall]) -> list[GroupShortfall]:
+    """The groups fit to share: at least :data:`SHARE_MIN` people (veiledere for an avdeling,
+    brukere otherwise); where the hidden ones of a kind hold fewer than that together, the
+    smallest shown one is hidden too (complementary suppression: the office's total less the
+    shown groups would otherwise give the hidden ones away)."""
+    shown: list[GroupShortfall] = []
+    for kind in dict.fromkeys(g.kind for g in groups):
+        mine = [g for g in groups if g.kind == kind]
+        size = (lambda g: g.people) if kind == "avdeling" else (lambda g: g.brukere)
+        keep = [g for g in mine if size(g) >= SHARE_MIN]
+        hidden = sum(size(g) for g in mine if size(g) < SHARE_MIN)
+        if kind != "malgruppe" and 0 < hidden < SHARE_MIN and keep:
+            keep.remove(min(keep, key=lambda g: (size(g), g.group)))
+        shown += keep
+    return shown
 
 
 # --------------------------------------------------------------------------------------------
