@@ -13,7 +13,9 @@ run milp 60 s on 10,000 x 60 once),
 ``CPSAT_WORKERS`` (CP-SAT search workers, default 2; CP-SAT only with ortools installed).
 
 ``-k curve``: certified gap against the time limit for ``needs`` and ``random`` at
-10,000 x 60 and 10,000 x 150 (issue 10, section 1), with milp and CP-SAT in the same run.
+10,000 x 60 and 10,000 x 150 (issue 10, section 1), with milp and CP-SAT in the same run;
+CPU time and the 1-minute load average are printed beside each run (``-k "curve and needs"``
+for one family).
 ``-k sweep``: time-limit adherence of ``solve_gap`` (limits 0.05, 0.5, 2, 10 s; overshoot
 printed) on classic and office instances (issue 10, section 4).
 """
@@ -99,17 +101,19 @@ def test_gap_curve(benchmark, kind, m):
     def run():
         rows = []
         for tl in limits:
+            load = os.getloadavg()[0]  # other jobs on the machine: say what the run shared
             cpu = time.process_time()
             o = run_ours(p, w, C, "max", tl, rel_gap=1e-3)
-            rows.append((tl, o, time.process_time() - cpu))
+            rows.append((tl, o, time.process_time() - cpu, load))
         return rows
 
     rows = benchmark.pedantic(run, rounds=1, iterations=1)
     print(f"\n{kind} 10,000 x {m}: certified gap against the time limit (rel_gap 1e-3)")
-    print(f"{'limit':>6} {'wall s':>7} {'cpu s':>6} {'gap %':>8} {'status':10} objective / bound")
-    for tl, o, cpu in rows:
+    print(f"{'limit':>6} {'wall s':>7} {'cpu s':>6} {'gap %':>8} {'status':10} {'load':>5} "
+          "objective / bound")
+    for tl, o, cpu, load in rows:
         print(f"{tl:6g} {o['time']:7.2f} {cpu:6.2f} {100 * o['gap']:8.4f} {o['status']:10} "
-              f"{o['objective']:.2f} / {o['bound']:.2f}")
+              f"{load:5.2f} {o['objective']:.2f} / {o['bound']:.2f}")
     h = run_milp(p, w, C, "max", ref_tl)
     hs = "no solution" if not np.isfinite(h["gap"]) else f"gap {100 * h['gap']:.3f} %"
     print(f"  milp {ref_tl:g} s: {hs}, {h['time']:.1f} s")

@@ -33,9 +33,9 @@ import time
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linprog, minimize
+from scipy.optimize import minimize
 
-from ._gap_common import highs_mip, reduced_cost_keep, repair, shift_descent, swap_descent
+from ._gap_common import highs_lp, highs_mip, reduced_cost_keep, repair, shift_descent, swap_descent
 from ._gap_exchange import exchange_cycles
 
 __all__ = ["aggregate_classes", "class_lns", "solve_office"]
@@ -50,7 +50,7 @@ _LP_STEP_TAU = 0.1  # LP step: columns of reduced cost (per item, LP duals) at m
 _LP_STEP_OPTIONS = {"mip_heuristic_effort": 0.8, "mip_pool_soft_limit": 100}
 # the class LP: interior point with crossover (a basic solution, as rounding needs) took 0.18 s
 # where dual simplex took 0.38 s on issue 10's needs family at 10,000 x 150 (10,481 columns)
-_LP_METHOD = "highs-ipm"
+_LP_SOLVER = "ipm"
 _LP_STEP_SHARE = 0.8  # LP step: share of the time left under a limit (0.5: 0.26 % at 2 s)
 
 
@@ -160,23 +160,23 @@ def _class_lp(d, s, C, lam, deadline, stats):
                               shape=(K, q + K))
         A2 = sparse.csr_array((np.ones(q), (jj, np.arange(q))), shape=(m, q + K))
         cost = np.concatenate([dd[kk, jj], np.full(K, M)])
-        opts = {} if not np.isfinite(left) else {"time_limit": float(left)}
-        r = linprog(cost, A_ub=A2, b_ub=C, A_eq=A1, b_eq=s, bounds=(0, None),
-                    method=_LP_METHOD, options=opts)
-        if r.status != 0:
+        r = highs_lp(cost, sparse.vstack([A1, A2]), np.concatenate([s, np.full(m, -np.inf)]),
+                     np.concatenate([s, C]), deadline, solver=_LP_SOLVER)
+        if r is None:
             return None, lam, None
-        lam_lp = np.maximum(-np.asarray(r.ineqlin.marginals), 0.0)
-        u = np.asarray(r.eqlin.marginals)
+        x, y = r
+        lam_lp = np.maximum(-y[K:], 0.0)
+        u = y[:K]
         full = dd + lam_lp[None, :] - u[:, None]
         neg = (full < -1e-9 * scale) & ~sel
         if not neg.any():
-            if r.x[q:].max(initial=0.0) > 1e-9 * max(1.0, float(s.max())):
+            if x[q:].max(initial=0.0) > 1e-9 * max(1.0, float(s.max())):
                 if M > 1e9 * scale:
                     return "infeasible", lam, None
                 M *= 100.0
                 continue
             z = np.zeros((K, m))
-            z[kk, jj] = r.x[:q]
+            z[kk, jj] = x[:q]
             return z, lam_lp, u
         if rounds >= 30:
             return None, lam_lp, None
@@ -610,14 +610,25 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False,
         z[np.arange(K), best] = cnt * wk
     if len(zero):
         z[zero] = 0.0
-    # ---- primal: plain rounding, and rounding by weight levels when the LP is there
-    cands = [_round(z, wk, cnt, inv, n, C)]
-    if lp_ok:
-        lv = _round_levels(z, ck, wk, cnt, C, lam, deadline, stats)
-        if lv is not None:
-            cands.append(_counts_to_assignment(lv[0], inv, cnt, n))
+    # ---- primal: plain rounding; by weight levels too when that leaves a gap
+    def closed(inc, lb):
+        if not np.isfinite(inc):
+            return False
+        if integer and inc - lb < 1 - 1e-9:
+            return True
+        return (inc - lb) / max(1.0, abs(inc)) <= max(rel_gap, 1e-9)
+
+    def levels():
+        lv = _round_levels(z, ck, wk, cnt, C, lam, deadline, stats) if lp_ok else None
+        return None if lv is None else _counts_to_assignment(lv[0], inv, cnt, n)
+
     inc, a, load, ok = np.inf, None, None, False
-    for a_c in cands:
+    for make in (lambda: _round(z, wk, cnt, inv, n, C), levels):
+        if a is not None and closed(inc, lb):
+            break
+        a_c = make()
+        if a_c is None:
+            continue
         if len(zero):
             zi = np.flatnonzero(~pos[inv])
             a_c[zi] = np.argmin(c[zi], axis=1)
@@ -630,17 +641,10 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False,
             inc, a, load, ok = v, a_c, load_c, ok_c
     stats["stages"]["round"] = time.perf_counter() - t0
 
-    def closed(inc, lb):
-        if not np.isfinite(inc):
-            return False
-        if integer and inc - lb < 1 - 1e-9:
-            return True
-        return (inc - lb) / max(1.0, abs(inc)) <= max(rel_gap, 1e-9)
-
     if ok and not closed(inc, lb):
         shift_descent(a, load, c, w, C, deadline)
         inc = float(c[np.arange(n), a].sum())
-    if ok and not closed(inc, lb) and m > 1:
+    if ok and not closed(inc, lb) and m > 1 and time.perf_counter() < deadline - 0.02:
         # exchange cycles of mixed-weight bundles between agents (_gap_exchange)
         Y = np.bincount(inv * m + a, minlength=K * m).reshape(K, m)
         ex_deadline = deadline if has_limit else time.perf_counter() + max(
