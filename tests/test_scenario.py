@@ -10,6 +10,7 @@ import warnings
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_results_contract import _plain_containers
 
 from navkompetanse import (
     STATUSES,
@@ -378,6 +379,7 @@ def test_the_comparison_keeps_the_result_contract(comparison):
     assert {"scenario", "ident", "name", "brukere_out", "brukere_in", "points_out",
             "points_in"} <= set(people.columns)
     assert people.loc[people["ident"] == EXPERT, "name"].iloc[0] == "Kari Nordmann"
+    assert _plain_containers(c) == []
     with pytest.raises(dataclasses.FrozenInstanceError):
         c.status = "optimal"
     with pytest.raises(TypeError):
@@ -421,3 +423,10 @@ def test_shareable_output_names_no_one_and_says_what_it_hid(comparison):
     assert hidden["hidden"]["scenarios"] == ["Utgangspunkt", "a"]
     assert "personvern" in hidden["scenarios"][0]["messages"]["nb"]
     assert "færre enn 5" in hidden["hidden"]["messages"]["nb"]
+
+
+def test_plans_leave_out_the_gap_analysis_unless_asked(office):
+    s = [Scenario("a").automate(0.5)]
+    assert compare_scenarios(office, s, **FAST).baseline_plan.gaps is None
+    with_gaps = compare_scenarios(office, s, gaps=True, **FAST)
+    assert with_gaps.baseline_plan.gaps is not None and with_gaps.plans["a"].gaps is not None
