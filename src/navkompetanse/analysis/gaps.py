@@ -422,31 +422,37 @@ class _Prices:
     mu: np.ndarray  # dual price per bruker of the group
     policy: Policy
 
-    def value(self, covers: np.ndarray, caps: np.ndarray) -> np.ndarray:
-        """``K_u(μ)`` for units with these covers and capacities (vectorised over units)."""
+    def value(self, covers: np.ndarray, caps: np.ndarray,
+              floors: np.ndarray | None = None) -> np.ndarray:
+        """``K_u(μ)`` for units with these covers, capacities and floors (vectorised over
+        units): the best fractional load between floor and capacity at reduced profits
+        ``fit − μ``. One constraint, so taking groups by reduced profit per point is exact:
+        fill while it pays and the capacity lasts, and on to the floor if it is not reached.
+        """
         profit = fit_matrix(self.need, covers, self.policy) - self.mu[:, None]  # [g, unit]
+        floors = np.zeros(len(covers)) if floors is None else floors
         out = np.zeros(len(covers))
         w = np.maximum(self.weight, 1e-12)
         for k in range(len(covers)):
             gain = profit[:, k]
-            take = gain > 1e-12
-            if not take.any():
-                continue
-            order = np.argsort(-(gain[take] / w[take]), kind="stable")
-            g, ww, n = gain[take][order], w[take][order], self.count[take][order]
+            order = np.argsort(-(gain / w), kind="stable")
+            g, ww, n = gain[order], w[order], self.count[order]
+            pays = int(np.searchsorted(-(g / ww), 0.0, side="left"))  # groups with gain > 0
+            load_paying = float((ww * n)[:pays].sum())
+            target = min(max(floors[k], min(caps[k], load_paying)), caps[k])
             load = np.cumsum(ww * n)
-            full = load <= caps[k] + 1e-9
+            full = load <= target + 1e-9
             value = float((g * n)[full].sum())
             if not full.all():  # the first group that does not fit whole: a fraction of it
                 j = int(np.argmin(full))
-                room = caps[k] - (load[j - 1] if j else 0.0)
+                room = target - (load[j - 1] if j else 0.0)
                 value += g[j] * max(room, 0.0) / ww[j]
             out[k] = value
         return out
 
 
 def _prices(need: np.ndarray, weight: np.ndarray, covers: np.ndarray, caps: np.ndarray,
-            policy: Policy) -> _Prices | None:
+            floors: np.ndarray, policy: Policy) -> _Prices | None:
     """Solve the baseline's allocation LP over groups and units; None if it has no optimum."""
     key = np.concatenate([need, weight[:, None]], axis=1)
     groups, inverse, count = np.unique(key, axis=0, return_inverse=True, return_counts=True)
@@ -458,8 +464,12 @@ def _prices(need: np.ndarray, weight: np.ndarray, covers: np.ndarray, caps: np.n
     cols = np.arange(n_g * n_u)
     gi, ui = np.divmod(cols, n_u)
     a_eq = coo_array((np.ones(len(cols)), (gi, cols)), shape=(n_g, len(cols)))
-    a_ub = coo_array((np.maximum(g_weight[gi], 1e-9), (ui, cols)), shape=(n_u, len(cols)))
-    res = linprog(-fit.ravel(), A_ub=a_ub.tocsr(), b_ub=caps, A_eq=a_eq.tocsr(),
+    w = np.maximum(g_weight[gi], 1e-9)
+    a_ub = coo_array((np.concatenate([w, -w]), (np.concatenate([ui, ui + n_u]),
+                                                np.concatenate([cols, cols]))),
+                     shape=(2 * n_u, len(cols)))
+    res = linprog(-fit.ravel(), A_ub=a_ub.tocsr(), b_ub=np.concatenate([caps, -floors]),
+                  A_eq=a_eq.tocsr(),
                   b_eq=count.astype(float), bounds=(0, None), method="highs")
     if res.status != 0:
         return None
@@ -651,15 +661,17 @@ def gap_analysis(
     if verify and top > 0:
         caps = np.array([max(min(u.capacity_points, u.balance_cap), u.load_points)
                          for u in allocation.units.values()], dtype=float)
-        prices = _prices(need, workload, covers, caps, policy)
+        floors = np.array([min(u.balance_floor, u.load_points)
+                           for u in allocation.units.values()], dtype=float)
+        prices = _prices(need, workload, covers, caps, floors, policy)
         verifier = _Verifier(allocation, options, policy, deadline, need)
         if prices is not None:
-            development = _development(office, allocation, unit_ids, covers, caps, prices,
-                                       verifier, top)
+            development = _development(office, allocation, unit_ids, unit_of, need, covers,
+                                       caps, floors, prices, verifier, top)
             recruiting = _recruiting(office, allocation, unit_ids, unit_of, lost, covers,
                                      caps, prices, verifier, top, policy)
-            part_time = _part_time(office, allocation, unit_ids, covers, caps, prices,
-                                   verifier, top, policy)
+            part_time = _part_time(office, allocation, unit_ids, covers, caps, floors,
+                                   prices, verifier, top, policy)
         out_of_time = verifier.out_of_time
         stats |= {"resolves": len(verifier.times),
                   "seconds_per_resolve": (float(np.mean(verifier.times))
@@ -767,9 +779,17 @@ def _rank(candidates: list[tuple[float, Any]], verify_one: Any, top: int,
 
 
 def _development(office: Office, allocation: AllocationResult, unit_ids: Sequence[str],
-                 covers: np.ndarray, caps: np.ndarray, prices: _Prices, verifier: _Verifier,
-                 top: int) -> list[Proposal]:
-    base_value = prices.value(covers, caps)
+                 unit_of: np.ndarray, need: np.ndarray, covers: np.ndarray, caps: np.ndarray,
+                 floors: np.ndarray, prices: _Prices, verifier: _Verifier, top: int
+                 ) -> list[Proposal]:
+    """Each veileder's best one-level step, ranked by the larger of two cheap values: the
+    price estimate (module doc) and the gain of her unit's own brukere if nobody moved (the
+    baseline distribution stays feasible, so that much is certain up to the solves' gaps;
+    it is what the price model misses where continuity keeps brukere with a weak veileder).
+    """
+    base_value = prices.value(covers, caps, floors)
+    policy = prices.policy
+    base_fit = fit_matrix(need, covers, policy)[np.arange(len(need)), unit_of]
     unit_index = {ident: u for u, uid in enumerate(unit_ids)
                   for ident in allocation.units[uid].members}
     levels = office.profiles()
@@ -782,7 +802,13 @@ def _development(office: Office, allocation: AllocationResult, unit_ids: Sequenc
                 continue
             cover = covers[u].copy()
             cover[j] = max(cover[j], levels[k, j] + 1)
-            estimate = float(prices.value(cover[None, :], caps[u:u + 1])[0] - base_value[u])
+            estimate = float(prices.value(cover[None, :], caps[u:u + 1], floors[u:u + 1])[0]
+                             - base_value[u])
+            mine = unit_of == u
+            if cover[j] != covers[u, j] and mine.any():
+                stay = float((fit_matrix(need[mine], cover[None, :], policy)[:, 0]
+                              - base_fit[mine]).sum())
+                estimate = max(estimate, stay)
             if best is None or estimate > best[0] + 1e-12:
                 best = (estimate, j)
         if best is not None:
@@ -864,18 +890,19 @@ def _recruiting(office: Office, allocation: AllocationResult, unit_ids: Sequence
 
 
 def _part_time(office: Office, allocation: AllocationResult, unit_ids: Sequence[str],
-               covers: np.ndarray, caps: np.ndarray, prices: _Prices, verifier: _Verifier,
-               top: int, policy: Policy) -> list[Proposal]:
+               covers: np.ndarray, caps: np.ndarray, floors: np.ndarray, prices: _Prices,
+               verifier: _Verifier, top: int, policy: Policy) -> list[Proposal]:
     unit_index = {ident: u for u, uid in enumerate(unit_ids)
                   for ident in allocation.units[uid].members}
-    base_value = prices.value(covers, caps)
+    base_value = prices.value(covers, caps, floors)
     candidates: list[tuple[float, Any]] = []
     for v in office.veiledere:
         if v.stillingsprosent >= 100:
             continue
         u = unit_index[v.ident]
         extra = (100 - v.stillingsprosent) / 100 * policy.capacity_points_per_position
-        value = prices.value(covers[u:u + 1], caps[u:u + 1] + extra)[0] - base_value[u]
+        value = (prices.value(covers[u:u + 1], caps[u:u + 1] + extra, floors[u:u + 1])[0]
+                 - base_value[u])
         candidates.append((float(value), v))
 
     def verify_one(estimate: float, v: Veileder) -> Proposal | None:
