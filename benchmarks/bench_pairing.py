@@ -30,6 +30,15 @@ Issue 10 §2 (``pair_veiledere(synthetic_office(150, 10000))``, target 0.3 s)::
     cd /work/main && PYTHONPATH=src python benchmarks/bench_pairing.py --target
 
 repeats the call (min and median CPU time, with and without ``explain`` for everyone).
+
+The certified gap of a pairing depends on the search path (degenerate LP prices), so a
+change to the search is judged over many offices, not one::
+
+    cd /work/main && PYTHONPATH=src python benchmarks/bench_pairing.py --offices
+
+runs ``pair_veiledere`` once on ``synthetic_office`` at 10 / 50 / 150 / 400 veiledere (720 /
+3 600 / 10 000 / 28 800 brukere; the default seed and seeds 1-6, 1-4 at 400) and prints each
+office's CPU time, LPs, pairs, objective and gap, then per size the median and worst gap.
 """
 
 from __future__ import annotations
@@ -200,10 +209,43 @@ def target(repeats: int = 7) -> str:
     return "\n".join(lines)
 
 
+#: The many-office check: veiledere -> (brukere, seeds; None is synthetic_office's default).
+OFFICES = {10: (720, (None, 1, 2, 3, 4, 5, 6)), 50: (3600, (None, 1, 2, 3, 4, 5, 6)),
+           150: (10000, (None, 1, 2, 3, 4, 5, 6)), 400: (28800, (None, 1, 2, 3, 4))}
+
+
+def offices(cases=OFFICES) -> str:
+    """One call per office (after one warm-up call): CPU time, LPs, pairs, objective, gap,
+    status; per size the median and worst gap and the CPU time together."""
+    pair_veiledere(synthetic_office(20, 1000))  # warm-up (imports, caches)
+    lines = [f"{'veiledere':>9} {'seed':>4} {'cpu s':>6} {'LPs':>4} {'pairs':>5} "
+             f"{'objective':>11} {'gap %':>7} {'status':>9}"]
+    summary = []
+    for n_v, (n_b, seeds) in cases.items():
+        gaps, cpus = [], []
+        for seed in seeds:
+            office = (synthetic_office(n_v, n_b) if seed is None
+                      else synthetic_office(n_v, n_b, seed=seed))
+            c0 = time.process_time()
+            r = pair_veiledere(office)
+            cpu = time.process_time() - c0
+            assert all(p.gain_exact for p in r.pairs) and r.bound >= r.objective - 1e-6
+            gaps.append(100 * r.gap)
+            cpus.append(cpu)
+            lines.append(f"{n_v:>9} {str(seed):>4} {cpu:>6.3f} {r.stats['n_lp']:>4} "
+                         f"{len(r.pairs):>5} {r.objective:>11.3f} {100 * r.gap:>7.4f} "
+                         f"{r.status:>9}")
+        summary.append(f"{n_v:>9} veiledere: gap median {np.median(gaps):.4f} %, worst "
+                       f"{max(gaps):.4f} %; cpu {sum(cpus):.2f} s for {len(seeds)} offices")
+    return "\n".join(lines + summary)
+
+
 if __name__ == "__main__":
     import sys
 
-    if "--sweep" in sys.argv[1:]:
+    if "--offices" in sys.argv[1:]:
+        print(offices())
+    elif "--sweep" in sys.argv[1:]:
         print(sweep())
     elif "--target" in sys.argv[1:]:
         print(target())
