@@ -748,7 +748,7 @@ class ScenarioComparison(Result):
                 "scenarios": [f.to_dict() | {"steps": self.specs[f.name].to_dict()["steps"]}
                               for f in self.scenarios],
                 "changes": [c.to_dict() for c in self.changes],
-                "names": dict(self.names), "shareable": False, "hidden": [],
+                "names": dict(self.names), "shareable": False,
             })
         small: list[str] = []
         figures = []
