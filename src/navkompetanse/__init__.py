@@ -46,6 +46,7 @@ from .pairing import Pair, PairingResult, pair_veiledere
 from .plan import Plan, PlanOptions, load_plan, plan
 from .policy import Policy
 from .results import STATUSES, Result
+from .scenario import Scenario, ScenarioComparison, compare_scenarios
 from .synthetic import load_example_office, synthetic_office, synthetic_offices
 
 __version__ = "0.1.0"
@@ -79,6 +80,8 @@ __all__ = [
     "PersonalDataError",
     "Policy",
     "Preference",
+    "Scenario",
+    "ScenarioComparison",
     "Problem",
     "Result",
     "STATUSES",
@@ -86,6 +89,7 @@ __all__ = [
     "__version__",
     "allocate_portfolios",
     "compare",
+    "compare_scenarios",
     "competence_map",
     "gap_analysis",
     "load_example_office",
