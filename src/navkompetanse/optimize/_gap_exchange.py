@@ -30,7 +30,8 @@ __all__ = ["exchange_cycles"]
 
 _MAX_UNITS = 24  # largest item weight in lattice units for mixed bundles
 _MAX_LEVELS = 6  # at most this many distinct weights
-ALL_SIZES = True
+ALL_SIZES = True  # bundle sizes 1..max units (False: the item weights only)
+_MAX_TABLE = 6_000_000  # entries of the bundle tables (48 MB)
 
 
 def _lattice(wk):
@@ -177,6 +178,8 @@ def exchange_cycles(Y, ck, wk, C, deadline, stats, max_cycles=10_000):
     comps = _compositions(units)
     Wmax = int(units.max())
     rmax = [int(Wmax // u) for u in units]
+    if m * m * sum(r + 1 for r in rmax) > _MAX_TABLE:
+        return 0  # the prefix-sum tables would not fit (about 500 agents and more)
     B = _Bundles(Y, np.where(np.isfinite(ck), ck, np.inf), wk, levels, rmax)
     ww = levels[0] / units[0]  # weight of one unit
     tol = 1e-9 * max(1.0, float(np.max(C)))

@@ -14,10 +14,14 @@ supplies ``count_k * w_k``, n_agents capacities) solved here *exactly*:
    is valid for whatever ``lambda`` came out (no trust in solver tolerances);
 3. rounding: item counts of the basic LP solution rounded down (at most about n_agents
    class/agent splits are fractional), the left-over items placed by regret on reduced
-   costs into agents with room, repair if needed, shift descent;
-   then one *LP step*: a MIP over integer class counts of the split classes, the classes
-   the rounding moved and the light classes with several near-optimal agents (the fillers),
-   the other classes fixed, started from the incumbent (:func:`_lp_step`);
+   costs into agents with room, repair if needed, shift descent; when that leaves a gap,
+   also rounding by weight levels (heavy classes first, then an LP over the lightest,
+   integral on the capacity lattice: :func:`_round_levels`) and the better of the two;
+   negative exchange cycles of mixed-weight bundles between agents
+   (:func:`._gap_exchange.exchange_cycles`); then one *LP step*: a MIP over integer class
+   counts of the split classes, the classes the rounding moved and the light classes with
+   several near-optimal agents (the fillers), the other classes fixed, started from the
+   incumbent (:func:`_lp_step`);
 4. exact stage when the certified gap is still above ``rel_gap``: ``milp`` over integer class
    counts on the columns that reduced-cost fixing keeps (any better solution only uses
    ``(k, j)`` with reduced cost below ``incumbent - L(lambda)``), with the incumbent as cutoff
