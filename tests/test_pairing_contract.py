@@ -4,6 +4,7 @@ a required pair dissolves the existing pair it conflicts with (issue 9)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 
@@ -306,8 +307,12 @@ def test_frame_repr_html_and_json():
     office = office_of()
     result = pair_veiledere(office, forbidden=[("Z100001", "Z200000")])
     frame = result.to_frame()
-    assert list(frame.columns[:9]) == ["ident", "name", "unit", "partner", "partner_name",
-                                       "gain", "leads", "reason", "reason_text"]
+    assert list(frame.columns[:10]) == ["ident", "name", "unit", "partner", "partner_name",
+                                        "gain", "leads", "reason", "reason_text", "review_date"]
+    # a new pair is a trial: its review date (ISO) on both members' rows, none for singles
+    paired = frame[frame["partner"].notna()]
+    assert paired["review_date"].map(lambda d: dt.date.fromisoformat(d) > dt.date.today()).all()
+    assert frame.loc[frame["partner"].isna(), "review_date"].isna().all()
     assert list(frame.index) == list(range(len(office.veiledere)))
     assert sorted(frame["ident"]) == sorted(office.idents)
     singles = frame[frame["reason"].notna()]
@@ -335,3 +340,8 @@ def test_singles_are_codes_and_the_result_is_frozen():
         pair.leads["relasjonell"] = ("x",)
     with pytest.raises(TypeError):
         result.stats["n_lp"] = 0
+    with pytest.raises(TypeError):
+        result.not_proposed[0]["reason"] = "x"
+    assert result.to_dict()["not_proposed"] == [
+        {"members": ["Z100001", "Z100002"], "reason": None, "source": "caller",
+         "candidate": True}]

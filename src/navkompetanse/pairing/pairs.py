@@ -6,6 +6,7 @@ the fields hold numbers, idents and reason codes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -39,7 +40,16 @@ class Pair:
     combined_profile : CompetenceProfile
         The stronger member's level in each dimension.
     leads : FrozenDict
-        ``{Dimension: (ident,)}`` who leads each kind of task; both idents on a tie.
+        ``{Dimension: (ident,)}`` who leads each kind of work, by the one rule of
+        :func:`~navkompetanse.scoring.lead_members`: the stronger member; where the two are
+        equal or one level apart, the one who finds that work energising. Both idents where
+        they are equal in level and in preference (they share it).
+    lead_reason : FrozenDict
+        ``{Dimension: code}`` why that member leads: ``stronger`` (her level decides),
+        ``preference`` (within one level, she likes it better) or ``equal`` (shared).
+    member_preferences : FrozenDict
+        ``{ident: {Dimension: "energi" | "tapper"}}``: the members' preferences that are not
+        neutral (``Veileder.preferences``); empty for an office without them.
     covers : FrozenDict
         ``{ident: (Dimension, ...)}`` the dimensions where the *other* member covers this
         member's weaker side.
@@ -57,6 +67,22 @@ class Pair:
         How many of those the pair covers better than either member could alone.
     typical_need : FrozenDict
         ``{Dimension: level}``: the high needs of the hardest case only the pair covers.
+    trial : bool
+        The pair is a trial the two confirm (DOMAIN.md: the office tried pairs "as an
+        experiment"): every new pair (not in ``office.pairs``), and a pair of today whose
+        ongoing record in ``office.pair_history`` is not confirmed.
+    review_date : datetime.date or None
+        When a trial is reviewed: ``today + Policy.pair_trial_weeks`` weeks for a new pair,
+        ``started +`` the same weeks for an ongoing unconfirmed one (None when its record has
+        no start date, and for a pair that is not a trial).
+    trial_started : datetime.date or None
+        When an ongoing unconfirmed trial started (None for a new pair).
+    history : tuple of FrozenDict
+        The office's records of this pair (``office.pair_records``) in the order they ended:
+        ``{"started", "ended", "confirmed"}`` (dates or None). Evidence of trust, never a
+        guess.
+    learning_relations : tuple of (str, str)
+        ``(mentor, learner)`` of every learning relation between the two.
     """
 
     members: tuple[str, str]
@@ -74,9 +100,17 @@ class Pair:
     brukere: tuple[str, ...] = field(default=(), repr=False)
     n_only_together: int = 0
     typical_need: Mapping = field(default_factory=FrozenDict)
+    lead_reason: Mapping = field(default_factory=FrozenDict)
+    member_preferences: Mapping = field(default_factory=FrozenDict)
+    trial: bool = False
+    review_date: dt.date | None = None
+    trial_started: dt.date | None = None
+    history: tuple[Mapping[str, Any], ...] = ()
+    learning_relations: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("leads", "covers", "member_capacity_points", "typical_need"):
+        for name in ("leads", "covers", "member_capacity_points", "typical_need",
+                     "lead_reason", "member_preferences", "history", "learning_relations"):
             object.__setattr__(self, name, freeze(getattr(self, name)))
         # tuples of idents: no need to walk them (a pair may hold hundreds of brukere)
         object.__setattr__(self, "members", tuple(self.members))
@@ -108,6 +142,15 @@ class Pair:
             "n_brukere": len(self.brukere),
             "n_only_together": self.n_only_together,
             "typical_need": {_code(d): v for d, v in self.typical_need.items()},
+            "lead_reason": {_code(d): v for d, v in self.lead_reason.items()},
+            "preferences": {k: {_code(d): _code(p) for d, p in v.items()}
+                            for k, v in self.member_preferences.items()},
+            "trial": self.trial,
+            "review_date": _iso(self.review_date),
+            "trial_started": _iso(self.trial_started),
+            "history": [{k: _iso(v) if isinstance(v, dt.date) else v for k, v in r.items()}
+                        for r in self.history],
+            "learning_relations": [list(r) for r in self.learning_relations],
         }
 
 
@@ -153,6 +196,16 @@ class PairingResult(Result):
         partner worth ``min_gain`` by the price estimate ``w(μ*)`` at the final prices: an
         *estimate*, not an allocation LP (only proposed pairs get exact gains). Shown in
         ``explain(ident)``.
+    today : datetime.date or None
+        The day the proposal was made (``pair_veiledere(today=...)``); trials' review dates
+        count from it.
+    not_proposed : tuple of FrozenDict
+        Pairs never proposed, with why: ``{"members", "reason", "source", "candidate"}``;
+        ``source`` is ``"office"`` (``office.pair_history`` marked ``propose_again=false``,
+        with its reason) or ``"caller"`` (``forbidden=``; ``reason`` None unless given as a
+        mapping); ``candidate`` says whether the two could otherwise have been paired
+        (complementary, pairable, the avdeling rule). ``explain`` of either member says why,
+        where ``candidate`` is True.
     stats : FrozenDict
         What the search did, for developers: allocation LPs (``n_lp``; ``n_search_lp`` of
         them in the search), exact matchings, price-and-match rounds (``rounds``),
@@ -174,16 +227,18 @@ class PairingResult(Result):
     dissolved: tuple[tuple[str, str], ...] = ()
     assignment: Mapping[str, str] = field(default_factory=FrozenDict)
     estimates: Mapping[str, Mapping[str, Any]] = field(default_factory=FrozenDict)
+    today: dt.date | None = None
+    not_proposed: tuple[Mapping[str, Any], ...] = ()
     stats: Mapping[str, Any] = field(default_factory=FrozenDict, compare=False)
 
     _title: ClassVar[tuple[str, str]] = ("Veileder-par", "Veileder pairs")
     _frame_columns: ClassVar[tuple[str, ...]] = (
         "ident", "name", "unit", "partner", "partner_name", "gain", "leads", "reason",
-        "reason_text")
+        "reason_text", "review_date")
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
-        for name in ("messages", "names", "dissolved", "estimates", "stats"):
+        for name in ("messages", "names", "dissolved", "estimates", "not_proposed", "stats"):
             object.__setattr__(self, name, freeze(getattr(self, name)))
         # flat id -> code/unit maps and Pairs (frozen themselves): no need to walk them
         object.__setattr__(self, "pairs", tuple(self.pairs))
@@ -255,7 +310,7 @@ class PairingResult(Result):
         found = self._find(ident_or_pair)
         overhead = float(self.stats.get("pair_overhead", 0.0))
         if isinstance(found, Pair):
-            text = words.explain_pair(found, lang, self.names, overhead)
+            text = words.explain_pair(found, lang, self.names, overhead, today=self.today)
             involved = found.members
         else:
             text = words.explain_single(found, self.singles[found], lang, self.names,
@@ -263,6 +318,10 @@ class PairingResult(Result):
             involved = (found,)
         notes = [self._dissolved_note(old, lang) for old in self.dissolved
                  if set(old) & set(involved)]
+        # a partner the rules kept away, with the reason (only where the two could pair)
+        notes += [words.not_proposed_text(entry, lang, self.names)
+                  for entry in self.not_proposed
+                  if entry["candidate"] and set(entry["members"]) & set(involved)]
         return " ".join([text, *notes])
 
     def _dissolved_note(self, old: tuple[str, str], lang: str) -> str:
@@ -294,6 +353,8 @@ class PairingResult(Result):
             "optimality": self.optimality,
             "names": dict(self.names),
             "estimates": {k: dict(v) for k, v in self.estimates.items()},
+            "today": _iso(self.today),
+            "not_proposed": [dict(e) for e in self.not_proposed],
             "stats": self.stats,
         })
 
@@ -307,13 +368,13 @@ class PairingResult(Result):
                     "ident": ident, "name": self.names.get(ident), "unit": p.unit_id,
                     "partner": other, "partner_name": self.names.get(other), "gain": p.gain,
                     "leads": ", ".join(_code(d) for d, who in p.leads.items() if ident in who),
-                    "reason": None, "reason_text": None,
+                    "reason": None, "reason_text": None, "review_date": _iso(p.review_date),
                 })
         for ident, reason in self.singles.items():
             rows.append({
                 "ident": ident, "name": self.names.get(ident), "unit": ident, "partner": None,
                 "partner_name": None, "gain": 0.0, "leads": "", "reason": reason,
-                "reason_text": words.reason_text(reason, self.lang),
+                "reason_text": words.reason_text(reason, self.lang), "review_date": None,
             })
         return sorted(rows, key=lambda r: r["ident"])
 
@@ -331,6 +392,10 @@ class PairingResult(Result):
 
 def _code(d: Any) -> str:
     return getattr(d, "value", str(d))
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _percent(share: float, lang: str) -> str:

@@ -16,9 +16,10 @@ order (``_arrays``, ``_rules``) → search (:func:`~navkompetanse.pairing.search
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -26,7 +27,8 @@ import numpy as np
 from ..exceptions import InvalidInputError, Problem
 from ..models import DIMENSIONS, CompetenceProfile, Office, pair_faults
 from ..policy import Policy
-from ..scoring import OfficeArrays, office_arrays, pair_capacity, unit_id
+from ..privacy import contains_fodselsnummer
+from ..scoring import OfficeArrays, lead_members, office_arrays, pair_capacity, unit_id
 from ..text import check_lang, fmt, join, percent, unit_label
 from ..text import pairing as words
 from .pairs import Pair, PairingResult
@@ -69,10 +71,43 @@ def _pair_list(pairs: Iterable[Sequence[str]], what: str, pairable: dict[str, bo
     return out
 
 
+def _forbidden_pairs(forbidden, pairable: dict[str, bool], problems: list[Problem]
+                     ) -> dict[tuple[str, str], str | None]:
+    """The caller's forbidden pairs ``{(a, b): reason or None}`` (a mapping gives reasons)."""
+    if isinstance(forbidden, Mapping):
+        items = list(forbidden.items())
+    else:
+        items = [(p, None) for p in forbidden]
+    out: dict[tuple[str, str], str | None] = {}
+    for i, (p, reason) in enumerate(items):
+        members = tuple(p) if not isinstance(p, str) else (p,)
+        faults = pair_faults(members, pairable)
+        problems.extend(Problem(f"forbidden[{i}]", "forbidden", problem, value, fix)
+                        for problem, value, fix in faults)
+        if reason is not None and not (isinstance(reason, str) and reason.strip()):
+            problems.append(Problem(f"forbidden[{i}]", "forbidden", "the reason is not a text",
+                                    reason, "give the reason as a short text, or None"))
+            continue
+        if reason is not None and contains_fodselsnummer(reason):
+            problems.append(Problem(f"forbidden[{i}]", "forbidden", "the reason contains a "
+                                    "national identity number", reason,
+                                    "describe the reason without personal data"))
+            continue
+        if not faults:
+            out[tuple(sorted(members))] = reason
+    return out
+
+
 def _iv_pairing(office, policy, required, forbidden, max_pairs, min_gain, method, time_limit,
-                exact, lang):
+                exact, lang, today):
     if not isinstance(office, Office):
         raise TypeError("office must be an Office (use load_office to read a file)")
+    if today is None:
+        today = dt.date.today()
+    elif isinstance(today, dt.datetime):
+        today = today.date()
+    elif not isinstance(today, dt.date):
+        raise TypeError(f"today must be a datetime.date, got {type(today).__name__}")
     lang = check_lang(lang)
     policy = policy or Policy()
     if method not in _METHODS:
@@ -88,7 +123,12 @@ def _iv_pairing(office, policy, required, forbidden, max_pairs, min_gain, method
     pairable = {v.ident: v.pairable for v in office.veiledere}
     problems: list[Problem] = []
     req = _pair_list(required, "required", pairable, problems)
-    forb = set(_pair_list(forbidden, "forbidden", dict.fromkeys(pairable, True), problems))
+    # never proposed: the caller's forbidden pairs and the office's "not to be proposed again"
+    # (the office's reason wins where both name a pair): {(a, b): (reason, source)}
+    forb = {p: (reason, "caller") for p, reason in
+            _forbidden_pairs(forbidden, dict.fromkeys(pairable, True), problems).items()}
+    forb.update({tuple(sorted(key)): (reason, "office")
+                 for key, reason in office.not_to_propose.items()})
     used: dict[str, int] = {}
     for i, (a, b) in enumerate(req):
         for ident in (a, b):
@@ -97,7 +137,12 @@ def _iv_pairing(office, policy, required, forbidden, max_pairs, min_gain, method
                                         f"required[{used[ident]}]", ident,
                                         "a veileder can be in one pair; unpin one of them"))
             used.setdefault(ident, i)
-        if (a, b) in forb:
+        if forb.get((a, b), (None, None))[1] == "office":
+            problems.append(Problem(
+                f"required[{i}]", "required", "the office marked this pair not to be proposed "
+                f"again: {forb[(a, b)][0]}", [a, b], "unpin the pair, or set propose_again to "
+                "true in the office's pair_history"))
+        elif (a, b) in forb:
             problems.append(Problem(f"required[{i}]", "required", "the pair is also forbidden",
                                     [a, b], "remove it from either required or forbidden"))
     if max_pairs is not None and len(req) > max_pairs:
@@ -106,7 +151,7 @@ def _iv_pairing(office, policy, required, forbidden, max_pairs, min_gain, method
                                 "raise max_pairs or pin fewer pairs"))
     if problems:
         raise InvalidInputError(problems, source="pair_veiledere arguments")
-    return policy, req, forb, lang
+    return policy, req, forb, lang, today
 
 
 # ---- the public function ---------------------------------------------------------------
@@ -124,6 +169,7 @@ def pair_veiledere(
     time_limit: float | None = 10.0,
     exact: bool | None = None,
     lang: str = "nb",
+    today: dt.date | None = None,
 ) -> PairingResult:
     """Propose veileder-pairs that complement each other against the office's brukere.
 
@@ -136,8 +182,11 @@ def pair_veiledere(
         ``pair_continuity_threshold``, ``balance_slack`` and the fit settings matter here.
     required : iterable of two idents
         Pairs the leader pins. They are always in the result, even without gain.
-    forbidden : iterable of two idents
-        Pairs never proposed.
+    forbidden : iterable of two idents, or mapping ``{(a, b): reason}``
+        Pairs never proposed; a mapping gives the reason (a short text, shown in
+        ``explain``). The office's pairs marked ``propose_again=false`` in
+        ``office.pair_history`` are never proposed either, with the office's reason
+        (``PairingResult.not_proposed``).
     same_avdeling : bool
         Pair only veiledere of the same avdeling.
     max_pairs : int, optional
@@ -170,6 +219,9 @@ def pair_veiledere(
         ``False``: off.
     lang : {"nb", "en"}
         Language of the result's ``message`` and the default of its ``explain``.
+    today : datetime.date, optional
+        The day of the proposal (default ``date.today()``). A new pair is a trial reviewed
+        ``Policy.pair_trial_weeks`` weeks from it (``Pair.review_date``).
 
     Returns
     -------
@@ -177,13 +229,16 @@ def pair_veiledere(
 
     Raises
     ------
+    TypeError
+        ``office`` is not an Office, or ``today`` not a date.
     ValueError
         An option out of range, or ``lang`` not ``"nb"`` or ``"en"``.
     InvalidInputError
         A required or forbidden pair that cannot be (``models.pair_faults``: not two
         different veiledere of the office, or a required member with ``pairable=false``), a
-        veileder in two required pairs, a pair both required and forbidden, or more required
-        pairs than ``max_pairs``.
+        veileder in two required pairs, a pair both required and forbidden (by the caller, or
+        by the office: the message names its reason), a forbidden pair's reason that is not a
+        text or holds a fødselsnummer, or more required pairs than ``max_pairs``.
 
     Notes
     -----
@@ -204,8 +259,9 @@ def pair_veiledere(
     (True, True)
     """
     started = time.perf_counter()  # the time limit counts from here, start-up included
-    policy, req, forb, lang = _iv_pairing(office, policy, required, forbidden, max_pairs,
-                                          min_gain, method, time_limit, exact, lang)
+    policy, req, forb, lang, today = _iv_pairing(office, policy, required, forbidden,
+                                                 max_pairs, min_gain, method, time_limit, exact,
+                                                 lang, today)
     arrays = _canonical(office_arrays(office, policy))
     idents = arrays.idents
     index = {ident: k for k, ident in enumerate(idents)}
@@ -222,9 +278,9 @@ def pair_veiledere(
 
     # today's pairs: one that shares a member with a required pair is dissolved by the pin
     pinned_members = {i for p in req for i in p}
-    today = [tuple(sorted(p)) for p in office.pairs]
-    dissolved = tuple(p for p in today if p not in req and set(p) & pinned_members)
-    existing = {p for p in today if p not in dissolved}
+    current_pairs = [tuple(sorted(p)) for p in office.pairs]
+    dissolved = tuple(p for p in current_pairs if p not in req and set(p) & pinned_members)
+    existing = {p for p in current_pairs if p not in dissolved}
 
     rules = _rules(office, arrays, index, req, forb, same_avdeling)
     candidate, req_ix = rules["candidate"], rules["required"]
@@ -247,7 +303,7 @@ def pair_veiledere(
         levels=arrays.levels, capacity=arrays.capacity, need=uniq[:, :4].astype(np.int64),
         count=count.astype(float), points=uniq[:, 4].astype(float), policy=policy,
         candidate=candidate, learning=learning, continuity=continuity, required=req_ix,
-        pair_cost=float(min_gain), existing=kept_today,
+        pair_cost=float(min_gain), existing=kept_today, preference=arrays.preference,
     )
     start = [frozenset()]
     kept = frozenset(tuple(sorted((index[a], index[b]))) for a, b in existing
@@ -275,7 +331,8 @@ def pair_veiledere(
     )
     return _wrap(office, policy, arrays, model, outcome, bruker_group, rules,
                  existing=existing, learning_pairs=learning_pairs, dissolved=dissolved,
-                 max_pairs=max_pairs, min_gain=float(min_gain), method=method, lang=lang)
+                 max_pairs=max_pairs, min_gain=float(min_gain), method=method, lang=lang,
+                 today=today, forbidden=forb)
 
 
 def _canonical(arrays: OfficeArrays) -> OfficeArrays:
@@ -291,7 +348,8 @@ def _canonical(arrays: OfficeArrays) -> OfficeArrays:
         arrays, idents=tuple(arrays.idents[k] for k in order), current=current,
         levels=arrays.levels[order], capacity=arrays.capacity[order],
         heavy_limit=arrays.heavy_limit[order], spesialfelt=arrays.spesialfelt[order],
-        avdeling=tuple(arrays.avdeling[k] for k in order), pairable=arrays.pairable[order])
+        avdeling=tuple(arrays.avdeling[k] for k in order), pairable=arrays.pairable[order],
+        preference=arrays.preference[order], kommunal=arrays.kommunal[order])
 
 
 def _rules(office, arrays, index, req, forb, same_avdeling) -> dict[str, Any]:
@@ -306,8 +364,8 @@ def _rules(office, arrays, index, req, forb, same_avdeling) -> dict[str, Any]:
     forbid = np.zeros((n, n), dtype=bool)
     for a, b in forb:
         forbid[index[a], index[b]] = forbid[index[b], index[a]] = True
-    rules_ok = ~forbid & (same if same_avdeling else True)
-    candidate = complementary & pairable & rules_ok
+    open_ = complementary & pairable & (same if same_avdeling else True)
+    candidate = open_ & ~forbid
     np.fill_diagonal(candidate, False)
     req_ix = tuple(sorted(tuple(sorted((index[a], index[b]))) for a, b in req))
     for a, b in req_ix:  # pinned pairs are candidates whatever their profiles
@@ -321,7 +379,7 @@ def _rules(office, arrays, index, req, forb, same_avdeling) -> dict[str, Any]:
                     "set same_avdeling=False or unpin the pair")],
                     source="pair_veiledere arguments")
     return {"candidate": candidate, "required": req_ix, "complementary": complementary,
-            "pairable": pairable, "forbid": forbid}
+            "pairable": pairable, "forbid": forbid, "open": open_}
 
 
 # ---- the result ----------------------------------------------------------------------------
@@ -363,20 +421,60 @@ def _assignment(arrays, model, best, bruker_group) -> tuple[dict, dict]:
     return assignment, members_of_unit
 
 
-def _pair(arrays, model, outcome, a, b, members_of_unit, unit_pos, bruker_group, *,
-          existing, required, learning_pairs, policy) -> Pair:
+def _division(arrays, a, b) -> tuple[dict, dict, dict, dict]:
+    """Who leads each kind of work (``scoring.lead_members``), why, what each covers for the
+    other, and the members' preferences that are not neutral."""
+    idents, levels, signs = arrays.idents, arrays.levels, arrays.preference
+    ia, ib = idents[a], idents[b]
+    lead = lead_members(levels, signs, [(a, b)])[0]
+    leads, reason, covers = {}, {}, {ia: [], ib: []}
+    for d_ix, d in enumerate(DIMENSIONS):
+        diff = int(levels[b, d_ix] - levels[a, d_ix])
+        if diff < 0:
+            covers[ib].append(d)
+        elif diff > 0:
+            covers[ia].append(d)
+        if diff == 0 and signs[a, d_ix] == signs[b, d_ix]:
+            leads[d], reason[d] = (ia, ib), "equal"  # the rule names the first: they share it
+            continue
+        leads[d] = (idents[lead[d_ix]],)
+        reason[d] = ("preference" if abs(diff) <= 1 and signs[a, d_ix] != signs[b, d_ix]
+                     else "stronger")
+    feel = {1: "energi", -1: "tapper"}
+    prefs = {i: {d: feel[int(signs[k, d_ix])] for d_ix, d in enumerate(DIMENSIONS)
+                 if signs[k, d_ix]}
+             for i, k in ((ia, a), (ib, b))}
+    return leads, reason, covers, {i: p for i, p in prefs.items() if p}
+
+
+def _trial(office, members, existing: bool, policy, today) -> dict[str, Any]:
+    """A pair as a trial: review date, when an ongoing unconfirmed one started, the office's
+    records of the pair and the learning relations between the two (evidence of trust)."""
+    weeks = dt.timedelta(weeks=policy.pair_trial_weeks)
+    # in the order they ended (a record without a start date is placed by its end)
+    records = sorted(office.pair_records(members),
+                     key=lambda r: (r.ended or dt.date.max, r.started or dt.date.min))
+    history = tuple({"started": r.started, "ended": r.ended, "confirmed": r.confirmed}
+                    for r in records)
+    learning = tuple(sorted((r.mentor, r.learner) for r in office.learning_relations
+                            if {r.mentor, r.learner} == set(members)))
+    out = {"trial": False, "review_date": None, "trial_started": None, "history": history,
+           "learning_relations": learning}
+    if not existing:  # a new pair: the two confirm first, reviewed after the trial weeks
+        out.update(trial=True, review_date=today + weeks)
+        return out
+    ongoing = next((r for r in reversed(records) if r.ongoing), None)
+    if ongoing is not None and not ongoing.confirmed:
+        out.update(trial=True, trial_started=ongoing.started,
+                   review_date=None if ongoing.started is None else ongoing.started + weeks)
+    return out
+
+
+def _pair(office, arrays, model, outcome, a, b, members_of_unit, unit_pos, bruker_group, *,
+          existing, required, learning_pairs, policy, today) -> Pair:
     idents, levels = arrays.idents, arrays.levels
     ia, ib = idents[a], idents[b]
-    leads, covers = {}, {ia: [], ib: []}
-    for d_ix, d in enumerate(DIMENSIONS):
-        if levels[a, d_ix] > levels[b, d_ix]:
-            leads[d] = (ia,)
-            covers[ib].append(d)
-        elif levels[b, d_ix] > levels[a, d_ix]:
-            leads[d] = (ib,)
-            covers[ia].append(d)
-        else:
-            leads[d] = (ia, ib)
+    leads, lead_reason, covers, prefs = _division(arrays, a, b)
     own = {ia: float(arrays.capacity[a]), ib: float(arrays.capacity[b])}
     gain, exact = outcome.gains.get((a, b), (float("nan"), False))
     b_ix = members_of_unit.get(unit_pos[(a, b)], [])
@@ -403,7 +501,8 @@ def _pair(arrays, model, outcome, a, b, members_of_unit, unit_pos, bruker_group,
         member_capacity_points=own, existing=(ia, ib) in existing,
         required=(a, b) in required, learning_relation=(ia, ib) in learning_pairs,
         brukere=tuple(sorted(arrays.bruker_ids[i] for i in b_ix)), n_only_together=n_only,
-        typical_need=typical,
+        typical_need=typical, lead_reason=lead_reason, member_preferences=prefs,
+        **_trial(office, (ia, ib), (ia, ib) in existing, policy, today),
     )
 
 
@@ -486,7 +585,15 @@ def _proof(model, outcome, objective, bound, gap, max_pairs) -> dict[str, Any]:
             "source": source, "nodes": bb["nodes"] if bb is not None else 0}
 
 
-def _notes(model, outcome, pairs_out, singles, dissolved, names):
+def _not_proposed(forbidden, rules, index) -> tuple[dict[str, Any], ...]:
+    """``PairingResult.not_proposed``: every pair never proposed, with its reason and source,
+    and whether the two could otherwise have been paired."""
+    return tuple({"members": [a, b], "reason": reason, "source": source,
+                  "candidate": bool(rules["open"][index[a], index[b]])}
+                 for (a, b), (reason, source) in sorted(forbidden.items()))
+
+
+def _notes(model, outcome, pairs_out, singles, dissolved, names, not_proposed):
     """The message's notes ``[(key, values per language)]`` beyond the summary."""
     notes: list[tuple[str, dict[str, dict[str, Any]]]] = []
     load = float(model.count @ model.points)
@@ -515,6 +622,15 @@ def _notes(model, outcome, pairs_out, singles, dissolved, names):
     elif not priced and "capacity" in singles.values():
         notes.append(("capacity", per_lang(room=lambda lang: fmt(total - load, lang),
                                            share=lambda lang: percent(share, lang, 0))))
+    trials = [p for p in pairs_out if p.trial and not p.existing]
+    if trials:
+        notes.append(("trial" if len(trials) == 1 else "trials", per_lang(
+            n=lambda lang: fmt(len(trials), lang),
+            date=lambda lang: words.date_text(trials[0].review_date, lang))))
+    marked = [e["members"] for e in not_proposed if e["source"] == "office" and e["candidate"]]
+    if marked:
+        notes.append(("not_proposed", per_lang(
+            pairs=lambda lang: join([unit_label(unit_id(p), names) for p in marked], lang))))
     if outcome.stopped_by_time:
         notes.append(("time_limit", per_lang()))
     n_lb = sum(1 for p in pairs_out if not p.gain_exact)
@@ -525,23 +641,25 @@ def _notes(model, outcome, pairs_out, singles, dissolved, names):
 
 def _wrap(office, policy, arrays, model: PairingModel, outcome: SearchOutcome, bruker_group,
           rules, *, existing, learning_pairs, dissolved, max_pairs, min_gain, method,
-          lang) -> PairingResult:
+          lang, today, forbidden) -> PairingResult:
     best = outcome.best
     idents = arrays.idents
     names = {v.ident: v.name for v in office.veiledere if v.name}
     assignment, members_of_unit = _assignment(arrays, model, best, bruker_group)
     unit_pos = {u: i for i, u in enumerate(best.units)}
     pairs_out = [
-        _pair(arrays, model, outcome, a, b, members_of_unit, unit_pos, bruker_group,
+        _pair(office, arrays, model, outcome, a, b, members_of_unit, unit_pos, bruker_group,
               existing=existing, required=rules["required"], learning_pairs=learning_pairs,
-              policy=policy)
+              policy=policy, today=today)
         for a, b in sorted(best.pairs)]
+    not_proposed = _not_proposed(forbidden, rules, {i: k for k, i in enumerate(idents)})
     singles, estimates = _single_reasons(arrays, model, best, rules, max_pairs=max_pairs,
                                          min_gain=min_gain, seen=outcome.seen)
     load, total = float(model.count @ model.points), float(model.capacity.sum())
     stats: dict[str, Any] = {
         "method": method, "n_lp": outcome.n_lp, "n_search_lp": outcome.n_search_lp,
         "n_matchings": outcome.n_matchings, "lp_backend": model.lp.backend,
+        "n_unit_types": int(model._fit_table.shape[1]),
         "rounds": outcome.rounds, "history": outcome.history,
         "dropped_by_min_gain": {unit_id((idents[a], idents[b])): g
                                 for (a, b), g in outcome.dissolved.items()},
@@ -566,7 +684,8 @@ def _wrap(office, policy, arrays, model: PairingModel, outcome: SearchOutcome, b
             pairs=(), singles=dict(sorted(singles.items())), objective=float("nan"),
             allocation_objective=float("nan"), bound=float("nan"), gap=float("nan"),
             status="infeasible", message=messages[lang], messages=messages, lang=lang,
-            names=names, dissolved=dissolved, stats=stats)
+            names=names, dissolved=dissolved, today=today, not_proposed=not_proposed,
+            stats=stats)
     bound = max(float(outcome.bound), objective)
     if outcome.proven:  # branch-and-bound exhausted the tree: the bound is the objective
         bound = objective
@@ -575,7 +694,7 @@ def _wrap(office, policy, arrays, model: PairingModel, outcome: SearchOutcome, b
                                             "feasible")
     stats["proof"] = _proof(model, outcome, objective, bound, gap, max_pairs)
     stats["diagnostic"] = _diagnostic(method, outcome, pairs_out, estimates)
-    notes = _notes(model, outcome, pairs_out, singles, dissolved, names)
+    notes = _notes(model, outcome, pairs_out, singles, dissolved, names, not_proposed)
     messages = {}
     for code in ("nb", "en"):
         summary = words.summary_text(len(pairs_out), len(singles), status, gap,
@@ -587,7 +706,8 @@ def _wrap(office, policy, arrays, model: PairingModel, outcome: SearchOutcome, b
         allocation_objective=float(best.value), bound=bound, gap=float(gap), status=status,
         message=messages[lang], messages=messages, lang=lang, names=names,
         dissolved=dissolved, assignment=dict(sorted(assignment.items())),
-        estimates=dict(sorted(estimates.items())), stats=stats,
+        estimates=dict(sorted(estimates.items())), today=today, not_proposed=not_proposed,
+        stats=stats,
     )
 
 

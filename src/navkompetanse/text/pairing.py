@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -25,11 +26,13 @@ from . import check_lang, dimension_name, fmt, join, levels_text, percent, perso
 
 __all__ = [
     "REASONS",
+    "date_text",
     "dimensions_text",
     "dissolved_text",
     "explain_pair",
     "explain_single",
     "message_text",
+    "not_proposed_text",
     "optimality_text",
     "phrase",
     "reason_text",
@@ -48,7 +51,7 @@ _NB: dict[str, str] = {
     "reason:left_over": "de beste partnerne gjør mer nytte i andre par",
     "reason:capacity": "kontoret har ikke kapasitet til flere par",
     "reason:rule:same_avdeling": "en regel: par bare innen samme avdeling",
-    "reason:rule:forbidden": "en regel: et par leder har utelukket",
+    "reason:rule:forbidden": "en regel: et par som er utelukket",
     "reason:rule:max_pairs": "en regel: et tak på antall par",
     # why a veileder works alone
     "single:not_pairable": "{who} er merket som ikke aktuell for par, og jobber alene.",
@@ -60,7 +63,7 @@ _NB: dict[str, str] = {
                         "(et par bruker {share} av kapasiteten sin på samarbeid)."),
     "single:rule": "{who} jobber alene fordi en regel stenger for den beste partneren: {rule}.",
     "rule:same_avdeling": "par bare innen samme avdeling",
-    "rule:forbidden": "et par leder har utelukket",
+    "rule:forbidden": "et par som er utelukket",
     "rule:max_pairs": "et tak på antall par",
     "estimate": (" Beste alternativ er {partner}, anslått gevinst {gain} (et anslag fra prisene "
                  "i fordelingen, ikke regnet ut eksakt)."),
@@ -79,10 +82,47 @@ _NB: dict[str, str] = {
     "capacity": "Felles kapasitet: {points} poeng ({own}, minus {share} til samarbeid).",
     "learning": "De har allerede et læringsforhold, og det teller med.",
     "no_gain": "Paret gir ingen gevinst i dekning; det står fordi leder har låst det.",
-    "task:relasjonell": "brukermøtene",
-    "task:struktur": "planlegging og oversikt",
+    "task:relasjonell": "brukermøter og tett oppfølging",
+    "task:struktur": "planlegging og rutiner",
     "task:forvaltning": "saksbehandling og vedtak",
     "task:digital": "digital oppfølging",
+    # the same kinds of work in a sentence about who does what (definite form)
+    "work:relasjonell": "brukermøtene",
+    "work:struktur": "planleggingen",
+    "work:forvaltning": "saksbehandlingen",
+    "work:digital": "den digitale oppfølgingen",
+    # preference in the division of labour (scoring.lead_members)
+    "likes_two": "{a} tar det meste av {work_a}, og {b} har {work_b} — det de liker å jobbe med.",
+    "likes_one": "{who} tar det meste av {work} — det {short} liker å jobbe med.",
+    "spared": "{who} tar {work}, så {other} slipper arbeid som tapper.",
+    "drains_forced": ("{who} må lede {work} selv om det tapper: {other} står mer enn ett nivå "
+                      "svakere der. Det trekker verdien av paret litt ned."),
+    "drains_both": "{who} leder {work}, som tapper dem begge.",
+    "drains_shared": "De deler {work}, som tapper dem begge.",
+    # a pair is a trial (DOMAIN.md: "a fairly solid relationship", tried "as an experiment")
+    "trial_new": ("Paret er et forsøk: {a} og {b} bekrefter først at de vil prøve, og paret "
+                  "vurderes {date}."),
+    "trial_ongoing": ("Paret er et forsøk som startet {started} og ikke er bekreftet ennå; det "
+                      "vurderes {date}."),
+    "trial_overdue": ("Paret er et forsøk som startet {started} og ikke er bekreftet ennå; "
+                      "vurderingen var satt til {date} og gjenstår."),
+    "trial_undated": "Paret er et forsøk som ikke er bekreftet ennå.",
+    "trust": "Dette taler for at de kan jobbe godt sammen: {items}.",
+    "no_trust": ("Kontoret har ingen opplysninger om at de har jobbet sammen før, så det er "
+                 "bekreftelsen fra dem som teller."),
+    "trust:learning": "de har et læringsforhold ({mentor} er mentor for {learner})",
+    "trust:was_pair": "de var et par {span}",
+    "trust:is_pair": "de er et par i dag",
+    "trust:is_pair_since": "de er et par i dag, siden {started}",
+    "span:both": "fra {started} til {ended}",
+    "span:ended": "fram til {ended}",
+    "confirmed": ", bekreftet av begge",
+    "unconfirmed": ", uten at paret ble bekreftet",
+    # pairs that are not proposed, and why
+    "not_proposed:office": ("{a} og {b} foreslås ikke som par: kontoret har merket at paret "
+                            "ikke skal foreslås igjen («{reason}»)."),
+    "not_proposed:caller": "{a} og {b} foreslås ikke som par: leder har utelukket det{reason}.",
+    "caller_reason": " («{reason}»)",
     # the whole proposal
     "summary": "Forslaget har {pairs} par og {singles} som jobber alene.",
     "proven": ("Forslaget er beviselig best: ingen annen sammensetning av par kan gi bedre "
@@ -111,6 +151,12 @@ _NB: dict[str, str] = {
     "note:lower_bounds": "{n} av gevinstene er nedre grenser, ikke eksakte tall.",
     "note:estimates": ("For {n} som jobber alene er den beste partneren bare et anslag (se "
                        "forklaringen for hver)."),
+    "note:trial": ("Det nye paret er et forsøk: de to bekrefter først at de vil prøve, og "
+                   "paret vurderes {date}."),
+    "note:trials": ("De {n} nye parene er forsøk: de to i hvert par bekrefter først at de vil "
+                    "prøve, og parene vurderes {date}."),
+    "note:not_proposed": ("Par som kontoret har merket at ikke skal foreslås igjen, er ikke "
+                          "foreslått: {pairs}."),
     # what is proven
     "opt:none": ("Ingen sammensetning av par kan vurderes: kontoret har ingen veileder å "
                  "fordele brukerne på."),
@@ -142,7 +188,7 @@ _EN: dict[str, str] = {
     "reason:left_over": "the best partners do more good in other pairs",
     "reason:capacity": "the office has no capacity for more pairs",
     "reason:rule:same_avdeling": "a rule: pairs only within the same avdeling",
-    "reason:rule:forbidden": "a rule: a pair the leader ruled out",
+    "reason:rule:forbidden": "a rule: a pair that is ruled out",
     "reason:rule:max_pairs": "a rule: a cap on the number of pairs",
     "single:not_pairable": "{who} is marked as not available for pairs and works alone.",
     "single:no_gain": ("{who} works alone: no colleague covers enough of the brukere's needs "
@@ -153,7 +199,7 @@ _EN: dict[str, str] = {
                         "pair (a pair spends {share} of its capacity on working together)."),
     "single:rule": "{who} works alone because a rule blocks the best partner: {rule}.",
     "rule:same_avdeling": "pairs only within the same avdeling",
-    "rule:forbidden": "a pair the leader ruled out",
+    "rule:forbidden": "a pair that is ruled out",
     "rule:max_pairs": "a cap on the number of pairs",
     "estimate": (" The best alternative is {partner}, estimated gain {gain} (an estimate from "
                  "the allocation's prices, not computed exactly)."),
@@ -171,10 +217,44 @@ _EN: dict[str, str] = {
     "capacity": "Joint capacity: {points} points ({own}, less {share} for working together).",
     "learning": "They already have a learning relation, which counts.",
     "no_gain": "The pair gains nothing in cover; it stands because it is pinned.",
-    "task:relasjonell": "meetings with brukere",
-    "task:struktur": "planning and keeping order",
+    "task:relasjonell": "meetings with brukere and close follow-up",
+    "task:struktur": "planning and routines",
     "task:forvaltning": "casework and decisions",
     "task:digital": "digital follow-up",
+    "work:relasjonell": "the meetings with brukere",
+    "work:struktur": "the planning",
+    "work:forvaltning": "the casework",
+    "work:digital": "the digital follow-up",
+    "likes_two": "{a} takes most of {work_a}, and {b} has {work_b} — what they enjoy doing.",
+    "likes_one": "{who} takes most of {work} — what {short} enjoys doing.",
+    "spared": "{who} takes {work}, so {other} is spared work that drains.",
+    "drains_forced": ("{who} has to lead {work} although it is draining: {other} is more than "
+                      "one level weaker there. That lowers the pair's value a little."),
+    "drains_both": "{who} leads {work}, which drains them both.",
+    "drains_shared": "They share {work}, which drains them both.",
+    "trial_new": ("The pair is a trial: {a} and {b} first confirm that they want to try, and "
+                  "the pair is reviewed on {date}."),
+    "trial_ongoing": ("The pair is a trial that started on {started} and is not yet "
+                      "confirmed; it is reviewed on {date}."),
+    "trial_overdue": ("The pair is a trial that started on {started} and is not yet "
+                      "confirmed; its review was due on {date} and is still to be done."),
+    "trial_undated": "The pair is a trial that is not yet confirmed.",
+    "trust": "What suggests they can work well together: {items}.",
+    "no_trust": ("The office has no record of them working together before, so their own "
+                 "confirmation is what counts."),
+    "trust:learning": "they have a learning relation ({mentor} mentors {learner})",
+    "trust:was_pair": "they were a pair {span}",
+    "trust:is_pair": "they are a pair today",
+    "trust:is_pair_since": "they are a pair today, since {started}",
+    "span:both": "from {started} to {ended}",
+    "span:ended": "until {ended}",
+    "confirmed": ", confirmed by both",
+    "unconfirmed": ", never confirmed",
+    "not_proposed:office": ("{a} and {b} are not proposed as a pair: the office marked the pair "
+                            "not to be proposed again (“{reason}”)."),
+    "not_proposed:caller": ("{a} and {b} are not proposed as a pair: the leader ruled it "
+                            "out{reason}."),
+    "caller_reason": " (“{reason}”)",
     "summary": "The proposal has {pairs} {pair_word} and {singles} working alone.",
     "proven": ("The proposal is proven best: no other set of pairs can give better cover in "
                "this model."),
@@ -202,6 +282,12 @@ _EN: dict[str, str] = {
     "note:lower_bounds": "{n} of the gains are lower bounds, not exact figures.",
     "note:estimates": ("For {n} of those working alone the best partner is an estimate only "
                        "(see the explanation of each)."),
+    "note:trial": ("The new pair is a trial: the two first confirm that they want to try, and "
+                   "the pair is reviewed on {date}."),
+    "note:trials": ("The {n} new pairs are trials: the two in each pair first confirm that "
+                    "they want to try, and the pairs are reviewed on {date}."),
+    "note:not_proposed": ("Pairs the office marked not to be proposed again are not "
+                          "proposed: {pairs}."),
     "opt:none": "No pairing can be judged: the office has no veileder to allocate to.",
     "opt:proven": ("Proven optimal by branch-and-bound over pairings: no permitted set of "
                    "pairs has a higher value than {objective} in the allocation model "
@@ -227,6 +313,15 @@ _EN: dict[str, str] = {
 _TABLES = {"nb": _NB, "en": _EN}
 assert _NB.keys() == _EN.keys()
 
+_MONTHS = {
+    "nb": ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+           "oktober", "november", "desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+#: A preference (``Preference`` value) as a sign.
+_SIGN = {"energi": 1, "noytral": 0, "tapper": -1}
+
 
 def phrase(key: str, lang: str = "nb", **values: Any) -> str:
     """The phrase ``key`` in ``lang`` with ``values`` filled in."""
@@ -245,8 +340,10 @@ def dimensions_text(dimensions: Iterable[Any], lang: str = "nb") -> str:
     return join([dimension_name(d, lang) for d in dimensions], lang)
 
 
-def explain_pair(pair: Any, lang: str, names: Mapping[str, str], overhead: float) -> str:
-    """Why two veiledere are (or stay) a pair: who leads what, what they share, what they take."""
+def explain_pair(pair: Any, lang: str, names: Mapping[str, str], overhead: float,
+                 today: dt.date | None = None) -> str:
+    """Why two veiledere are (or stay) a pair: who leads what and whether they like it, what
+    they take, and for a trial its review date and the evidence of trust the data has."""
     t = _TABLES[check_lang(lang)]
     a, b = pair.members
     by_person: dict[str, list] = {a: [], b: []}
@@ -265,8 +362,10 @@ def explain_pair(pair: Any, lang: str, names: Mapping[str, str], overhead: float
         for ident in (a, b) if (dims := by_person[ident])]
     if lead_parts:
         text.append("; ".join(lead_parts) + ".")
-    if shared:
-        text.append(t["share"].format(dims=dimensions_text(shared, lang)))
+    drained_shared = [d for d in shared if _feel(pair, a, d) < 0]
+    if plain := [d for d in shared if d not in drained_shared]:
+        text.append(t["share"].format(dims=dimensions_text(plain, lang)))
+    text += _preference_sentences(pair, t, lang, names, drained_shared)
     if pair.brukere:
         line = t["takes"].format(n=fmt(len(pair.brukere), lang))
         if pair.n_only_together:
@@ -277,11 +376,123 @@ def explain_pair(pair: Any, lang: str, names: Mapping[str, str], overhead: float
     own = " + ".join(fmt(v, lang, 0) for v in pair.member_capacity_points.values())
     text.append(t["capacity"].format(points=fmt(pair.capacity_points, lang, 0), own=own,
                                      share=percent(overhead, lang, 0)))
-    if pair.learning_relation:
+    if pair.learning_relation and not pair.trial:  # a trial names it as evidence of trust
         text.append(t["learning"])
     if pair.gain <= 0:
         text.append(t["no_gain"])
+    if pair.trial:
+        text += _trial_sentences(pair, t, lang, names, today)
     return " ".join(text)
+
+
+def _feel(pair: Any, ident: str, d: Any) -> int:
+    """+1 / 0 / -1: whether ``ident`` finds the work ``d`` energising, neutral or draining."""
+    return _SIGN.get(pair.member_preferences.get(ident, {}).get(d), 0)
+
+
+def _work(dims: Sequence[Any], t: Mapping[str, str], lang: str) -> str:
+    return join([t[f"work:{_value(d)}"] for d in dims], lang)
+
+
+def _preference_sentences(pair: Any, t: Mapping[str, str], lang: str,
+                          names: Mapping[str, str], drained_shared: Sequence[Any]) -> list[str]:
+    """The division of labour as preference shapes it (``scoring.lead_members``): what each
+    leads that she likes, what one takes so the other is spared, and honestly where someone
+    must lead what drains her."""
+    a, b = pair.members
+    liked: dict[str, list] = {a: [], b: []}
+    spared: dict[str, list] = {a: [], b: []}
+    forced: dict[str, list] = {a: [], b: []}
+    both: dict[str, list] = {a: [], b: []}
+    for d, who in pair.leads.items():
+        if len(who) == 2:
+            continue
+        lead = who[0]
+        other = b if lead == a else a
+        mine, theirs = _feel(pair, lead, d), _feel(pair, other, d)
+        if mine > 0:
+            liked[lead].append(d)
+        elif mine == 0 and theirs < 0 and pair.lead_reason.get(d) == "preference":
+            spared[lead].append(d)
+        elif mine < 0:
+            (both if theirs < 0 else forced)[lead].append(d)
+    out = []
+    with_liked = [i for i in (a, b) if liked[i]]
+    if len(with_liked) == 2:
+        out.append(t["likes_two"].format(a=person(a, names), work_a=_work(liked[a], t, lang),
+                                         b=person(b, names), work_b=_work(liked[b], t, lang)))
+    elif with_liked:
+        who = with_liked[0]
+        out.append(t["likes_one"].format(who=person(who, names), short=names.get(who) or who,
+                                         work=_work(liked[who], t, lang)))
+    for lead in (a, b):
+        other = person(b if lead == a else a, names)
+        if spared[lead]:
+            out.append(t["spared"].format(who=person(lead, names), other=other,
+                                          work=_work(spared[lead], t, lang)))
+        if forced[lead]:
+            out.append(t["drains_forced"].format(who=person(lead, names), other=other,
+                                                 work=_work(forced[lead], t, lang)))
+        if both[lead]:
+            out.append(t["drains_both"].format(who=person(lead, names),
+                                               work=_work(both[lead], t, lang)))
+    if drained_shared:
+        out.append(t["drains_shared"].format(work=_work(drained_shared, t, lang)))
+    return out
+
+
+def _trial_sentences(pair: Any, t: Mapping[str, str], lang: str, names: Mapping[str, str],
+                     today: dt.date | None) -> list[str]:
+    """A trial: the two confirm they want to try, the review date, and the evidence of trust
+    the office's data has (a learning relation, having been a pair before); never a guess."""
+    a, b = pair.members
+    if not pair.existing:
+        head = t["trial_new"].format(a=person(a, names), b=person(b, names),
+                                     date=date_text(pair.review_date, lang))
+    elif pair.review_date is None:
+        head = t["trial_undated"]
+    else:
+        key = "trial_overdue" if today is not None and pair.review_date < today \
+            else "trial_ongoing"
+        head = t[key].format(started=date_text(pair.trial_started, lang),
+                             date=date_text(pair.review_date, lang))
+    items = [t["trust:learning"].format(mentor=person(m, names), learner=person(lr, names))
+             for m, lr in pair.learning_relations]
+    for record in pair.history:
+        if record["ended"] is None:
+            continue  # the ongoing trial itself: its sentence says when it started
+        span = (t["span:both"].format(started=date_text(record["started"], lang),
+                                      ended=date_text(record["ended"], lang))
+                if record["started"] is not None
+                else t["span:ended"].format(ended=date_text(record["ended"], lang)))
+        items.append(t["trust:was_pair"].format(span=span)
+                     + t["confirmed" if record["confirmed"] else "unconfirmed"])
+    trust = t["trust"].format(items=join(items, lang)) if items else t["no_trust"]
+    return [head, trust]
+
+
+def not_proposed_text(entry: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    """Why two veiledere are not proposed as a pair: the office's mark or the leader's rule,
+    with the reason given (``PairingResult.not_proposed``)."""
+    t = _TABLES[check_lang(lang)]
+    a, b = entry["members"]
+    reason = entry.get("reason")
+    if entry["source"] == "office":
+        return t["not_proposed:office"].format(a=person(a, names), b=person(b, names),
+                                               reason=reason)
+    return t["not_proposed:caller"].format(
+        a=person(a, names), b=person(b, names),
+        reason=t["caller_reason"].format(reason=reason) if reason else "")
+
+
+def date_text(day: dt.date, lang: str = "nb") -> str:
+    """A date the way a reader writes it: ``3. mars 2027`` (nb), ``3 March 2027`` (en).
+
+    >>> date_text(dt.date(2027, 3, 3)), date_text(dt.date(2027, 3, 3), "en")
+    ('3. mars 2027', '3 March 2027')
+    """
+    month = _MONTHS[check_lang(lang)][day.month - 1]
+    return f"{day.day}. {month} {day.year}" if lang == "nb" else f"{day.day} {month} {day.year}"
 
 
 def explain_single(ident: str, reason: str, lang: str, names: Mapping[str, str], *,
