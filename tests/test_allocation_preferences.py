@@ -416,3 +416,49 @@ def test_compare_reports_the_preference_measure():
     c2 = compare(status_quo(plain, policy=LOOSE), allocate_portfolios(plain, policy=LOOSE))
     assert "energising_share" not in {r.key for r in c2.rows} and c2.preference == ()
     assert "energi" not in c2.messages["nb"]
+
+
+# --------------------------------------------------------------- every solve path keeps it
+def _rule_office() -> Office:
+    """A synthetic office with random preferences, some municipally employed veiledere and
+    the kommunal rule on: the model every path below solves."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        o = _random_preferences(synthetic_office(8, 200, seed=1, load=0.7), 3)
+    vs = [v.model_copy(update={"ansettelse": "kommunal" if k % 3 == 0 else "statlig"})
+          for k, v in enumerate(o.veiledere)]
+    return o.model_copy(update={"veiledere": vs})
+
+
+@pytest.mark.parametrize("max_moves", [None, 80])
+def test_every_solve_path_keeps_the_rule_and_reads_the_preference_term(max_moves):
+    from navkompetanse.allocation import solve
+
+    o = _rule_office()
+    assert any("sosialhjelp" in b.malgrupper for b in o.brukere)
+    model, diagnoses, _ = build_model(o, resolve_units(o, None), Policy(), kommunal_only=True,
+                                      max_moves=max_moves)
+    assert not diagnoses and model.allowed is not None and np.any(model.preference)
+    import time
+    plans = {
+        "class-lp": solve.solve_model(model, time_limit=30).assignment,
+        "greedy": solve.greedy_plan(model, time.perf_counter() + 30),
+        "priced-gap": solve._solve_priced(model, time_limit=3, max_iter=4).assignment,
+    }
+    ref = exact_milp(model, time_limit=60)
+    plans["exact_milp"] = ref.assignment
+    sosial = model.kommunal_bruker
+    assert max_moves is not None or plans["greedy"] is not None  # (it may fail elsewhere)
+    for path, x in plans.items():
+        if x is None:  # the greedy may find nothing (the exact methods then take over)
+            assert path == "greedy"
+            continue
+        assert model_violations(model, x) == [], path
+        assert model.kommunal_unit[x[sosial]].all(), path
+        # the objective every path reports is the model's, preference term included
+        idx = np.arange(model.n_brukere)
+        expected = (model.base_profit[idx, x].sum()
+                    + model.continuity_bonus[(model.current == x)].sum())
+        assert model.objective(x) == pytest.approx(expected, rel=1e-12), path
+        if ref.status == "optimal":
+            assert model.objective(x) <= ref.objective + 1e-6, path

@@ -488,14 +488,16 @@ def build_model(
         forced = _forced_moves(weight, heavy, current, cap, heavy_cap, allowed,
                                np.minimum(floor, cap))
         if forced > max_moves:
+            rule_nb = ", regelen om kommunalt ansatte" if kommunal_bruker.any() else ""
+            rule_en = ", the kommunal_only rule" if kommunal_bruker.any() else ""
             diagnoses.append(Diagnosis(
                 "moves",
                 f"Minst {fmt(forced)} brukere må bytte veileder (låste brukere, kapasitet, "
-                f"grenser for tunge saker, balanse), men max_moves er {max_moves} — øk "
-                f"max_moves til {forced}",
+                f"grenser for tunge saker, balanse{rule_nb}), men max_moves er {max_moves} — "
+                f"øk max_moves til {forced}",
                 f"At least {fmt(forced, 'en')} brukere must change veileder (pinned brukere, "
-                f"capacity, heavy-case limits, balance) but max_moves is {max_moves} — raise "
-                f"max_moves to {forced}",
+                f"capacity, heavy-case limits, balance{rule_en}) but max_moves is {max_moves} "
+                f"— raise max_moves to {forced}",
                 excess=float(forced - max_moves)))
 
     reasons = tuple(continuity_reasons(office.brukere, policy))

@@ -684,6 +684,7 @@ def greedy_plan(model: AllocationModel, deadline: float) -> np.ndarray | None:
     hc = np.bincount(x[placed], weights=h[placed].astype(float), minlength=m).astype(float)
     tol = 1e-9 * np.maximum(1.0, cap)
     rest = np.flatnonzero(~placed)
+    restricted = None if model.allowed is None else ~model.allowed.all(axis=1)
     while rest.size:
         if time.perf_counter() > deadline:
             return None
@@ -701,7 +702,12 @@ def greedy_plan(model: AllocationModel, deadline: float) -> np.ndarray | None:
         sc[r, best] = -np.inf
         second = sc.max(axis=1)
         regret = np.where(np.isfinite(second), top - second, np.inf)
-        order = np.lexsort((-regret, best))
+        if restricted is not None:
+            # brukere a hard rule keeps to a few units (kommunal_only, hard specialty) go
+            # first at their unit, before others fill the room they alone may use
+            order = np.lexsort((-regret, ~restricted[rest], best))
+        else:
+            order = np.lexsort((-regret, best))
         u = best[order]
         start = np.searchsorted(u, u, side="left")
         cw = np.cumsum(w[rest[order]])
