@@ -55,6 +55,7 @@ _LP_STEP_OPTIONS = {"mip_heuristic_effort": 0.8, "mip_pool_soft_limit": 100}
 # the class LP: interior point with crossover (a basic solution, as rounding needs) took 0.18 s
 # where dual simplex took 0.38 s on issue 10's needs family at 10,000 x 150 (10,481 columns)
 _LP_SOLVER = "ipm"
+_DUAL_SHARE = 0.4  # share of the time left the price estimate may take under a limit
 _LP_STEP_SHARE = 0.8  # LP step: share of the time left under a limit (0.5: 0.26 % at 2 s)
 
 
@@ -580,7 +581,9 @@ def solve_office(c, w, C, *, integer, rel_gap, deadline, stats, t0, force=False,
     has_limit = np.isfinite(deadline)
     t_now = time.perf_counter()
     # ---- prices (approximate), then the exact class LP
-    dual_deadline = deadline if not has_limit else t_now + 0.25 * (deadline - t_now)
+    # a cut-short price estimate costs the LP several rounds (10,000 x 150 needs: 0.1 s of
+    # smoothing -> 4 LP rounds, 0.72 s; 0.17 s -> one round, 0.17 s): it may take 40 %
+    dual_deadline = deadline if not has_limit else t_now + _DUAL_SHARE * (deadline - t_now)
     if pos.any():
         lam = _smooth_dual(dK, sK, C, dual_deadline)
     else:
