@@ -484,9 +484,13 @@ class PairingModel:
         gain = self._fit_table[:, used] - mu[:, None]  # [group, used type]
         take = gain > _EPS
         zero_pts = self.points <= _EPS
-        free = take & zero_pts[:, None]
-        base = (np.where(free, gain, 0.0) * self.count[:, None]).sum(axis=0)
-        g, k = np.nonzero(take & ~zero_pts[:, None])
+        if zero_pts.any():  # brukere without workload: free wherever they gain
+            free = take & zero_pts[:, None]
+            base = (np.where(free, gain, 0.0) * self.count[:, None]).sum(axis=0)
+            take &= ~zero_pts[:, None]
+        else:
+            base = np.zeros(n_used)
+        g, k = np.nonzero(take)
         ratio = gain[g, k] / self.points[g]
         order = np.lexsort((g, -ratio, k))
         g, k = g[order], k[order]
@@ -497,8 +501,10 @@ class PairingModel:
         v_sorted = np.zeros((height + 1, n_used))
         p_sorted[rank, k] = (self.count * self.points)[g]
         v_sorted[rank, k] = gain[g, k] * self.count[g]
-        cum_p = np.vstack([np.zeros(n_used), np.cumsum(p_sorted, axis=0)])
-        cum_v = np.vstack([np.zeros(n_used), np.cumsum(v_sorted, axis=0)])
+        cum_p = np.zeros((height + 2, n_used))
+        cum_v = np.zeros((height + 2, n_used))
+        np.cumsum(p_sorted, axis=0, out=cum_p[1:])
+        np.cumsum(v_sorted, axis=0, out=cum_v[1:])
         pos = np.empty(len(inv), dtype=np.int64)
         for c in range(n_used):
             sel = by_cover[bounds[c]:bounds[c + 1]]
