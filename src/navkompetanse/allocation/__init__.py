@@ -4,12 +4,14 @@
 (``model``: units, capacities, limits, fit) solved by an exact class LP with rounding and
 improvement (``class_lp``, ``solve``); ``status_quo`` and ``naive`` give today's and an even
 distribution, ``compare`` puts two side by side (``compare``), and ``result`` holds the result
-types. See ``docs/allocation.md``.
+types. Preferences (a soft term), continuity per bruker and ``kommunal_only`` (a hard rule) are
+part of the model; results carry the preference measure (``PreferenceShare``). See
+``docs/allocation.md``.
 """
 
-from .compare import Comparison, ComparisonRow, compare
+from .compare import Comparison, ComparisonRow, PreferenceRow, compare
 from .propose import allocate_portfolios, naive, status_quo
-from .result import AllocationResult, Move, Overload, Placement, Unit
+from .result import AllocationResult, Move, Overload, Placement, PreferenceShare, Unit
 
 __all__ = [
     "AllocationResult",
@@ -18,6 +20,8 @@ __all__ = [
     "Move",
     "Overload",
     "Placement",
+    "PreferenceRow",
+    "PreferenceShare",
     "Unit",
     "allocate_portfolios",
     "compare",
