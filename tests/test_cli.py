@@ -178,9 +178,12 @@ def test_every_plan_option_reaches_the_plan(small_office, tmp_path):
     code, _ = run("plan", str(small_office), "--json", str(out), "--same-avdeling",
                   "--forbid", f"{idents[0]},{idents[1]}", "--pin", f"{bruker.id}={target}",
                   "--max-moves", "30", "--time-limit", "6", "--allow-overflow",
-                  "--max-pairs", "2", "--min-gain", "0.5", "--seed", "3")
+                  "--max-pairs", "2", "--min-gain", "0.5", "--seed", "3", "--kommunal-only",
+                  "--no-gaps")
     assert code == EXIT_OK
     opts = load_plan(out).options
+    assert opts.kommunal_only is True and opts.gaps is False
+    assert load_plan(out).policy.kommunal_only and load_plan(out).gaps is None
     assert opts.same_avdeling and opts.allow_overflow and opts.max_moves == 30
     assert opts.forbidden == ((idents[0], idents[1]),) and dict(opts.pinned) == {bruker.id: target}
     assert opts.time_limit == 6 and opts.max_pairs == 2 and opts.min_gain == 0.5

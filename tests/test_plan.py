@@ -14,6 +14,7 @@ from navkompetanse import (
     CapacityWarning,
     InvalidInputError,
     Plan,
+    Policy,
     load_plan,
     plan,
     status_quo,
@@ -391,3 +392,18 @@ def test_a_plan_holds_a_gap_analysis_unless_turned_off(tmp_path):
     assert without.gaps is None and without.to_dict()["gaps"] is None
     assert "ingen gapanalyse" in without.to_html()
     assert without.allocation.assignment == with_gaps.allocation.assignment
+
+
+def test_kommunal_only_holds_in_the_whole_plan():
+    office = synthetic_office(10, 300, seed=5)
+    kommunal = {v.ident for v in office.veiledere if v.ansettelse == "kommunal"}
+    made = plan(office, kommunal_only=True, gaps=False)
+    assert made.policy.kommunal_only and not Policy().kommunal_only
+    if made.allocation.ok:
+        for b in office.brukere:
+            if any(m.value == "sosialhjelp" for m in b.malgrupper):
+                members = made.allocation.assignment[b.id].split("+")
+                assert kommunal & set(members), b.id
+    else:
+        assert made.status == "infeasible" and "kommunal" in made.message
+    assert plan(office, kommunal_only=False, gaps=False).policy.kommunal_only is False

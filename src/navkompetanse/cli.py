@@ -120,6 +120,12 @@ def _add_plan_options(parser: argparse.ArgumentParser) -> None:
                         "old scripts)")
     g.add_argument("--hard-specialty", action=argparse.BooleanOptionalAction, default=None,
                    help="brukere in a malgruppe only go to veiledere with that spesialfelt")
+    g.add_argument("--kommunal-only", action=argparse.BooleanOptionalAction, default=None,
+                   help="brukere with sosialhjelp only go to units with a municipally "
+                        "employed (kommunal) veileder (default: the policy's kommunal_only)")
+    g.add_argument("--gaps", action=argparse.BooleanOptionalAction, default=None,
+                   help="include the gap analysis: what stays short and the verified steps "
+                        "that close it (default on)")
     g.add_argument("--seed", type=int, default=None, help="seed of the fallback path")
 
 
@@ -263,8 +269,8 @@ def _plan_options(args: argparse.Namespace) -> tuple[dict, object]:
         "min_gain": args.min_gain, "pinned": dict(args.pin) if args.pin else None,
         "max_moves": args.max_moves, "time_limit": args.time_limit,
         "allow_overflow": args.allow_overflow, "strict_capacity": args.strict_capacity,
-        "hard_specialty": args.hard_specialty,
-        "seed": args.seed,
+        "hard_specialty": args.hard_specialty, "kommunal_only": args.kommunal_only,
+        "gaps": args.gaps, "seed": args.seed,
     }
     options.update({k: v for k, v in flags.items() if v is not None})
     if args.given:

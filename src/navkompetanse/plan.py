@@ -129,6 +129,11 @@ class PlanOptions(BaseModel):
         as ``strict_capacity=True``.
     hard_specialty : bool
         Brukere in a malgruppe go only to units with that spesialfelt.
+    kommunal_only : bool, optional
+        Brukere with malgruppe sosialhjelp (økonomisk sosialhjelp, KVP) go only to units with
+        a municipally employed member; None (default) follows ``Policy.kommunal_only``. Set for
+        this plan by setting it in the policy the whole plan uses (pairing, allocation,
+        today's distribution and the gap analysis alike).
     gaps : bool
         True (default): the plan includes a gap analysis (:func:`~navkompetanse.gap_analysis`:
         what stays short and the development, recruiting and part-time steps that close it
@@ -152,6 +157,7 @@ class PlanOptions(BaseModel):
     strict_capacity: StrictBool = False
     allow_overflow: StrictBool = True
     hard_specialty: StrictBool = False
+    kommunal_only: StrictBool | None = None
     seed: StrictInt = 0
     gaps: StrictBool = True
 
@@ -488,7 +494,8 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
     **options
         Any field of :class:`PlanOptions`: ``pairs``, ``required``, ``forbidden``,
         ``same_avdeling``, ``max_pairs``, ``min_gain``, ``pinned``, ``max_moves``,
-        ``time_limit``, ``strict_capacity``, ``hard_specialty``, ``seed``.
+        ``time_limit``, ``strict_capacity``, ``hard_specialty``, ``kommunal_only``, ``seed``,
+        ``gaps``.
 
     Returns
     -------
@@ -531,6 +538,8 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
             hint="Policy(**your_numbers), or Policy.model_validate(a_dict)")],
             source="plan arguments")
     policy = policy if policy is not None else Policy()
+    if opts.kommunal_only is not None and opts.kommunal_only != policy.kommunal_only:
+        policy = policy.replace(kommunal_only=opts.kommunal_only)
     deadline = started + opts.time_limit
     # Set aside for what follows the allocation (today's distribution, the comparison, the
     # plan's texts): about PLAN_RESERVE_S_PER_BRUKER per bruker.

@@ -157,6 +157,10 @@ def options_text(plan: Plan, lang: str = "nb") -> str:
         parts.append(t["strict"])
     if o.hard_specialty:
         parts.append(t["hard_specialty"])
+    if plan.policy.kommunal_only:
+        parts.append(t["kommunal_only"])
+    if not o.gaps:
+        parts.append(t["no_gaps"])
     parts.append(t["time_limit"].format(s=fmt(o.time_limit, lang)))
     return "; ".join(parts)
 
@@ -169,6 +173,8 @@ _OPTIONS: dict[str, dict[str, str]] = {
         "forbidden": "utelukkede par: {pairs}", "max_pairs": "høyst {n} par",
         "pinned": "låste brukere: {n}", "max_moves": "høyst {n} bytter",
         "strict": "kapasiteten er en hard grense", "hard_specialty": "spesialfelt er et krav",
+        "kommunal_only": "sosialhjelp bare til kommunalt ansatte",
+        "no_gaps": "uten gapanalyse",
         "time_limit": "tidsgrense {s} s",
     },
     "en": {
@@ -177,6 +183,8 @@ _OPTIONS: dict[str, dict[str, str]] = {
         "forbidden": "ruled-out pairs: {pairs}", "max_pairs": "at most {n} pairs",
         "pinned": "pinned brukere: {n}", "max_moves": "at most {n} moves",
         "strict": "capacity is a hard limit", "hard_specialty": "specialty is a requirement",
+        "kommunal_only": "sosialhjelp only to municipal employees",
+        "no_gaps": "no gap analysis",
         "time_limit": "time limit {s} s",
     },
 }
