@@ -415,3 +415,31 @@ def test_any_office_keeps_the_trial_and_not_again_rules(office):
     if result.status != "infeasible":  # preferences or not, the bound is a bound
         assert result.bound >= result.objective - 1e-9 * max(1.0, abs(result.objective))
     json.dumps(result.to_dict(), allow_nan=False)
+
+
+def test_the_knapsack_over_types_sums_exactly_as_the_dense_one():
+    """With preferences the knapsack sorts only the groups that gain at each type; its values
+    are the dense knapsack's to the bit (free brukere without workload included)."""
+    rng = np.random.default_rng(1)
+    checked = 0
+    for _ in range(30):
+        n, n_g = int(rng.integers(2, 10)), int(rng.integers(1, 25))
+        model = PairingModel(
+            levels=rng.integers(1, 6, (n, 4)), capacity=rng.uniform(50, 150, n),
+            need=rng.integers(1, 6, (n_g, 4)), count=rng.integers(1, 20, n_g).astype(float),
+            points=rng.choice([0.0, 5.0, 10.0, 20.0], n_g), policy=Policy(),
+            candidate=~np.eye(n, dtype=bool), learning=np.zeros((n, n)),
+            continuity=np.zeros((n, n)), preference=rng.integers(-1, 2, (n, 4)))
+        if model._lp_table is model._fit_table:
+            continue  # no preference reached a type
+        ia, ib = np.nonzero(np.ones((n, n), dtype=bool))
+        kind = model._cover_ix[ia, ib]
+        cap = rng.uniform(0, 3000, len(kind))
+        cap[::7] = 0.0
+        for _ in range(4):
+            mu = rng.uniform(-0.2, 1.2, n_g)
+            sparse, _ = model.knapsack(mu, kind, cap)
+            dense, _ = model.knapsack(mu, kind, cap, with_fill=True)  # the dense path
+            assert np.array_equal(sparse, dense)
+            checked += 1
+    assert checked >= 40
