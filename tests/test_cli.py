@@ -179,10 +179,14 @@ def test_every_plan_option_reaches_the_plan(small_office, tmp_path):
                   "--forbid", f"{idents[0]},{idents[1]}", "--pin", f"{bruker.id}={target}",
                   "--max-moves", "30", "--time-limit", "6", "--allow-overflow",
                   "--max-pairs", "2", "--min-gain", "0.5", "--seed", "3", "--kommunal-only",
-                  "--no-gaps")
+                  "--no-gaps", "--today", "2027-01-04")
     assert code == EXIT_OK
     opts = load_plan(out).options
     assert opts.kommunal_only is True and opts.gaps is False
+    assert str(opts.today) == "2027-01-04"
+    new = [p for p in (load_plan(out).pairing.pairs if load_plan(out).pairing else ())
+           if p.trial]
+    assert all(str(p.review_date) == "2027-03-29" for p in new)  # + 12 weeks
     assert load_plan(out).policy.kommunal_only and load_plan(out).gaps is None
     assert opts.same_avdeling and opts.allow_overflow and opts.max_moves == 30
     assert opts.forbidden == ((idents[0], idents[1]),) and dict(opts.pinned) == {bruker.id: target}

@@ -8,6 +8,7 @@ infeasible (exit 3).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -44,6 +45,14 @@ def _positive_seconds(text: str) -> float:
     if not value > 0:  # also refuses nan
         raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
     return value
+
+
+def _date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"a date is written YYYY-MM-DD, like 2027-01-04, got {mask_text(text)!r}") from None
 
 
 def _count(text: str) -> int:
@@ -126,6 +135,9 @@ def _add_plan_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--gaps", action=argparse.BooleanOptionalAction, default=None,
                    help="include the gap analysis: what stays short and the verified steps "
                         "that close it (default on)")
+    g.add_argument("--today", type=_date, default=None,
+                   help="the date new pairs start their trial from (YYYY-MM-DD; default today): "
+                        "their review date is this plus the policy's pair_trial_weeks")
     g.add_argument("--seed", type=int, default=None, help="seed of the fallback path")
 
 
@@ -270,7 +282,7 @@ def _plan_options(args: argparse.Namespace) -> tuple[dict, object]:
         "max_moves": args.max_moves, "time_limit": args.time_limit,
         "allow_overflow": args.allow_overflow, "strict_capacity": args.strict_capacity,
         "hard_specialty": args.hard_specialty, "kommunal_only": args.kommunal_only,
-        "gaps": args.gaps, "seed": args.seed,
+        "gaps": args.gaps, "today": args.today, "seed": args.seed,
     }
     options.update({k: v for k, v in flags.items() if v is not None})
     if args.given:

@@ -11,6 +11,7 @@ A plan is saved as JSON (:meth:`Plan.save`) and loads back equal (:func:`load_pl
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import os
@@ -129,6 +130,10 @@ class PlanOptions(BaseModel):
         as ``strict_capacity=True``.
     hard_specialty : bool
         Brukere in a malgruppe go only to units with that spesialfelt.
+    today : date, optional
+        The day new pairs start their trial from (``"2027-01-04"`` in an options file); their
+        review date is this plus ``Policy.pair_trial_weeks``. None (default): the day the plan
+        is made.
     kommunal_only : bool, optional
         Brukere with malgruppe sosialhjelp (økonomisk sosialhjelp, KVP) go only to units with
         a municipally employed member; None (default) follows ``Policy.kommunal_only``. Set for
@@ -158,6 +163,7 @@ class PlanOptions(BaseModel):
     allow_overflow: StrictBool = True
     hard_specialty: StrictBool = False
     kommunal_only: StrictBool | None = None
+    today: dt.date | None = None
     seed: StrictInt = 0
     gaps: StrictBool = True
 
@@ -558,7 +564,7 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
             pairing = pair_veiledere(
                 office, policy=policy, required=opts.required, forbidden=opts.forbidden,
                 same_avdeling=opts.same_avdeling, max_pairs=opts.max_pairs,
-                time_limit=max(budget, MIN_STEP_S), lang=lang, **extra)
+                time_limit=max(budget, MIN_STEP_S), today=opts.today, lang=lang, **extra)
             units = pairing
     elif opts.pairs == "keep":
         units = office.pairs
