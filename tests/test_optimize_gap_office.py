@@ -177,6 +177,20 @@ def test_exchange_cycle_moves_mixed_weights():
                            time.perf_counter() + 5, {}) == 0
 
 
+def test_exchange_cycle_without_a_lattice_swaps_equal_items_only():
+    """Weights with no common lattice (0.3, 1, sqrt 2): bundles are single items, a swap of
+    two equal items is found, and the heavy item is never traded for light ones."""
+    from navkompetanse.optimize._gap_exchange import exchange_cycles
+
+    r2 = float(np.sqrt(2.0))
+    ck = np.array([[5.0, 0.0], [0.0, 5.0], [9.0, 0.0], [1.0, 0.0]])
+    wk = np.array([r2, r2, 1.0, 0.3])
+    C = np.array([r2 + 1.0, r2 + 4 * 0.3])
+    Y = np.array([[1, 0], [0, 1], [1, 0], [0, 4]])
+    assert exchange_cycles(Y, ck, wk, C, time.perf_counter() + 5, {}) == 1
+    assert Y.tolist() == [[0, 1], [1, 0], [1, 0], [0, 4]]
+
+
 def test_exchange_cycle_uses_room_at_the_end_of_a_path():
     """A path: agent 0 gives a bundle to agent 1, which passes one on to agent 2 (room)."""
     from navkompetanse.optimize._gap_exchange import exchange_cycles

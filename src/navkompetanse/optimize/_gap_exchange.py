@@ -49,15 +49,19 @@ def _lattice(wk):
     return levels, None
 
 
-def _compositions(units):
-    """For each bundle size W (a level's weight in units): the ways to make it up exactly.
+def _compositions(levels, units):
+    """The bundle sizes and the ways to make each up exactly from the weight levels.
 
-    Returns ``{W: [r]}`` with ``r[l]`` items of level ``l``.  Without a lattice only the
-    single item of that level.
+    Returns ``{size: (weight, [r])}`` with ``r[l]`` items of level ``l``.  On a lattice the
+    sizes run over 1..max units (:data:`ALL_SIZES`, else the levels' own sizes); without one
+    (``units`` None) one size per level, made of one item of that level.
     """
-    L = len(units)
+    L = len(levels)
+    if units is None:
+        return {li: (float(levels[li]), [np.eye(L, dtype=np.int64)[li]]) for li in range(L)}
+    unit_w = float(levels[0]) / float(units[0])
     out = {}
-    sizes = range(1, int(units.max()) + 1) if ALL_SIZES else units
+    sizes = range(1, int(units.max()) + 1) if ALL_SIZES else np.unique(units)
     for W in sizes:
         ways = []
         ranges = [range(int(W // u) + 1) for u in units]
@@ -65,9 +69,7 @@ def _compositions(units):
             if sum(ri * u for ri, u in zip(r, units, strict=True)) == W:
                 ways.append(np.asarray(r, dtype=np.int64))
         if ways:
-            out[int(W)] = ways
-        elif W in units:
-            out[int(W)] = [np.eye(L, dtype=np.int64)[int(np.flatnonzero(units == W)[0])]]
+            out[int(W)] = (W * unit_w, ways)
     return out
 
 
@@ -76,7 +78,6 @@ class _Bundles:
 
     def __init__(self, Y, ck, wk, levels, rmax):
         self.Y, self.ck = Y, ck
-        self.level_of = np.searchsorted(levels, wk)
         self.ks = [np.flatnonzero(np.isclose(wk, lv)) for lv in levels]
         self.rmax = rmax
         m = Y.shape[1]
@@ -173,15 +174,13 @@ def exchange_cycles(Y, ck, wk, C, deadline, stats, max_cycles=10_000):
     if lat is None or m < 2:
         return 0
     levels, units = lat
-    if units is None:
-        units = np.arange(1, len(levels) + 1) * (_MAX_UNITS + 1)  # no mixing
-    comps = _compositions(units)
-    Wmax = int(units.max())
-    rmax = [int(Wmax // u) for u in units]
+    comps = _compositions(levels, units)
+    # most items of one level any bundle takes
+    rmax = [max(int(r[li]) for _, ways in comps.values() for r in ways)
+            for li in range(len(levels))]
     if m * m * sum(r + 1 for r in rmax) > _MAX_TABLE:
         return 0  # the prefix-sum tables would not fit (about 500 agents and more)
     B = _Bundles(Y, np.where(np.isfinite(ck), ck, np.inf), wk, levels, rmax)
-    ww = levels[0] / units[0]  # weight of one unit
     tol = 1e-9 * max(1.0, float(np.max(C)))
     fin = np.isfinite(ck)
     scale = float(np.abs(ck[fin]).max(initial=1.0))
@@ -194,9 +193,10 @@ def exchange_cycles(Y, ck, wk, C, deadline, stats, max_cycles=10_000):
     while applied < max_cycles and idle < len(sizes) and time.perf_counter() < deadline:
         W = sizes[si % len(sizes)]
         si += 1
+        weight, ways = comps[W]
         T = np.full((m, m), np.inf)
         arg = np.zeros((m, m), dtype=np.int64)
-        for ci, r in enumerate(comps[W]):
+        for ci, r in enumerate(ways):
             tot = np.zeros((m, m))
             for l_, rl in enumerate(r):
                 if rl:
@@ -207,7 +207,7 @@ def exchange_cycles(Y, ck, wk, C, deadline, stats, max_cycles=10_000):
         D = np.full((m + 1, m + 1), np.inf)
         D[:m, :m] = T
         D[m, :m] = 0.0
-        D[:m, m] = np.where(C - load >= W * ww - tol, 0.0, np.inf)
+        D[:m, m] = np.where(C - load >= weight - tol, 0.0, np.inf)
         cyc = _neg_cycle(D, eps, deadline)
         if cyc is None:
             idle += 1
@@ -216,7 +216,7 @@ def exchange_cycles(Y, ck, wk, C, deadline, stats, max_cycles=10_000):
         for u, v in cyc:
             if u == m or v == m:
                 continue
-            moves.append((u, v, B.items(u, v, comps[W][arg[u, v]])))
+            moves.append((u, v, B.items(u, v, ways[arg[u, v]])))
         before = float((Y * np.where(fin, ck, 0.0)).sum())
         for u, v, ks in moves:
             np.subtract.at(Y[:, u], ks, 1)
