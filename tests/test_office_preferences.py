@@ -83,7 +83,7 @@ def test_preferences_read_their_spellings_and_default_to_neutral():
     assert ola.preference("digital") is Preference.tapper  # "drains"
     assert per.preferences == {} and per.preference_signs().tolist() == [0, 0, 0, 0]
     assert kari.preference_signs().tolist() == [1, 0, -1, 0]
-    assert "preferences='rel=energi for=tapper'" in repr(kari)
+    assert "preferences='+rel -for'" in repr(kari)
 
 
 def test_old_office_files_load_unchanged():

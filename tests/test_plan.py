@@ -407,3 +407,23 @@ def test_kommunal_only_holds_in_the_whole_plan():
     else:
         assert made.status == "infeasible" and "kommunal" in made.message
     assert plan(office, kommunal_only=False, gaps=False).policy.kommunal_only is False
+
+
+def test_to_office_ends_split_trials_and_starts_new_ones():
+    import datetime as dt
+
+    from navkompetanse import load_example_office
+
+    office = load_example_office()
+    made = plan(office, gaps=False, today="2027-01-04")
+    after = made.to_office()
+    day = dt.date(2027, 1, 4)
+    ongoing = {r.key: r for r in after.pair_history if r.ongoing}
+    assert set(ongoing) == {frozenset(p) for p in made.pairs}  # a valid office, and exact
+    for r in office.pair_history:
+        if r.ongoing and r.key not in ongoing:
+            assert any(x.key == r.key and x.ended == day for x in after.pair_history)
+    new = [p for p in made.pairs if frozenset(p) not in {r.key for r in office.pair_history}]
+    assert new and all(ongoing[frozenset(p)].started == day and
+                       not ongoing[frozenset(p)].confirmed for p in new)
+    assert office.pair_history == load_example_office().pair_history  # input untouched

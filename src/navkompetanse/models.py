@@ -348,9 +348,10 @@ class Veileder(_Model):
             parts.append(f"spesialfelt={tuple(m.value for m in self.spesialfelt)!r}")
         if not self.pairable:
             parts.append("pairable=False")
-        if self.preferences:
+        if self.preferences:  # +rel -for: gives energy / drains
             parts.append("preferences='" + " ".join(
-                f"{d.value[:3]}={p.value}" for d, p in self.preferences.items()) + "'")
+                f"{'+' if p.sign > 0 else '-' if p.sign < 0 else '0'}{d.value[:3]}"
+                for d, p in self.preferences.items()) + "'")
         return f"Veileder({', '.join(parts)})"
 
     __str__ = __repr__

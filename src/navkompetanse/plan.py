@@ -47,7 +47,7 @@ from .allocation import (
 )
 from .analysis import CompetenceMap, GapAnalysis, competence_map, gap_analysis
 from .exceptions import CapacityWarning, InvalidInputError, Problem
-from .models import Office
+from .models import Office, PairRecord
 from .pairing import PairingResult, pair_veiledere
 from .policy import Policy
 from .results import Result, check_status, freeze_fields, strict_json
@@ -422,7 +422,8 @@ class Plan(Result):
         return path
 
     def to_office(self) -> Office:
-        """The office with this plan applied: each bruker's veileder and the pairs.
+        """The office with this plan applied: each bruker's veileder, the pairs and their
+        records (a split pair's trial ends on the plan's day, a new pair's trial starts).
 
         A bruker given to a pair keeps her veileder if he is in the pair; otherwise she is
         registered with the member whose own profile fits her better (ties: the member with
@@ -447,7 +448,24 @@ class Plan(Result):
             count[chosen] = count.get(chosen, 0) + 1
             brukere.append(bruker if bruker.veileder == chosen
                            else bruker.model_copy(update={"veileder": chosen}))
-        return office.replace(brukere=tuple(brukere), pairs=self.pairs)
+        return office.replace(brukere=tuple(brukere), pairs=self.pairs,
+                              pair_history=self._pair_history())
+
+    def _pair_history(self) -> tuple[PairRecord, ...]:
+        """The office's pair records with this plan applied: an ongoing pair the plan splits
+        ends on the plan's day, a new pair starts a trial on it (not yet confirmed)."""
+        day = (self.pairing.today if self.pairing is not None and self.pairing.today
+               else self.options.today or dt.date.today())
+        keep = {frozenset(p) for p in self.pairs}
+        records = []
+        for r in self.office.pair_history:
+            if r.ongoing and r.key not in keep:
+                r = r.replace(ended=max(day, r.started or day))
+            records.append(r)
+        ongoing = {r.key for r in records if r.ongoing}
+        records += [PairRecord(members=p, started=day) for p in self.pairs
+                    if frozenset(p) not in ongoing]
+        return tuple(records)
 
 
 #: Labels of the plan's small table in Jupyter, per language.

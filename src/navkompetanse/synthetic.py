@@ -151,6 +151,8 @@ EXAMPLE_PARAMS: dict[str, Any] = {
     "enhet": "0999",
     "name": "NAV Eksempelby",
     "n_pairs": 2,
+    "preferences": 0.6,
+    "pair_history": True,
 }
 _EXAMPLE_FILE = "eksempelby.json"
 
@@ -492,6 +494,57 @@ def _pairs(
     return out
 
 
+#: Chance that a kind of work gives energy / drains, by the veileder's level in it (1–5).
+_ENERGY_BY_LEVEL = (0.05, 0.15, 0.25, 0.5, 0.6)
+_DRAIN_BY_LEVEL = (0.5, 0.35, 0.15, 0.05, 0.03)
+
+
+def _preferences(rng: np.random.Generator, levels: np.ndarray, share: float
+                 ) -> list[dict[str, str]]:
+    """Stated preferences: for a ``share`` of veiledere, each kind of work gives energy or
+    drains with a chance that follows her level in it (strong work often gives energy, weak
+    work often drains; DOMAIN.md: preference is not skill, so not always)."""
+    n = len(levels)
+    states = rng.random(n) < share
+    draw = rng.random((n, len(DIMENSIONS)))
+    energy = np.array(_ENERGY_BY_LEVEL)[levels - 1]
+    drain = np.array(_DRAIN_BY_LEVEL)[levels - 1]
+    out: list[dict[str, str]] = []
+    for i in range(n):
+        stated: dict[str, str] = {}
+        if states[i]:
+            for j, dim in enumerate(DIMENSIONS):
+                if draw[i, j] < energy[i, j]:
+                    stated[dim.value] = "energi"
+                elif draw[i, j] < energy[i, j] + drain[i, j]:
+                    stated[dim.value] = "tapper"
+        out.append(stated)
+    return out
+
+
+def _pair_history(rng: np.random.Generator, pairs: Sequence[tuple[int, int]],
+                  pairable: np.ndarray, idents: Sequence[str]) -> list[dict[str, Any]]:
+    """Records for today's pairs (started 2–14 months before 2026-12-01, most confirmed; one
+    recent and not yet confirmed) and one ended trial not to be proposed again."""
+    day = dt.date(2026, 12, 1)
+    out: list[dict[str, Any]] = []
+    for k, (a, b) in enumerate(pairs):
+        started = day - dt.timedelta(days=int(rng.integers(60, 420)))
+        out.append({"members": sorted((idents[a], idents[b])), "started": started.isoformat(),
+                    "confirmed": bool(k or rng.random() < 0.2)})
+    in_pair = {i for p in pairs for i in p}
+    free = [i for i in range(len(idents)) if pairable[i] and i not in in_pair]
+    if len(free) >= 2:
+        a, b = (int(x) for x in rng.choice(free, size=2, replace=False))
+        started = day - dt.timedelta(days=int(rng.integers(300, 600)))
+        out.append({"members": sorted((idents[a], idents[b])),
+                    "started": started.isoformat(),
+                    "ended": (started + dt.timedelta(weeks=12)).isoformat(),
+                    "propose_again": False,
+                    "reason": "prøveperioden ble avsluttet: de fant ikke en god arbeidsdeling"})
+    return out
+
+
 # --------------------------------------------------------------------------------------
 # Today's distribution
 # --------------------------------------------------------------------------------------
@@ -549,6 +602,8 @@ def synthetic_office(
     distribution: Distribution = "day_of_birth",
     n_pairs: int = 0,
     policy: Policy | None = None,
+    preferences: float = 0.0,
+    pair_history: bool = False,
 ) -> Office:
     """A realistic synthetic NAV office, the same for the same seed on every platform.
 
@@ -583,6 +638,14 @@ def synthetic_office(
         Current veileder-pairs to include (complementary colleagues, pairable).
     policy : Policy, optional
         Workload and capacity points used to reach ``load``; default ``Policy()``.
+    preferences : float
+        Share of veiledere who have stated what work gives them energy and what drains them
+        (0–1; default 0: nobody, as in older offices). Preference leans on skill without
+        following it: a strong kind of work often gives energy, a weak one often drains, and
+        some like what they are not good at (see :func:`_preferences`).
+    pair_history : bool
+        Give the current pairs a record (started, most confirmed) and add one ended trial
+        the office marked not to be proposed again, with a reason.
 
     Returns
     -------
@@ -699,6 +762,17 @@ def synthetic_office(
             brukere.digital.tolist(), brukere.tung.tolist(), owner.tolist(), strict=True,
         ))
     ]
+    # The thesis' extras come from their own stream, drawn last, so an office without them
+    # is exactly what it was before they existed.
+    if not (isinstance(preferences, int | float) and not isinstance(preferences, bool)
+            and 0 <= preferences <= 1):
+        raise ValueError(f"preferences must be a share in [0, 1], got {preferences!r}")
+    extra = np.random.default_rng(rng.integers(2**63)) if preferences or pair_history else None
+    if preferences:
+        stated = _preferences(extra, levels, float(preferences))
+        veiledere = [v.model_copy(update={"preferences": stated[i]}) if stated[i] else v
+                     for i, v in enumerate(veiledere)]
+    history = _pair_history(extra, pairs, pairable, idents) if pair_history else []
     office = Office.model_validate({
         "enhet": enhet,
         "name": name if name is not None else f"NAV Syntetisk {enhet}",
@@ -706,6 +780,7 @@ def synthetic_office(
         "brukere": bruker_rows,
         "learning_relations": relations,
         "pairs": [tuple(sorted((idents[a], idents[b]))) for a, b in pairs],
+        "pair_history": history,
     })
 
     capacity = float(pct.sum()) / 100.0 * policy.capacity_points_per_position
