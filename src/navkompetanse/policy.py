@@ -208,6 +208,53 @@ class Policy(ValidatedCopy):
         description="Gain (fit units) a new pairing must add before an existing pair is split.",
     )
 
+    # --- learning relations (docs/learning.md) -------------------------------------------
+    mentoring_points_per_mentee: float = Field(
+        4.0, ge=0,
+        description=(
+            "Portfolio capacity points a mentor gives up per new mentee: 'learning is a task "
+            "in itself', so it takes time from the portfolio."
+        ),
+    )
+    mentor_min_level: int = Field(
+        3, ge=1, le=5,
+        description="Least level in a dimension to mentor in it (3 = works independently).",
+    )
+    mentor_success: Annotated[Mapping[int, float], _Frozen] = Field(
+        default_factory=lambda: {1: 0.7, 2: 0.8, 3: 0.6, 4: 0.5},
+        description=(
+            "How likely a mentor this many levels ahead helps the learner one level up: "
+            "learning extends what one knows, so a step or two ahead beats the top expert."
+        ),
+    )
+    learning_bridge_bonus: float = Field(
+        0.5, ge=0,
+        description="Benefit (fit units) of a new relation that crosses avdelinger.",
+    )
+    learning_inclusion_bonus: float = Field(
+        1.0, ge=0,
+        description=(
+            "Benefit (fit units) of giving a veileder with no learning relation her first "
+            "one (once as learner, once as mentor)."
+        ),
+    )
+    expert_level: int = Field(
+        4, ge=1, le=5, description="Level from which a veileder is an expert to ask."
+    )
+    expert_reach_steps: int = Field(
+        2, ge=1, le=5,
+        description="Within this many ties an expert counts as within reach ('whom to ask').",
+    )
+
+    @field_validator("mentor_success")
+    @classmethod
+    def _mentor_success(cls, value: Mapping[int, float]) -> Mapping[int, float]:
+        if set(value) != {1, 2, 3, 4}:
+            raise ValueError("mentor_success needs one entry for each level gap 1, 2, 3 and 4")
+        if any(not 0 <= w <= 1 for w in value.values()):
+            raise ValueError("mentor_success values are probabilities between 0 and 1")
+        return value
+
     @field_validator("continuity_weight_innsatsgruppe")
     @classmethod
     def _continuity_weights(cls, value: Mapping[str, float]) -> Mapping[str, float]:
