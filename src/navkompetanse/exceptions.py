@@ -20,6 +20,29 @@ from typing import Any
 
 from .privacy import mask_fodselsnummer, mask_text
 
+#: A problem shows at most this many items of a list and this many levels of nesting.
+_SHOWN_ITEMS = 20
+_SHOWN_DEPTH = 4
+
+
+def _shown(value: Any, depth: int = 0) -> Any:
+    """``value`` as a problem can hold and print it: numbers too long to print (Python refuses
+    to print an int of over 4,300 digits) described, nesting and long lists cut short."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"<a whole number of about {digits:,} digits>"
+    if isinstance(value, list | tuple | dict):
+        if depth >= _SHOWN_DEPTH:
+            return "…"
+        if isinstance(value, dict):
+            items = list(value.items())[:_SHOWN_ITEMS]
+            return {str(_shown(k, depth + 1)): _shown(v, depth + 1) for k, v in items}
+        items = [_shown(v, depth + 1) for v in list(value[:_SHOWN_ITEMS])]
+        if len(value) > _SHOWN_ITEMS:
+            items.append(f"… {len(value) - _SHOWN_ITEMS:,} more")
+        return items if isinstance(value, list) else tuple(items)
+    return value
+
 __all__ = [
     "CapacityWarning",
     "InfeasibleError",
@@ -50,7 +73,7 @@ class Problem:
     def __post_init__(self) -> None:
         # A problem is shown, printed and shared: never with a fødselsnummer in it, in any
         # part (a key, a column name or a pin can hold one as well as a value).
-        object.__setattr__(self, "value", mask_fodselsnummer(self.value))
+        object.__setattr__(self, "value", _shown(mask_fodselsnummer(self.value)))
         for name in ("location", "field", "message", "hint", "source"):
             object.__setattr__(self, name, mask_text(str(getattr(self, name))))
 

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import (
@@ -19,10 +19,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from ._frozen import FrozenDict
 from .exceptions import Problem
-from .privacy import contains_fodselsnummer
+from .privacy import contains_fodselsnummer, holds_fodselsnummer
 from .text import fmt
 
 __all__ = [
@@ -161,10 +162,42 @@ class ValidatedCopy(BaseModel):
         return self.model_copy(update=changes)
 
 
+#: The error type of a key that holds a national identity number (the loaders place it).
+PERSONAL_DATA_ERROR = "personal_data"
+_PERSONAL_KEY_MESSAGE = (
+    "a key here holds a national identity number (fødselsnummer or D-nummer); personal data "
+    "must not be in an office"
+)
+
+
 class _Model(ValidatedCopy):
-    """A frozen domain model (``extra="forbid"``) with a validating copy."""
+    """A frozen domain model (``extra="forbid"``) with a validating copy.
+
+    A key that holds a fødselsnummer (an unknown field, or a name in a mapping field such as
+    ``CompetenceProfile.other``) is refused before any other check, with an error of type
+    ``personal_data`` that names no key: pydantic would otherwise print the key in the error's
+    location.
+    """
 
     model_config = _FROZEN
+    #: Fields that are mappings: their keys come from the input, so they are checked too.
+    _mapping_fields: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_personal_keys(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            keys = [k for k in data if k not in cls.model_fields]
+            for name in cls._mapping_fields:
+                if isinstance(data.get(name), Mapping):
+                    keys.extend(data[name])
+            if keys and any(_key_is_personal(k) for k in keys):
+                raise PydanticCustomError(PERSONAL_DATA_ERROR, _PERSONAL_KEY_MESSAGE)
+        return data
+
+
+def _key_is_personal(key: Any) -> bool:
+    return contains_fodselsnummer(key) if isinstance(key, str) else holds_fodselsnummer(key)
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -198,6 +231,8 @@ class CompetenceProfile(_Model):
     forvaltning: Level
     digital: Level
     other: Mapping[str, Level] = Field(default_factory=dict, validate_default=True)
+
+    _mapping_fields: ClassVar[tuple[str, ...]] = ("other",)
 
     @field_validator("other")
     @classmethod
@@ -271,6 +306,8 @@ class Veileder(_Model):
     @classmethod
     def _preferences(cls, value: Mapping[Dimension, Preference]) -> Mapping[Dimension, Preference]:
         return FrozenDict(sorted(value.items(), key=lambda kv: DIMENSIONS.index(kv[0])))
+
+    _mapping_fields: ClassVar[tuple[str, ...]] = ("preferences",)
 
     def preference(self, dimension: Dimension | str) -> Preference:
         """Her preference for a kind of work (neutral where the office file says nothing)."""

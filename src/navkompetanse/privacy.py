@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["contains_fodselsnummer", "is_fodselsnummer", "mask_fodselsnummer", "mask_text"]
+__all__ = [
+    "contains_fodselsnummer",
+    "holds_fodselsnummer",
+    "is_fodselsnummer",
+    "mask_fodselsnummer",
+    "mask_text",
+]
 
 _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -54,21 +60,84 @@ def contains_fodselsnummer(text: str) -> bool:
     return any(is_fodselsnummer(m.group()) for m in _ELEVEN_DIGITS.finditer(compact))
 
 
-def mask_fodselsnummer(value: Any) -> Any:
+def _number_is_fodselsnummer(value: int | float) -> bool:
+    """True for a number that is a fødselsnummer written as a number (a JSON number, an Excel
+    cell): 11 digits, or 10 when the leading 0 of a birth day 01-09 was dropped."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, float):
+        if not value.is_integer() or not 1e9 <= value < 1e11:
+            return False
+        value = int(value)
+    if not 10**9 <= value < 10**11:  # compared, not printed: a 5,000-digit int stays cheap
+        return False
+    return is_fodselsnummer(str(value).zfill(11))
+
+
+#: How deep :func:`holds_fodselsnummer` and :func:`mask_fodselsnummer` look into nested data;
+#: deeper parts count as holding a number (refused and starred): no office nests that deep.
+MAX_SCAN_DEPTH = 64
+
+
+def holds_fodselsnummer(value: Any) -> bool:
+    """True when ``value`` holds a fødselsnummer anywhere: in a string, as a number (also one
+    whose leading 0 was dropped), or in a key or item of nested lists, tuples, sets and dicts.
+
+    The walk is iterative; anything nested deeper than :data:`MAX_SCAN_DEPTH` counts as
+    holding one, so the answer errs on the side of refusing.
+
+    Examples
+    --------
+    >>> holds_fodselsnummer({"other": {"15076500565": 3}}), holds_fodselsnummer(15076500565)
+    (True, True)
+    >>> holds_fodselsnummer(["b-1", 3, None, {"a": 1.5}])
+    False
+    """
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if contains_fodselsnummer(item):
+                return True
+        elif isinstance(item, int | float):
+            if _number_is_fodselsnummer(item):
+                return True
+        elif isinstance(item, list | tuple | set | frozenset | dict):
+            if depth >= MAX_SCAN_DEPTH:
+                return True
+            if isinstance(item, dict):
+                stack.extend((k, depth + 1) for k in item)
+                stack.extend((v, depth + 1) for v in item.values())
+            else:
+                stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def mask_fodselsnummer(value: Any, _depth: int = 0) -> Any:
     """``value`` with every digit starred when it holds a fødselsnummer, so it can be shown.
 
-    Strings are masked whole (the number may be split by spaces or dots); lists and tuples
-    item by item; anything else is returned as it is.
+    Strings are masked whole (the number may be split by spaces or dots); a number that is one
+    becomes stars; lists, tuples and dict keys and values item by item; anything else is
+    returned as it is. Parts nested deeper than :data:`MAX_SCAN_DEPTH` become ``"…"``.
 
     Examples
     --------
     >>> mask_fodselsnummer("b-15076500565"), mask_fodselsnummer(["b-1", "15076500565"])
     ('b-***********', ['b-1', '***********'])
+    >>> mask_fodselsnummer({"id": 15076500565})
+    {'id': '***********'}
     """
     if isinstance(value, str):
         return re.sub(r"\d", "*", value) if contains_fodselsnummer(value) else value
+    if isinstance(value, int | float) and _number_is_fodselsnummer(value):
+        return "*" * 11
+    if isinstance(value, list | tuple | dict) and _depth >= MAX_SCAN_DEPTH:
+        return "…"
     if isinstance(value, list | tuple):
-        return type(value)(mask_fodselsnummer(v) for v in value)
+        return type(value)(mask_fodselsnummer(v, _depth + 1) for v in value)
+    if isinstance(value, dict):
+        return {mask_fodselsnummer(k, _depth + 1): mask_fodselsnummer(v, _depth + 1)
+                for k, v in value.items()}
     return value
 
 

@@ -20,9 +20,12 @@ import datetime as dt
 import difflib
 import errno
 import json
+import json.decoder
+import json.scanner
 import os
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from io import StringIO
@@ -34,6 +37,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ..exceptions import InputEncodingWarning, InvalidInputError, PersonalDataError, Problem
 from ..models import (
     DIMENSIONS,
+    PERSONAL_DATA_ERROR,
     Bruker,
     Hovedmal,
     Innsatsgruppe,
@@ -44,9 +48,15 @@ from ..models import (
     Veileder,
     office_problems,
 )
-from ..privacy import contains_fodselsnummer
+from ..privacy import (
+    holds_fodselsnummer,
+    mask_fodselsnummer,
+    mask_text,
+)
 
 __all__ = [
+    "MAX_INPUT_BYTES",
+    "MAX_NESTING",
     "load_office",
     "office_from_dict",
     "office_json_schema",
@@ -76,17 +86,40 @@ _MODEL_ERROR_HINT: Mapping[str, str] = {
 
 Path_ = tuple[str | int, ...]  # a JSON path as a tuple: ("brukere", 12, "veileder")
 
+#: The largest input file read, in bytes (200 MiB): a JSON file, each CSV file of a folder,
+#: an .xlsx workbook and the unpacked contents of a workbook. A real office of 10,000 brukere
+#: is about 5 MB as JSON; anything far larger is a wrong file or an attack, refused before it
+#: is read into memory.
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+#: The deepest nesting of lists and objects accepted. An office nests six deep at most
+#: (``veiledere[0].assessments[0].profile.other.arbeidsmarked``); deeper input is refused
+#: with its place before any recursive step (decoding, the privacy scan, validation) meets it.
+MAX_NESTING = 32
+
 
 # --------------------------------------------------------------------------------------------
 # Collecting problems
 # --------------------------------------------------------------------------------------------
 
 def _has_fodselsnummer(value: Any) -> bool:
-    if isinstance(value, str):
-        return contains_fodselsnummer(value)
-    if isinstance(value, list | tuple):
-        return any(_has_fodselsnummer(v) for v in value)
-    return False
+    return holds_fodselsnummer(value)
+
+
+class _LongNumber:
+    """A JSON integer too long for Python to read (over 4,300 digits): kept as a marker, so
+    validation reports it at its place like any other wrong value."""
+
+    __slots__ = ("n_digits",)
+
+    def __init__(self, n_digits: int) -> None:
+        self.n_digits = n_digits
+
+    def __repr__(self) -> str:
+        return f"<a whole number of {self.n_digits:,} digits>"
+
+
+def _parse_int(text: str) -> int | _LongNumber:
+    return int(text) if len(text) <= 4000 else _LongNumber(len(text))
 
 
 @dataclass
@@ -110,6 +143,8 @@ class _Report:
     ) -> None:
         # Problem masks the number itself; here it only makes the error a PersonalDataError.
         self.personal |= personal or _has_fodselsnummer(value)
+        if isinstance(value, _LongNumber):
+            value = repr(value)
         self.problems.append(Problem(location, field_, message, value, hint, source))
 
     def raise_if_any(self, source: str) -> None:
@@ -126,7 +161,7 @@ def _reading_order(p: Problem) -> tuple:
     """Problems in the order a user reads the input: file by file, top to bottom."""
     head = re.match(r"[a-z_]+", p.source.lower() if p.source.endswith(".csv") else p.location)
     rank = _ORDER.index(head[0]) if head and head[0] in _ORDER else -1
-    numbers = tuple(int(n) for n in re.findall(r"\d+", p.location.removeprefix(p.source)))
+    numbers = tuple(int(n[:18]) for n in re.findall(r"\d+", p.location.removeprefix(p.source)))
     return (rank, numbers)
 
 
@@ -151,10 +186,23 @@ class _Place:
 Locator = Callable[[Path_], _Place]
 
 
+def _key(part: Any) -> str:
+    """A key as it can be shown: text as it is, anything else (a dict handed to
+    office_from_dict may have any keys) by a short name, never by a repr that may fail."""
+    if isinstance(part, str):
+        return _short(part, 80)
+    if isinstance(part, int | float) and (not isinstance(part, int) or part.bit_length() < 64):
+        return str(part)
+    return f"<{type(part).__name__}>"
+
+
 def _json_path(path: Path_) -> str:
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int) and not isinstance(part, bool) and part.bit_length() < 64:
+            text += f"[{part}]"
+        else:
+            text += f".{_key(part)}" if text else _key(part)
     return text
 
 
@@ -166,7 +214,7 @@ def _json_locator(source: str) -> Locator:
             inner = path[2:]
         else:
             inner = path
-        field_ = ".".join(str(p) for p in inner if not isinstance(p, int))
+        field_ = ".".join(_key(p) for p in inner if not isinstance(p, int))
         return _Place(source, _json_path(path) or "(top level)", field_)
 
     return locate
@@ -261,6 +309,9 @@ def _field_problems(
     """One problem per pydantic error of the record at ``record_path``."""
     collection = str(record_path[0]) if record_path else ""
     for err in error.errors():
+        if err["type"] == PERSONAL_DATA_ERROR:  # a key holds a fødselsnummer: say which one
+            _personal_keys(report, locate, record_path + tuple(err["loc"]), err.get("input"))
+            continue
         loc = tuple(err["loc"])
         if loc and loc[-1] == "[key]":  # a bad key of a mapping: point at the key itself
             loc = loc[:-1]
@@ -283,8 +334,8 @@ def _field_problems(
                 hint = f"add '{place.field}'"
         elif kind == "extra_forbidden":
             known = _known_keys(path)
-            close = difflib.get_close_matches(str(path[-1]), known, n=1)
-            message = f"unknown key {path[-1]!r}"
+            close = difflib.get_close_matches(_key(path[-1]), known, n=1)
+            message = f"unknown key {_short(_key(path[-1]))!r}"
             hint = (f"did you mean {close[0]!r}? " if close else "") + (
                 f"remove it; the known keys here are {', '.join(known)}" if known else "remove it"
             )
@@ -295,15 +346,54 @@ def _field_problems(
         report.add(place.location, place.field, message, value, hint, place.source)
 
 
-def _strings(obj: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
-    if isinstance(obj, str):
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters, masked first (a cut must not split a
+    fødselsnummer into a part the mask no longer recognises)."""
+    text = mask_fodselsnummer(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _personal_keys(report: _Report, locate: Locator, path: Path_, record: Any) -> None:
+    """The keys of ``record`` (and of its mapping fields) that hold a fødselsnummer, each
+    reported at its place; the place and the key are masked by :class:`Problem`."""
+    found: list[Path_] = []
+    if isinstance(record, Mapping):
+        for key, value in record.items():
+            if holds_fodselsnummer(key):
+                found.append((*path, _key(key)))
+            elif isinstance(value, Mapping):
+                found.extend((*path, _key(key), _key(k)) for k in value if holds_fodselsnummer(k))
+    for where in found or [path]:
+        place = locate(where)
+        report.paths.add(where)
+        report.add(place.location, place.field, _PERSONAL_MESSAGE, None,
+                   "remove the key, or rename it without the number", place.source,
+                   personal=True)
+
+
+def _leaves(obj: Any, path: Path_) -> Iterator[tuple[Path_, Any]]:
+    """Every string and number in ``obj`` with its path (nesting is checked before)."""
+    if isinstance(obj, str | int | float) and not isinstance(obj, bool):
         yield path, obj
     elif isinstance(obj, Mapping):
         for k, v in obj.items():
-            yield from _strings(v, (*path, str(k)))
+            yield from _leaves(v, (*path, _key(k)))
     elif isinstance(obj, list | tuple):
         for i, v in enumerate(obj):
-            yield from _strings(v, (*path, i))
+            yield from _leaves(v, (*path, i))
+
+
+def _too_deep(data: Any, limit: int) -> Path_ | None:
+    """The path of the first place nested deeper than ``limit``, or None (iterative)."""
+    stack: list[tuple[Any, Path_]] = [(data, ())]
+    while stack:
+        obj, path = stack.pop()
+        if isinstance(obj, Mapping | list | tuple):
+            if len(path) >= limit:
+                return path
+            items = obj.items() if isinstance(obj, Mapping) else enumerate(obj)
+            stack.extend((v, (*path, k if isinstance(k, int) else _key(k))) for k, v in items)
+    return None
 
 
 def _cross_view(data: Mapping[str, Any], valid: dict[str, dict[int, Any]]) -> dict[str, list]:
@@ -364,10 +454,18 @@ def _cross_problems(
 
 def _validate_shallow(data: Any, locate: Locator, report: _Report, source: str
                       ) -> Office | None:
-    """:func:`_validate`, with input nested too deeply for its walkers as one problem."""
+    """:func:`_validate`, after refusing input nested deeper than :data:`MAX_NESTING`."""
+    deep = _too_deep(data, MAX_NESTING)
+    if deep is not None:  # lists in lists hundreds deep: no office is like that
+        place = locate(deep[:3]) if deep[:1] and deep[0] in _COLLECTIONS else locate(deep[:1])
+        report.add(place.location, place.field,
+                   f"nested too deeply to be an office (more than {MAX_NESTING} levels)", None,
+                   "an office has objects and lists a few levels deep; check what wrote it",
+                   place.source)
+        return None
     try:
         return _validate(data, locate, report)
-    except RecursionError:  # lists in lists hundreds deep: no office is like that
+    except RecursionError:  # pragma: no cover - the nesting is checked above
         report.add("office", "", "nested too deeply to be an office", None,
                    "an office has objects and lists a few levels deep; check what wrote it",
                    source)
@@ -408,11 +506,12 @@ def _validate(data: Any, locate: Locator, report: _Report) -> Office | None:
             except ValidationError as e:
                 _field_problems(report, locate, (name, i), e)
 
-    # Personal data anywhere else (a name, an unknown key's value ...) is refused too.
-    for path, text in _strings(data, ()):
-        if path not in report.paths and contains_fodselsnummer(text):
+    # Personal data anywhere else (a name, an unknown key's value, a number ...) is refused
+    # too. A key holding one was reported by the models' own check (type personal_data).
+    for path, value in _leaves(data, ()):
+        if path not in report.paths and holds_fodselsnummer(value):
             place = locate(path)
-            report.add(place.location, place.field, _PERSONAL_MESSAGE, text, _PERSONAL_HINT,
+            report.add(place.location, place.field, _PERSONAL_MESSAGE, value, _PERSONAL_HINT,
                        place.source, personal=True)
 
     _cross_problems(report, locate, data, valid)
@@ -562,30 +661,45 @@ def _warn_encodings(report: _Report, folder: str) -> None:
         )
 
 
+def _read_bytes(path: Path, report: _Report, label: str, source: str) -> bytes | None:
+    """The bytes of one input file, or None after one problem: not a regular file (a folder
+    named like a table, a device), larger than :data:`MAX_INPUT_BYTES`, or unreadable."""
+    try:
+        info = path.stat()
+        if not path.is_file():
+            report.add(label, "", "is a folder or a special file, not a file", None,
+                       "put the table in a file of that name, or move the folder away", source)
+        elif info.st_size > MAX_INPUT_BYTES:
+            report.add(label, "", f"the file is {info.st_size:,} bytes; the limit is "
+                       f"{MAX_INPUT_BYTES:,} (navkompetanse.io.MAX_INPUT_BYTES)", None,
+                       "check that this is the office file; an office of 10,000 brukere is "
+                       "about 5 MB", source)
+        else:
+            return path.read_bytes()
+    except OSError as e:  # permission denied, a name too long, a broken link ...
+        report.add(label, "", f"cannot be read: {e.strerror or type(e).__name__}", None,
+                   "check the name and that you may read the file", source)
+    report.unreadable.add(label)
+    return None
+
+
 def _read_json(path: Path, report: _Report) -> Any:
-    text = _decode(path.read_bytes(), path.name, report, kind="json")
+    raw = _read_bytes(path, report, "(file)", path.name)
+    text = None if raw is None else _decode(raw, path.name, report, kind="json")
     if text is None:
         return None
+    twice: list[tuple[dict, str, Any]] = []  # (object, key, the value json drops)
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         obj: dict[str, Any] = {}
-        twice: list[str] = []
         for key, value in pairs:
             if key in obj:
-                twice.append(key)
+                twice.append((obj, key, obj[key]))
             obj[key] = value
-        for key in twice:  # json would keep the last one silently
-            who = next((obj[k] for k in ("ident", "id", "mentor") if isinstance(
-                obj.get(k), str)), None)
-            report.add(
-                "(JSON)", key, f"key {key!r} appears twice in one object"
-                + (f" (the one with {who!r})" if who else ""), None,
-                "keep one of them; only one value can count", path.name,
-            )
         return obj
 
     try:
-        return json.loads(text, object_pairs_hook=pairs_hook)
+        data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=_parse_int)
     except json.JSONDecodeError as e:
         report.add(
             f"line {e.lineno}, column {e.colno}", "", f"not valid JSON: {e.msg}", None,
@@ -594,12 +708,117 @@ def _read_json(path: Path, report: _Report) -> Any:
         )
         return None
     except RecursionError:  # nested deeper than Python's parser goes: no office is like that
+        line = _line_too_deep(text)
         report.add(
-            "(JSON)", "", "nested too deeply to be an office file", None,
+            f"line {line}" if line else "(JSON)", "", "nested too deeply to be an office file "
+            f"(more than {MAX_NESTING} levels)", None,
             "an office file has objects and lists a few levels deep; check what wrote it",
             path.name,
         )
         return None
+    if twice:
+        _duplicate_keys(text, data, twice, report, path.name)
+    return data
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
+
+
+def _line_too_deep(text: str) -> int | None:
+    """The line where the nesting of ``text`` first goes deeper than :data:`MAX_NESTING`."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text):
+        token = m.group()
+        if token in "{[":
+            depth += 1
+            if depth > MAX_NESTING:
+                return text.count("\n", 0, m.start()) + 1
+        elif token in "}]":
+            depth -= 1
+    return None
+
+
+def _duplicate_keys(text: str, data: Any, fast: list[tuple[dict, str, Any]], report: _Report,
+                    source: str) -> None:
+    """One problem per key given twice in one object, naming the object's path, the key and
+    the lines of both. Rare, so the file is parsed again by json's pure-Python scanner, which
+    tells where each object starts and ends."""
+    twice: list[tuple[dict, str, Any]] = []
+    spans: dict[int, tuple[int, int]] = {}
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in obj:
+                twice.append((obj, key, obj[key]))
+            obj[key] = value
+        return obj
+
+    def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[dict, int]:
+        obj, end = json.decoder.JSONObject(s_and_end, *args)
+        spans[id(obj)] = (s_and_end[1] - 1, end)
+        return obj, end
+
+    located = data
+    if _too_deep(data, MAX_NESTING) is None:  # the pure-Python scanner recurses in Python
+        decoder = json.JSONDecoder(object_pairs_hook=hook, parse_int=_parse_int)
+        decoder.parse_object = parse_object  # type: ignore[assignment]
+        decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+        try:
+            located = decoder.decode(text)
+        except (ValueError, RecursionError):  # pragma: no cover - the fast parse succeeded
+            twice, spans = [], {}
+    if not twice:  # could not be located: report without lines
+        twice, located = fast, data
+    paths = _object_paths(located)
+    for obj, key, dropped in twice:
+        path = paths.get(id(obj))
+        lines = ""
+        if id(obj) in spans:
+            start, end = spans[id(obj)]
+            at = [text.count("\n", 0, pos) + 1 for pos in _key_positions(text, start, end, key)]
+            lines = " (lines " + " and ".join(str(n) for n in at[:2]) + ")" if len(at) >= 2 \
+                else ""
+        where = _json_path((*path, key)) if path is not None else "(JSON)"
+        personal = holds_fodselsnummer(dropped)
+        report.add(
+            where, key, f"key {_short(key)!r} appears twice in one object{lines}"
+            + ("; the first value holds a national identity number" if personal else ""), None,
+            "keep one of them; only one value can count", source, personal=personal,
+        )
+
+
+def _object_paths(data: Any) -> dict[int, Path_]:
+    """The JSON path of every object in ``data``, by identity (iterative)."""
+    paths: dict[int, Path_] = {}
+    stack: list[tuple[Any, Path_]] = [(data, ())]
+    while stack:
+        obj, path = stack.pop()
+        if isinstance(obj, dict):
+            paths[id(obj)] = path
+            stack.extend((v, (*path, k)) for k, v in obj.items())
+        elif isinstance(obj, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(obj))
+    return paths
+
+
+def _key_positions(text: str, start: int, end: int, key: str) -> list[int]:
+    """Where ``key`` is a key of the object ``text[start:end]`` itself (not of one inside)."""
+    found, depth, previous = [], 0, None
+    for m in _JSON_TOKEN.finditer(text, start, end):
+        token = m.group()
+        if token in "{[":
+            depth += 1
+        elif token in "}]":
+            depth -= 1
+        elif token == ":" and depth == 1 and previous is not None:
+            try:
+                if json.loads(previous.group()) == key:
+                    found.append(previous.start())
+            except ValueError:  # pragma: no cover - the text parsed as JSON
+                pass
+        previous = m if token.startswith('"') else None
+    return found
 
 
 # --------------------------------------------------------------------------------------------
@@ -720,7 +939,8 @@ def _delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, report: _Report) -> _Table | None:
-    text = _decode(path.read_bytes(), path.name, report)
+    raw = _read_bytes(path, report, path.name, path.name)
+    text = None if raw is None else _decode(raw, path.name, report)
     if text is None:
         return None
     try:
@@ -734,7 +954,14 @@ def _read_csv(path: Path, report: _Report) -> _Table | None:
 
 def _read_csv_folder(folder: Path, report: _Report) -> dict[str, _Table]:
     tables: dict[str, _Table] = {}
-    for path in sorted(folder.iterdir()):
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as e:
+        report.add(folder.name, "", f"the folder cannot be read: {e.strerror or 'OS error'}",
+                   None, "check that you may read the folder", folder.name)
+        report.unreadable.add(folder.name)
+        return tables
+    for path in entries:
         if path.suffix.lower() != ".csv":
             continue
         if path.stem.lower() not in _TABLES:
@@ -763,9 +990,36 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
+def _not_a_workbook(path: Path, report: _Report, why: str) -> dict[str, _Table]:
+    report.add("(file)", "", f"not a readable Excel workbook: {why}", None,
+               "open it in Excel and save it again as an .xlsx workbook", path.name)
+    report.unreadable.add(path.name)
+    return {}
+
+
+def _unpacked_size(path: Path) -> int | None:
+    """The bytes a workbook unpacks to (it is a zip file), or None when it is not one."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return sum(max(i.file_size, 0) for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
 def _read_xlsx(path: Path, report: _Report) -> dict[str, _Table]:
     openpyxl = _openpyxl()
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    if _read_bytes_ok(path, report) is False:
+        return {}
+    unpacked = _unpacked_size(path)
+    if unpacked is None:
+        return _not_a_workbook(path, report, "it is not a zip file, as every .xlsx file is")
+    if unpacked > MAX_INPUT_BYTES:
+        return _not_a_workbook(path, report, f"it unpacks to {unpacked:,} bytes; the limit is "
+                               f"{MAX_INPUT_BYTES:,} (navkompetanse.io.MAX_INPUT_BYTES)")
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
+        return _not_a_workbook(path, report, _workbook_fault(e))
     tables: dict[str, _Table] = {}
     try:
         for sheet in workbook.worksheets:
@@ -778,8 +1032,14 @@ def _read_xlsx(path: Path, report: _Report) -> dict[str, _Table]:
                     + f"the sheets are {', '.join(_TABLES)}; rename or delete it", path.name,
                 )
                 continue
-            records = [[_text(c) for c in row]
-                       for row in sheet.iter_rows(min_row=1, values_only=True)]
+            try:
+                records = [[_cell(c) for c in row]
+                           for row in sheet.iter_rows(min_row=1, values_only=True)]
+            except Exception as e:  # noqa: BLE001 - a broken sheet inside a good zip
+                report.add(sheet.title, "", f"the sheet cannot be read: {_workbook_fault(e)}",
+                           None, "open it in Excel and save it again", path.name)
+                report.unreadable.add(name)
+                continue
             if name == "office":  # Excel turns 0315 into the number 315
                 for record in records[1:]:
                     for i, h in enumerate(records[0] if records else []):
@@ -792,6 +1052,43 @@ def _read_xlsx(path: Path, report: _Report) -> dict[str, _Table]:
     finally:
         workbook.close()
     return tables
+
+
+def _workbook_fault(error: Exception) -> str:
+    """What broke in a workbook, in words that name no cell content."""
+    if isinstance(error, KeyError):
+        return "a part every workbook has is missing"
+    if isinstance(error, zipfile.BadZipFile):
+        return "the zip file is damaged"
+    return f"{type(error).__name__} while reading it"
+
+
+def _read_bytes_ok(path: Path, report: _Report) -> bool:
+    """False after a problem when ``path`` is not a regular file or is over the size limit."""
+    try:
+        if not path.is_file():
+            report.add("(file)", "", "is a folder or a special file, not a workbook", None,
+                       "give the .xlsx file itself", path.name)
+        elif path.stat().st_size > MAX_INPUT_BYTES:
+            report.add("(file)", "", f"the file is {path.stat().st_size:,} bytes; the limit is "
+                       f"{MAX_INPUT_BYTES:,} (navkompetanse.io.MAX_INPUT_BYTES)", None,
+                       "check that this is the office workbook", path.name)
+        else:
+            return True
+    except OSError as e:
+        report.add("(file)", "", f"cannot be read: {e.strerror or 'OS error'}", None,
+                   "check the name and that you may read the file", path.name)
+    report.unreadable.add(path.name)
+    return False
+
+
+def _cell(value: Any) -> str:
+    """An Excel cell as text. A number that is a fødselsnummer whose leading 0 Excel dropped
+    is written back with its 0, so the privacy check sees the number it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and \
+            holds_fodselsnummer(value):
+        return str(int(value)).zfill(11)
+    return _text(value)
 
 
 def _split(text: str) -> list[str]:
@@ -997,8 +1294,18 @@ def load_office(path: str | os.PathLike[str]) -> Office:
     file that is neither is reported as one problem. JSON files must be UTF-8.
     """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(errno.ENOENT, "no office file or folder at this path", str(path))
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, "no office file or folder at this path",
+                                mask_text(str(path))) from None
+    except OSError as e:  # a name too long, a loop of links, no permission to look
+        raise InvalidInputError(
+            [Problem(_short(path.name), "", f"cannot be opened: {e.strerror or 'OS error'}",
+                     None, "check the path; a file name has at most 255 characters",
+                     _short(path.name))],
+            source=_short(str(path), 300),
+        ) from None
     report = _Report()
     suffix = path.suffix.lower()
     if path.is_dir():
@@ -1010,6 +1317,8 @@ def load_office(path: str | os.PathLike[str]) -> Office:
         data, locate = _from_tables(tables, report, "office.csv", "office.csv")
     elif suffix in (".xlsx", ".xlsm"):
         tables = _read_xlsx(path, report)
+        if path.name in report.unreadable:  # not a workbook: nothing more can be said
+            report.raise_if_any(str(path))
         _missing_tables(tables, path.name, "", report, "sheet")
         data, locate = _from_tables(tables, report, "office", path.name)
     elif suffix == ".json":
@@ -1018,13 +1327,16 @@ def load_office(path: str | os.PathLike[str]) -> Office:
             report.add("format", "format", "this is a saved plan, not an office file", None,
                        "read it with navkompetanse.load_plan; its office is Plan.office (or "
                        "Plan.to_office() for the office with the plan applied)", path.name)
-        if report.problems:
             report.raise_if_any(str(path))
+        if data is None:  # not read, or not JSON: the problems say why
+            report.raise_if_any(str(path))
+        # a key given twice is reported, and the office is still checked: all problems at once
     else:
         raise InvalidInputError(
-            [Problem(path.name, "", "not an office file", suffix or path.name,
-                     "give a .json file, a folder of CSV files or an .xlsx workbook", path.name)],
-            source=str(path),
+            [Problem(_short(path.name), "", "not an office file", _short(suffix or path.name),
+                     "give a .json file, a folder of CSV files or an .xlsx workbook",
+                     _short(path.name))],
+            source=_short(str(path), 300),
         )
     office = _validate_shallow(data, locate, report, str(path))
     report.raise_if_any(str(path))
