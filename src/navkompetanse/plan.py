@@ -11,9 +11,11 @@ A plan is saved as JSON (:meth:`Plan.save`) and loads back equal (:func:`load_pl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import json
+import math
 import os
 import time
 import warnings
@@ -46,6 +48,7 @@ from .allocation import (
     status_quo,
 )
 from .analysis import CompetenceMap, GapAnalysis, competence_map, gap_analysis
+from .analysis.fairness import FairnessAudit, fairness_audit
 from .exceptions import CapacityWarning, InvalidInputError, Problem
 from .models import Office, PairRecord
 from .pairing import PairingResult, pair_veiledere
@@ -53,6 +56,7 @@ from .policy import Policy
 from .results import Result, check_status, freeze_fields, strict_json
 from .scoring import fit_matrix, office_arrays
 from .text import check_lang, fmt, unit_label
+from .trust import AppliedOverride, Override, Provenance, provenance
 
 __all__ = ["PLAN_FORMAT", "Plan", "PlanOptions", "load_plan", "plan"]
 
@@ -144,6 +148,13 @@ class PlanOptions(BaseModel):
         what stays short and the development, recruiting and part-time steps that close it
         most, each verified by re-solving) within what is left of ``time_limit``; False
         leaves it out (``Plan.gaps`` is None).
+    overrides : sequence of Override
+        A leader's decisions against the proposal, each with a reason
+        (:class:`~navkompetanse.trust.Override`: ``place`` a bruker with a unit, ``pair`` two
+        veiledere, ``no_pair``). Each holds as a hard rule and the rest is re-optimised; the
+        plan records what the proposal had been and what the overrides cost
+        (``Plan.overrides``, ``Plan.override_cost``). A later override of the same bruker or
+        pair replaces the earlier one.
     seed : int
         Seed of the allocation's fallback path.
     """
@@ -166,6 +177,7 @@ class PlanOptions(BaseModel):
     today: dt.date | None = None
     seed: StrictInt = 0
     gaps: StrictBool = True
+    overrides: tuple[Override, ...] = ()
 
     @field_validator("pinned", mode="before")
     @classmethod
@@ -266,6 +278,16 @@ class Plan(Result):
         otherwise ``feasible``.
     runtime_s : float
         Seconds the plan took.
+    fairness : FairnessAudit or None
+        Shortfall, fit and moves by group of brukere, load and heavy cases per position by
+        group of veiledere, today and proposed, with the disparities that reach a threshold.
+    overrides : tuple of AppliedOverride
+        The leader's overrides in force: each with its reason, what the proposal had been and
+        whether it held. ``override_cost`` is what they cost together in the model's terms
+        (the objective with them less the objective without; negative is a cost).
+    provenance : Provenance or None
+        Versions, the input's canonical SHA-256, policy, options, times, each step's status
+        and certified gap (``docs/trust.md``).
     gaps : GapAnalysis or None
         What stays short and the verified steps that close it most (None with ``gaps=False``
         or without a distribution). It shares the plan's time limit; its own ``status`` says
@@ -294,6 +316,10 @@ class Plan(Result):
     runtime_s: float
     overload: Overload | None = None
     gaps: GapAnalysis | None = None
+    fairness: FairnessAudit | None = None
+    overrides: tuple[AppliedOverride, ...] = ()
+    override_cost: float = float("nan")
+    provenance: Provenance | None = None
 
     _title: ClassVar[tuple[str, str]] = ("Plan", "Plan")
     _frame_columns: ClassVar[tuple[str, ...]] = AllocationResult._frame_columns
@@ -337,7 +363,11 @@ class Plan(Result):
         if key is None:
             return self.describe(lang)
         if isinstance(key, str) and key in self.office.bruker_by_id:
-            return self.allocation.explain(key, lang=lang)
+            text = self.allocation.explain(key, lang=lang)
+            for applied in self.overrides:
+                if applied.override.kind == "place" and applied.override.bruker == key:
+                    text = _override_sentence(self, applied, lang) + " " + text
+            return text
         if self.pairing is not None:
             return self.pairing.explain(key, lang=lang)
         unit = key if isinstance(key, str) else "+".join(sorted(key))
@@ -401,6 +431,10 @@ class Plan(Result):
             "today": self.today.to_dict(),
             "comparison": self.comparison.to_dict(),
             "gaps": self.gaps.to_dict() if self.gaps is not None else None,
+            "fairness": self.fairness.to_dict() if self.fairness is not None else None,
+            "overrides": [o.to_dict() for o in self.overrides],
+            "override_cost": self.override_cost,
+            "provenance": self.provenance.to_dict() if self.provenance is not None else None,
         })
 
     def to_json(self, indent: int | None = None) -> str:
@@ -420,6 +454,34 @@ class Plan(Result):
         path = Path(path)
         path.write_text(self.to_json(), encoding="utf-8")
         return path
+
+    def override(self, *overrides: Override) -> Plan:
+        """Re-plan with more overrides: they and every earlier one hold, the rest is
+        re-optimised (a new override of the same bruker or pair replaces the earlier one).
+        The new plan records what this plan had proposed and what the overrides cost.
+
+        >>> from navkompetanse import synthetic_office
+        >>> from navkompetanse.trust import Override
+        >>> p = plan(synthetic_office(6, 120, seed=2), gaps=False, time_limit=5)
+        >>> b = p.office.brukere[0].id
+        >>> other = next(u for u in p.allocation.units if u != p.allocation.assignment[b])
+        >>> q = p.override(Override.place(b, other, "kjenner familien fra før"))
+        >>> q.allocation.assignment[b] == other, q.overrides[0].held
+        (True, True)
+        """
+        if not all(isinstance(o, Override) for o in overrides):
+            raise TypeError("overrides are Override objects: Override.place(bruker, unit, "
+                            "reason), Override.pair(a, b, reason), Override.no_pair(a, b, "
+                            "reason)")
+        opts = self.options.model_copy(update={"overrides": (*self.options.overrides,
+                                                              *overrides)})
+        _check_overrides(self.office, opts)
+        started = time.perf_counter()
+        made = _make_plan(self.office, self.policy, self.lang, opts, self, started)
+        if made.overload is not None and made.allocation.ok:
+            warnings.warn(CapacityWarning(made.overload.text(self.lang, made.names,
+                                                             units=False)), stacklevel=2)
+        return made
 
     def to_office(self) -> Office:
         """The office with this plan applied: each bruker's veileder, the pairs and their
@@ -482,7 +544,24 @@ _PART_TYPES: dict[str, type | tuple[type, ...]] = {
     "competence_map": CompetenceMap, "pairing": (PairingResult, type(None)),
     "allocation": AllocationResult, "today": AllocationResult, "comparison": Comparison,
     "message": str, "runtime_s": (int, float), "gaps": (GapAnalysis, type(None)),
+    "fairness": (FairnessAudit, type(None)), "provenance": (Provenance, type(None)),
+    "overrides": tuple,
 }
+
+
+def _override_sentence(plan: Plan, applied: AppliedOverride, lang: str) -> str:
+    o = applied.override
+    unit = unit_label(o.unit, plan.names)
+    before = unit_label(applied.proposed, plan.names) if applied.proposed else None
+    if lang == "en":
+        text = f"A leader decided: {unit} (reason: {o.reason})."
+        if before and applied.proposed != o.unit:
+            text += f" The proposal had been {before}."
+        return text if applied.held else text + " It could not hold: see the status."
+    text = f"En leder har bestemt: {unit} (begrunnelse: {o.reason})."
+    if before and applied.proposed != o.unit:
+        text += f" Forslaget var {before}."
+    return text if applied.held else text + " Det lot seg ikke gjennomføre: se status."
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
@@ -564,38 +643,159 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
     policy = policy if policy is not None else Policy()
     if opts.kommunal_only is not None and opts.kommunal_only != policy.kommunal_only:
         policy = policy.replace(kommunal_only=opts.kommunal_only)
+    baseline = None
+    if opts.overrides:
+        # what the proposal would have been without them: the record says what each override
+        # changed and what the overrides cost in the model's terms
+        _check_overrides(office, opts)
+        baseline = _make_plan(office, policy, lang, opts.model_copy(update=dict(
+            overrides=(), gaps=False, time_limit=opts.time_limit / 3)), None, started)
+    result = _make_plan(office, policy, lang, opts, baseline, started)
+    if result.overload is not None and result.allocation.ok:
+        # once per plan, where the caller called plan()
+        warnings.warn(CapacityWarning(result.overload.text(lang, result.names, units=False)),
+                      stacklevel=2)
+    return result
+
+
+def _canonical(office: Office) -> Office:
+    """The office with its veiledere sorted by ident and brukere by id: the solvers see one
+    order, so the same office in another order gets the same plan (results are keyed by ids,
+    so nothing needs mapping back)."""
+    veiledere = tuple(sorted(office.veiledere, key=lambda v: v.ident))
+    brukere = tuple(sorted(office.brukere, key=lambda b: b.id))
+    if veiledere == office.veiledere and brukere == office.brukere:
+        return office
+    return office.replace(veiledere=veiledere, brukere=brukere)
+
+
+def _check_overrides(office: Office, opts: PlanOptions) -> None:
+    """Every override names a bruker, veileder or unit of the office, and none contradicts a
+    pin or another option (a located error for each)."""
+    problems = []
+    idents = set(office.idents)
+    pinned = dict(opts.pinned)
+    for i, o in enumerate(opts.overrides):
+        where = f"overrides[{i}]"
+        if o.kind == "place":
+            if o.bruker not in office.bruker_by_id:
+                problems.append(Problem(where, "bruker", "not a bruker of the office",
+                                        o.bruker, "use the id of a bruker in the office"))
+            missing = [m for m in str(o.unit).split("+") if m not in idents]
+            if missing:
+                problems.append(Problem(where, "unit", "names a veileder who is not in the "
+                                        "office", ", ".join(missing),
+                                        "an ident, or two idents joined by '+'"))
+            if o.bruker in pinned and pinned[o.bruker] != o.unit:
+                problems.append(Problem(where, "bruker", "pinned elsewhere by the pinned "
+                                        "option", o.bruker,
+                                        "drop the pin or the override: one decision each"))
+        else:
+            missing = [m for m in o.members or () if m not in idents]
+            if missing:
+                problems.append(Problem(where, "members", "names a veileder who is not in "
+                                        "the office", ", ".join(missing),
+                                        "use the idents of two veiledere in the office"))
+    if problems:
+        raise InvalidInputError(problems, source="plan options")
+
+
+def _effective_overrides(opts: PlanOptions) -> tuple[list[Override], dict[Any, str]]:
+    """The overrides in force (a later one with the same key replaces the earlier), and the
+    reason each replaced one had."""
+    current: dict[Any, Override] = {}
+    replaced: dict[Any, str] = {}
+    for o in opts.overrides:
+        if o.key in current:
+            replaced[o.key] = current[o.key].reason
+        current[o.key] = o
+    return list(current.values()), replaced
+
+
+def _override_options(office: Office, opts: PlanOptions
+                      ) -> tuple[dict[str, str], tuple, Any, Any]:
+    """(pinned, required, forbidden, units or None) with the overrides applied as hard rules.
+
+    ``units`` is None when the pairing proposes; otherwise the pairs to use."""
+    overrides, _ = _effective_overrides(opts)
+    pinned = dict(opts.pinned)
+    required = list(opts.required)
+    forbidden: dict[tuple[str, str], str | None] = {tuple(p): None for p in opts.forbidden}
+    yes = [o.members for o in overrides if o.kind == "pair"]
+    no = {frozenset(o.members): o.reason for o in overrides if o.kind == "no_pair"}
+    for o in overrides:
+        if o.kind == "place":
+            pinned[o.bruker] = o.unit
+    required += [m for m in yes if m not in required]
+    required = [p for p in required if frozenset(p) not in no]
+    for o in overrides:
+        if o.kind == "no_pair":
+            forbidden[tuple(o.members)] = o.reason
+    units = None
+    if opts.pairs != "propose":
+        given = (list(office.pairs) if opts.pairs == "keep" else [] if opts.pairs == "none"
+                 else list(opts.pairs))
+        taken = {m for p in yes for m in p}
+        units = [tuple(p) for p in given if frozenset(p) not in no
+                 and not taken & set(p)] + [tuple(p) for p in yes]
+    return pinned, tuple(required), forbidden, units
+
+
+def _applied(opts: PlanOptions, baseline: Plan | None, made: Plan) -> tuple[AppliedOverride, ...]:
+    overrides, replaced = _effective_overrides(opts)
+    pairs = {frozenset(p) for p in made.pairs}
+    base_pairs = {frozenset(p) for p in baseline.pairs} if baseline is not None else set()
+    out = []
+    for o in overrides:
+        if o.kind == "place":
+            proposed = (baseline.allocation.assignment.get(o.bruker)
+                        if baseline is not None and baseline.allocation.ok else None)
+            unit = made.allocation.assignment.get(o.bruker) if made.allocation.ok else None
+            held = unit is not None and set(unit.split("+")) >= set(o.unit.split("+"))
+        else:
+            key = frozenset(o.members)
+            proposed = None if baseline is None else (
+                "proposed" if key in base_pairs else "not_proposed")
+            held = made.allocation.ok and ((key in pairs) == (o.kind == "pair"))
+        out.append(AppliedOverride(o, proposed, held, replaced.get(o.key)))
+    return tuple(out)
+
+
+def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
+               baseline: Plan | None, started: float) -> Plan:
+    """The plan itself (``plan()`` checked the arguments and made the baseline)."""
+    wall_start = time.time()
     deadline = started + opts.time_limit
     # Set aside for what follows the allocation (today's distribution, the comparison, the
     # plan's texts): about PLAN_RESERVE_S_PER_BRUKER per bruker.
     reserve = PLAN_RESERVE_S_PER_BRUKER * office.n_brukere
+    solve_on = _canonical(office)
+    pinned, required, forbidden, given = _override_options(office, opts)
 
     cmap = competence_map(office, policy, lang=lang)
     pairing: PairingResult | None = None
     skipped = False
-    if opts.pairs == "propose":
+    if given is not None:
+        units: Any = given
+    elif opts.pairs == "propose":
         budget = _pairing_budget(office, max(deadline - time.perf_counter() - reserve, 0.0))
         if budget is None:
             skipped = True  # no time for both: a distribution first, with today's pairs
-            units: Any = office.pairs
+            units = office.pairs
         else:
             extra = {} if opts.min_gain is None else {"min_gain": opts.min_gain}
             pairing = pair_veiledere(
-                office, policy=policy, required=opts.required, forbidden=opts.forbidden,
+                solve_on, policy=policy, required=required,
+                forbidden=forbidden if any(forbidden.values()) else tuple(forbidden),
                 same_avdeling=opts.same_avdeling, max_pairs=opts.max_pairs,
                 time_limit=max(budget, MIN_STEP_S), today=opts.today, lang=lang, **extra)
             units = pairing
-    elif opts.pairs == "keep":
-        units = office.pairs
-    elif opts.pairs == "none":
-        units = ()
-    else:
-        units = opts.pairs
     remaining = max(deadline - time.perf_counter() - reserve, MIN_STEP_S)
     allocation = allocate_portfolios(
-        office, pairs=units, policy=policy, max_moves=opts.max_moves,
-        pinned=dict(opts.pinned), time_limit=remaining, allow_overflow=opts.overflow,
+        solve_on, pairs=units, policy=policy, max_moves=opts.max_moves,
+        pinned=pinned, time_limit=remaining, allow_overflow=opts.overflow,
         hard_specialty=opts.hard_specialty, seed=opts.seed, lang=lang)
-    today = status_quo(office, policy=policy, lang=lang)
+    today = status_quo(solve_on, policy=policy, lang=lang)
     comparison = compare(today, allocation, lang=lang)
     status = _plan_status(pairing, allocation, skipped=skipped)
     overload = allocation.overload
@@ -603,24 +803,38 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
     if opts.gaps and allocation.ok:
         left = deadline - time.perf_counter() - reserve
         gaps = gap_analysis(
-            office, allocation=allocation, policy=policy, max_moves=opts.max_moves,
-            pinned=dict(opts.pinned), allow_overflow=opts.overflow,
+            solve_on, allocation=allocation, policy=policy, max_moves=opts.max_moves,
+            pinned=pinned, allow_overflow=opts.overflow,
             hard_specialty=opts.hard_specialty, seed=opts.seed,
             time_limit=max(left, MIN_STEP_S), lang=lang)
+    fairness = fairness_audit(solve_on, today, allocation, lang=lang)
     messages = {code: _plan_message(office, pairing, allocation, code, skipped=skipped)
                 for code in ("nb", "en")}
+    steps = {name: {"status": part.status, "gap": _finite(getattr(part, "gap", None))}
+             for name, part in (("pairing", pairing), ("allocation", allocation),
+                                ("today", today), ("gaps", gaps)) if part is not None}
     result = Plan(
         office=office, policy=policy, options=opts, competence_map=cmap, pairing=pairing,
         allocation=allocation, today=today, comparison=comparison, status=status,
         message=messages[lang], messages=messages, lang=lang,
         names={v.ident: v.name for v in office.veiledere if v.name},
         runtime_s=time.perf_counter() - started, overload=overload, gaps=gaps,
+        fairness=fairness,
     )
-    if overload is not None and allocation.ok:
-        # once per plan, where the caller called plan()
-        warnings.warn(CapacityWarning(overload.text(lang, result.names, units=False)),
-                      stacklevel=2)
-    return result
+    extra_fields: dict[str, Any] = {}
+    if opts.overrides:
+        extra_fields["overrides"] = _applied(opts, baseline, result)
+        if baseline is not None and baseline.allocation.ok and allocation.ok:
+            extra_fields["override_cost"] = (allocation.objective
+                                             - baseline.allocation.objective)
+    extra_fields["provenance"] = provenance(
+        office, policy, opts.to_dict(), wall_start, time.time(), steps)
+    return dataclasses.replace(result, runtime_s=time.perf_counter() - started,
+                               **extra_fields)
+
+
+def _finite(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
 def _pairing_budget(office: Office, available: float) -> float | None:
