@@ -7,6 +7,7 @@ once from the office; :func:`exact_milp` is the reference model of the *full* pr
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -267,6 +268,7 @@ def build_model(
     arrays: OfficeArrays | None = None,
     relax_balance: bool = False,
     kommunal_only: bool = False,
+    reserved: np.ndarray | None = None,
 ) -> tuple[AllocationModel, list[Diagnosis], list[dict[str, str]]]:
     """Build the model; return it, the diagnoses that make it infeasible, and overflow notes.
 
@@ -275,8 +277,13 @@ def build_model(
     ``kommunal_only``: brukere with malgruppe sosialhjelp only at units with a member whose
     ``ansettelse`` is ``kommunal`` (a hard rule, in ``allowed`` and checked by
     :func:`model_violations`).
+    ``reserved``: points per veileder (office order) taken from her capacity before anything
+    else, e.g. for mentoring (``LearningPlan.reserved``); a pair's capacity and every fair
+    share follow from the lowered capacities. Checked by the caller (never above capacity).
     """
     arr = arrays if arrays is not None else office_arrays(office, policy)
+    if reserved is not None and np.any(reserved):
+        arr = dataclasses.replace(arr, capacity=arr.capacity - np.asarray(reserved, dtype=float))
     names = office_names(office)
     ident_index = {ident: k for k, ident in enumerate(arr.idents)}
     members_idx = [tuple(ident_index[i] for i in unit) for unit in units]

@@ -22,10 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import NavkompetanseError
+from ..exceptions import InvalidInputError, NavkompetanseError, Problem
 from ..models import DIMENSIONS, Office
 from ..policy import Policy
 from ..results import FrozenDict
+from ..scoring import capacity_points
 from ..scoring import shortfall as shortfall_levels
 from ..text import LANGS, check_lang, fmt
 from ..text.allocation import (
@@ -333,6 +334,48 @@ def _iv_allocate(policy: Policy | None, max_moves: Any, time_limit: Any, lang: A
     return policy if policy is not None else Policy()
 
 
+def _iv_reserved(office: Office, reserved: Mapping[str, float] | None,
+                 policy: Policy) -> np.ndarray | None:
+    """``reserved`` as points per veileder in office order (None when nothing is reserved);
+    every fault at once as an InvalidInputError located at ``reserved['ident']``."""
+    if reserved is None:
+        return None
+    if not isinstance(reserved, Mapping):
+        raise InvalidInputError([Problem(
+            "reserved", "reserved", "must be a mapping {ident: points}",
+            type(reserved).__name__, "pass e.g. LearningPlan.reserved")], source="reserved")
+    index = {ident: k for k, ident in enumerate(office.idents)}
+    capacity = capacity_points(office.veiledere, policy)
+    points = np.zeros(len(index))
+    problems: list[Problem] = []
+    for ident, value in reserved.items():
+        where = f"reserved[{ident!r}]"
+        if ident not in index:
+            problems.append(Problem(where, "ident", "names a veileder who is not in the office",
+                                    ident, "use the ident of one of the office's veiledere"))
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
+                or not np.isfinite(value):
+            problems.append(Problem(where, "points", "must be a finite number of points",
+                                    value, "give the capacity points set aside, e.g. 4"))
+            continue
+        if value < 0:
+            problems.append(Problem(where, "points", "cannot be negative", value,
+                                    "give the points set aside (0 or more)"))
+            continue
+        k = index[ident]
+        if value > capacity[k] + 1e-9:
+            problems.append(Problem(
+                where, "points", f"is more than her capacity of {capacity[k]:g} points", value,
+                "reserve at most her capacity (capacity_points_per_position x "
+                "stillingsprosent / 100)"))
+            continue
+        points[k] = float(value)
+    if problems:
+        raise InvalidInputError(problems, source="reserved")
+    return points
+
+
 def allocate_portfolios(
     office: Office,
     *,
@@ -347,6 +390,7 @@ def allocate_portfolios(
     gap_tol: float = 1e-3,
     lang: str = "nb",
     kommunal_only: bool | None = None,
+    reserved: Mapping[str, float] | None = None,
 ) -> AllocationResult:
     """Propose a distribution of brukere over veiledere and pairs.
 
@@ -403,6 +447,12 @@ def allocate_portfolios(
         cannot hold the result is ``infeasible`` and the message says how much municipal
         capacity is missing; with ``allow_overflow`` the kommunal units carry their share of
         the office's overload, and only a shortfall beyond that is the rule's.
+    reserved : mapping, optional
+        ``{ident: points}`` of capacity set aside from a veileder's portfolio, for work that
+        is not a portfolio — mentoring above all (``LearningPlan.reserved``: "learning is a
+        task in itself"). Her capacity, and so her unit's (a pair's is the members' together
+        less the overhead), falls by the points; fair shares and balance caps follow.
+        ``stats["reserved"]`` repeats what was reserved.
 
     Returns
     -------
@@ -413,7 +463,9 @@ def allocate_portfolios(
     Raises
     ------
     InvalidInputError
-        Unknown idents in ``pairs`` or ``pinned``.
+        Unknown idents in ``pairs`` or ``pinned``; in ``reserved`` an unknown ident, points
+        that are negative or not a number, or more points than the veileder's capacity (every
+        fault at once, each located as ``reserved['Z123456']``).
     ValueError
         A negative ``max_moves``, a non-positive ``time_limit`` or an unknown ``lang``.
 
@@ -442,11 +494,13 @@ def allocate_portfolios(
     started = time.perf_counter()
     policy = _iv_allocate(policy, max_moves, time_limit, lang)
     kommunal = policy.kommunal_only if kommunal_only is None else bool(kommunal_only)
+    reserved_points = _iv_reserved(office, reserved, policy)
     names = office_names(office)
     units = resolve_units(office, pairs)
     model, diagnoses, notes = build_model(
         office, units, policy, pinned=pinned, max_moves=max_moves,
         hard_specialty=hard_specialty, allow_overflow=allow_overflow, kommunal_only=kommunal,
+        reserved=reserved_points,
     )
     overload = office_overload(model, policy)
     if diagnoses:
@@ -467,7 +521,7 @@ def allocate_portfolios(
         model, _, notes = build_model(
             office, units, policy, pinned=pinned, max_moves=max_moves,
             hard_specialty=hard_specialty, allow_overflow=True, relax_balance=True,
-            kommunal_only=kommunal)
+            kommunal_only=kommunal, reserved=reserved_points)
         outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
     if outcome.assignment is None:
         if outcome.status == "infeasible":
@@ -493,6 +547,8 @@ def allocate_portfolios(
                                       forced=forced))
     stats = dict(outcome.stats)
     stats["runtime"] = time.perf_counter() - started
+    if reserved:
+        stats["reserved"] = {ident: float(points) for ident, points in reserved.items()}
     return _wrap(model, x, status=outcome.status, messages=messages, lang=lang, names=names,
                  bound=outcome.bound, kind="proposal", overflow_ok=model.overflow,
                  stats=stats, overload=overload)
