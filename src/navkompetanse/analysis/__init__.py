@@ -1,4 +1,5 @@
-"""What the office has against what its brukere need: the competence map and the gaps."""
+"""What the office has against what its brukere need: the competence map, the gaps, and the
+learning network with its mentoring plan."""
 
 from .competence_map import MIN_GROUP_SIZE, CompetenceMap, DimensionCover, competence_map
 from .gaps import (
@@ -10,6 +11,15 @@ from .gaps import (
     Underused,
     gap_analysis,
 )
+from .learning import (
+    LearningNetwork,
+    LearningPlan,
+    MentorProposal,
+    NetworkSummary,
+    VeilederTies,
+    learning_network,
+    learning_plan,
+)
 
 __all__ = [
     "MIN_GROUP_SIZE",
@@ -18,9 +28,16 @@ __all__ = [
     "DimensionGap",
     "GapAnalysis",
     "GroupShortfall",
+    "LearningNetwork",
+    "LearningPlan",
+    "MentorProposal",
+    "NetworkSummary",
     "Proposal",
     "TrainingNeed",
     "Underused",
+    "VeilederTies",
     "competence_map",
     "gap_analysis",
+    "learning_network",
+    "learning_plan",
 ]
