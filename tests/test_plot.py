@@ -341,11 +341,33 @@ def test_office_graph_holds_the_offices_relations_and_pairs(office):
     assert list(g.nodes) == list(office.idents)
     learning = {(u, v) for u, v, d in g.edges(data=True) if d["kind"] == "learning"}
     assert learning == {(r.mentor, r.learner) for r in office.learning_relations}
-    pairs = {frozenset((u, v)) for u, v, d in g.edges(data=True)
-             if d["kind"] == "pair" or d.get("pair")}
-    assert pairs == {frozenset(p) for p in office.pairs}
+    pairs = {(u, v) for u, v, d in g.edges(data=True) if d["kind"] == "pair"}
+    assert pairs == {(a, b) for p in office.pairs for a, b in (p, p[::-1])}  # both ways
     v = office.veiledere[0]
     assert g.nodes[v.ident]["avdeling"] == v.avdeling and g.nodes[v.ident]["name"] == v.name
+    assert g.nodes[v.ident]["digital"] == v.effective_profile["digital"]
+
+
+def test_a_pair_stored_both_ways_or_on_a_learning_edge_is_drawn_once():
+    g = _network()
+    g.add_edge("Z000004", "Z000003", kind="pair", pair=True)
+    g.edges["Z000001", "Z000002"]["pair"] = True  # partners with a learning relation
+    ax = plot.learning_network(g)
+    pairs = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(pairs[0].get_segments()) == 2
+    assert len([p for p in ax.patches if isinstance(p, FancyArrowPatch)]) == 2
+
+
+def test_an_office_draws_as_its_own_graph_without_the_learning_analysis(monkeypatch, office):
+    expected = plot.to_svg(plot.learning_network(plot.office_graph(office)))
+    monkeypatch.setitem(sys.modules, "navkompetanse.analysis.learning", None)
+    assert plot.to_svg(plot.learning_network(office)) == expected
+
+
+def test_the_plan_draws_its_proposed_pairs(the_plan):
+    ax = plot.learning_network(the_plan)
+    pairs = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(pairs[0].get_segments()) == len(the_plan.pairs)
 
 
 # ---- SVG ----------------------------------------------------------------------------------
@@ -391,3 +413,12 @@ def test_without_matplotlib_every_chart_says_which_extra_brings_it(monkeypatch, 
             draw(None)
     with pytest.raises(ImportError, match=r"navkompetanse\[plot\]"):
         plot.to_svg(object())
+
+
+def test_the_learning_analysis_and_the_office_graph_draw_the_same_network(office):
+    learning = pytest.importorskip("navkompetanse.analysis.learning")
+    ours = plot.office_graph(office)
+    theirs = learning.learning_network(office).graph
+    assert list(theirs.nodes) == list(ours.nodes) and list(theirs.edges) == list(ours.edges)
+    assert plot.to_svg(plot.learning_network(office)) == plot.to_svg(
+        plot.learning_network(ours))

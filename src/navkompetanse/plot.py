@@ -687,31 +687,26 @@ def _comparison_shortfall(comparison: Any, ax: Axes, lang: str) -> Axes:
 def office_graph(office: Office, pairs: Sequence[Sequence[str]] | None = None) -> Any:
     """The office's learning network as a networkx DiGraph, the way the chart reads it.
 
-    Nodes are the veiledere in office order, with ``avdeling``, ``name`` and ``levels``
-    (``{dimension: level}``); an edge mentor → learner has ``kind="learning"`` (and the
-    ``dimension`` when the relation names one); a pair is an edge with ``kind="pair"``
-    (``office.pairs`` unless ``pairs`` is given). Where a pair and a learning relation join
-    the same two people in the same direction, the edge keeps ``kind="learning"`` and gets
-    ``pair=True``.
+    The conventions of ``analysis.learning``'s ``LearningNetwork.graph``: nodes are the
+    veiledere in office order, with ``avdeling``, ``name`` and their four levels (one
+    attribute per dimension); an edge mentor → learner has ``kind="learning"`` and its
+    ``dimension`` (None for a general relation); a pair (``office.pairs`` unless ``pairs`` is
+    given: a plan's proposal) is a ``kind="pair"`` edge both ways, and a learning edge
+    between partners has ``pair=True``.
     """
     import networkx as nx
 
     graph = nx.DiGraph()
     for v in office.veiledere:
         graph.add_node(v.ident, avdeling=v.avdeling, name=v.name,
-                       levels={d.value: v.effective_profile[d] for d in DIMENSIONS})
-    for r in office.learning_relations:
-        attrs: dict[str, Any] = {"kind": "learning"}
-        if r.dimension is not None:
-            attrs["dimension"] = r.dimension.value
-        graph.add_edge(r.mentor, r.learner, **attrs)
+                       **{d.value: v.effective_profile[d] for d in DIMENSIONS})
     for a, b in (office.pairs if pairs is None else pairs):
-        if graph.has_edge(a, b):
-            graph.edges[a, b]["pair"] = True
-        elif graph.has_edge(b, a):
-            graph.edges[b, a]["pair"] = True
-        else:
-            graph.add_edge(a, b, kind="pair")
+        graph.add_edge(a, b, kind="pair", pair=True)
+        graph.add_edge(b, a, kind="pair", pair=True)
+    for r in office.learning_relations:
+        partners = graph.has_edge(r.mentor, r.learner)
+        graph.add_edge(r.mentor, r.learner, kind="learning", pair=partners,
+                       dimension=r.dimension.value if r.dimension is not None else None)
     return graph
 
 
@@ -811,12 +806,14 @@ def learning_network(subject: Any, *, ax: Axes | None = None, lang: str = "nb") 
     nodes = list(graph.nodes)
     pos = _layout(graph)
     directed = graph.is_directed()
-    learning, pairs, other = [], [], []
+    learning, other = [], []
+    pairs: dict[frozenset, tuple[Any, Any]] = {}  # a pair is drawn once, however stored
     for u, v, data in graph.edges(data=True):
         kind = data.get("kind", "learning")
-        {"learning": learning, "pair": pairs}.get(kind, other).append((u, v))
-        if kind == "learning" and data.get("pair"):
-            pairs.append((u, v))
+        if kind == "pair" or data.get("pair"):
+            pairs.setdefault(frozenset((u, v)), (u, v))
+        if kind != "pair":
+            (learning if kind == "learning" else other).append((u, v))
     avdeling = {n: graph.nodes[n].get("avdeling") for n in nodes}
     in_learning = {n for e in learning + other for n in e}
     across = sum(avdeling[u] is not None and avdeling[v] is not None and avdeling[u] != avdeling[v]
@@ -828,8 +825,8 @@ def learning_network(subject: Any, *, ax: Axes | None = None, lang: str = "nb") 
                                arrowstyle="-|>", arrowsize=11, width=1.1,
                                edge_color="#555555", **common)
     if pairs:
-        nx.draw_networkx_edges(graph, pos, edgelist=pairs, arrows=False, style="--",
-                               width=2.4, edge_color=VERMILLION, **common)
+        nx.draw_networkx_edges(graph, pos, edgelist=list(pairs.values()), arrows=False,
+                               style="--", width=2.4, edge_color=VERMILLION, **common)
     if other:
         nx.draw_networkx_edges(graph, pos, edgelist=other, arrows=directed, style=":",
                                arrowstyle="-|>", arrowsize=9, width=1.1, edge_color=GREY,
