@@ -456,3 +456,15 @@ def test_reserved_is_checked_at_the_door():
     assert "capacity of 70" in str(info.value)
     with pytest.raises(InvalidInputError, match="mapping"):
         allocate_portfolios(office, reserved=[("Z000000", 1)])
+
+
+def test_the_worked_example_in_docs_learning_md_runs():
+    import doctest
+    from pathlib import Path
+
+    doc = Path(__file__).parent.parent / "docs" / "learning.md"
+    if not doc.exists():
+        pytest.skip("docs not present")
+    result = doctest.testfile(str(doc), module_relative=False,
+                              optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted >= 8

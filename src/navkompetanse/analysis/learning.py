@@ -856,25 +856,36 @@ def _solve_assignment(c: _Candidates) -> list[tuple[int, int, int]]:
 
 
 def _solve_greedy(c: _Candidates) -> list[tuple[int, int, int]]:
-    """For comparison: take the best remaining relation while it fits (not optimal)."""
-    n = len(c.slots)
+    """For comparison: take the best remaining relation while it fits (not optimal).
+
+    A heap of every candidate by its value with the mentor's inclusion bonus; once a
+    mentor's bonus is spent, her candidates are re-valued when they come up (lazy greedy).
+    """
+    import heapq
+
     slots = c.slots.copy()
-    used = np.zeros(n, dtype=bool)
-    bonus = c.mentor_bonus.copy()
+    used = np.zeros(len(slots), dtype=bool)
+    bonus_left = c.mentor_bonus > 0
+    ll_i, m_i, d_i = np.nonzero(np.isfinite(c.benefit) & (slots[None, :, None] > 0))
+    value = c.benefit[ll_i, m_i, d_i] + c.mentor_bonus[m_i]
+    heap = list(zip((-value).tolist(), ll_i.tolist(), m_i.tolist(), d_i.tolist(),
+                    bonus_left[m_i].tolist(), strict=True))
+    heapq.heapify(heap)
     out = []
-    benefit = np.where(np.isfinite(c.benefit), c.benefit, -np.inf)
-    while True:
-        total = benefit + bonus[None, :, None]
-        total[used, :, :] = -np.inf
-        total[:, slots <= 0, :] = -np.inf
-        flat = int(np.argmax(total))
-        if not np.isfinite(total.flat[flat]) or total.flat[flat] <= 1e-12:
-            return out
-        ll, m, d = np.unravel_index(flat, total.shape)
-        out.append((int(m), int(ll), int(d)))
+    while heap:
+        neg, ll, m, d, with_bonus = heapq.heappop(heap)
+        if -neg <= 1e-12:
+            break
+        if used[ll] or slots[m] <= 0:
+            continue
+        if with_bonus and not bonus_left[m]:  # her bonus went with an earlier mentee
+            heapq.heappush(heap, (-float(c.benefit[ll, m, d]), ll, m, d, False))
+            continue
+        out.append((m, ll, d))
         used[ll] = True
         slots[m] -= 1
-        bonus[m] = 0.0
+        bonus_left[m] = False
+    return out
 
 
 def plan_benefit(c: _Candidates, chosen: Sequence[tuple[int, int, int]]) -> float:
