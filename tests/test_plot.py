@@ -306,8 +306,8 @@ def test_learning_network_draws_relations_as_arrows_pairs_dashed_and_the_alone_h
     assert sum(len(c.get_offsets()) for c in hollow) == 2  # Z000004 and Z000005
     labels = {t.get_text() for t in ax.texts}
     assert {"Kari Nordmann", "Z000002", "Ola Hansen"} <= labels
-    assert ax.get_title() == ("Læringsnettverk\n2 læringsrelasjoner, 1 på tvers av "
-                              "avdelinger; 2 veiledere uten læringsrelasjon")
+    assert ax.get_title() == ("Læringsnettverk\nLæringsrelasjoner: 2, på tvers av "
+                              "avdelinger: 1; veiledere uten læringsrelasjon: 2")
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[:2] == ["Helse", "Ungdom"] and "Par" in legend
     assert "Uten læringsrelasjon" in legend
@@ -321,7 +321,8 @@ def test_learning_network_is_the_same_drawing_every_time():
 
 def test_learning_network_of_a_plain_graph_and_of_an_office(office):
     ax = plot.learning_network(nx.DiGraph([(1, 2), (2, 3)]), lang="en")
-    assert ax.get_title().startswith("Learning network\n2 learning relations, 0 across")
+    assert ax.get_title().startswith("Learning network\nLearning relations: 2, across "
+                                     "avdelinger: 0;")
     assert ax.get_legend() is not None
 
     class Network:  # what analysis.learning returns: anything with a .graph
@@ -422,3 +423,30 @@ def test_the_learning_analysis_and_the_office_graph_draw_the_same_network(office
     assert list(theirs.nodes) == list(ours.nodes) and list(theirs.edges) == list(ours.edges)
     assert plot.to_svg(plot.learning_network(office)) == plot.to_svg(
         plot.learning_network(ours))
+
+
+def test_a_side_without_a_distribution_is_named_and_has_no_bars():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        office = nk.synthetic_office(n_veiledere=6, n_brukere=300, seed=2, load=1.5)
+        plan = nk.plan(office, strict_capacity=True, gaps=False)
+    assert not plan.allocation.ok
+    ax = plot.shortfall(plan)
+    assert len(ax.containers[1].patches) == 0
+    assert ax.get_legend().get_texts()[1].get_text() == "Forslag (ingen fordeling)"
+    ax = plot.shortfall(plan.comparison)
+    assert [t.get_text() for t in ax.texts][2:] == ["–", "–"]
+
+
+def test_veiledere_without_an_avdeling_are_a_group_of_their_own():
+    profile = nk.CompetenceProfile(relasjonell=3, struktur=2, forvaltning=4, digital=5)
+    office = nk.Office(enhet="0001", name="Lite", veiledere=(
+        nk.Veileder(ident="Z000001", profile=profile),
+        nk.Veileder(ident="Z000002", avdeling="Ungdom", profile=profile)))
+    ax = plot.coverage(office)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Z000002", "Z000001"]
+    assert [t.get_text() for t in ax.child_axes[0].get_yticklabels()] == ["Ungdom",
+                                                                          "Uten avdeling"]
+    legend = plot.learning_network(office, lang="en").get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Ungdom", "No avdeling",
+                                                          "No learning relation"]

@@ -37,8 +37,8 @@ _NB = {
     "with_mean": "{label} (snitt {mean})",
     "no_distribution": "{label} (ingen fordeling)",
     "network": "Læringsnettverk",
-    "network_counts": "{n} læringsrelasjoner, {k} på tvers av avdelinger; {m} veiledere "
-                      "uten læringsrelasjon",
+    "network_counts": "Læringsrelasjoner: {n}, på tvers av avdelinger: {k}; veiledere uten "
+                      "læringsrelasjon: {m}",
     "learning_edge": "Læringsrelasjon (pil mot den som lærer)",
     "pair_edge": "Par",
     "other_edge": "Annen relasjon",
@@ -71,8 +71,8 @@ _EN = {
     "with_mean": "{label} (mean {mean})",
     "no_distribution": "{label} (no distribution)",
     "network": "Learning network",
-    "network_counts": "{n} learning relations, {k} across avdelinger; {m} veiledere "
-                      "without one",
+    "network_counts": "Learning relations: {n}, across avdelinger: {k}; veiledere without "
+                      "one: {m}",
     "learning_edge": "Learning relation (arrow towards the learner)",
     "pair_edge": "Pair",
     "other_edge": "Other relation",
