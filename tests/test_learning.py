@@ -468,3 +468,32 @@ def test_the_worked_example_in_docs_learning_md_runs():
     result = doctest.testfile(str(doc), module_relative=False,
                               optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted >= 8
+
+
+def test_why_not_the_top_expert_is_said():
+    # the expert E (forvaltning 5) has one place; two learners at 3 need forvaltning 5-ish;
+    # one gets E, the other a colleague one level ahead and is told E has no place left
+    office = Office(enhet="0009", name="NAV Ekspert", veiledere=(
+        _v("E000001", "X", 3, 3, 5, 3), _v("M000001", "X", 3, 3, 4, 3),
+        _v("L000001", "Y", 3, 3, 3, 3), _v("L000002", "Y", 3, 3, 3, 3)),
+        brukere=tuple(_brukere(["L000001"], 20, (3, 3, 5, 3))
+                      + _brukere(["L000002"], 10, (3, 3, 5, 3), start=50)),
+        learning_relations=(LearningRelation(mentor="E000001", learner="M000001",
+                                             dimension="relasjonell"),
+                            LearningRelation(mentor="L000001", learner="L000002",
+                                             dimension="relasjonell")))
+    plan = learning_plan(office, max_mentees_per_mentor=2)  # E has one place left
+    by_learner = {p.learner: p for p in plan.proposals}
+    assert by_learner["L000001"].mentor == "E000001"  # the larger portfolio gets the expert
+    other = by_learner["L000002"]
+    assert (other.mentor, other.stronger, other.stronger_why) == ("M000001", "E000001", "full")
+    assert "ingen ledig mentorplass" in plan.proposal_text(other)
+
+
+def test_results_save_and_load_exactly():
+    from navkompetanse._state import decode, encode
+
+    office = load_example_office()
+    for result in (learning_network(office), learning_plan(office)):
+        state = json.loads(json.dumps(encode(result), allow_nan=False))
+        assert decode(state) == result

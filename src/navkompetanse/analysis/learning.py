@@ -523,6 +523,12 @@ class MentorProposal:
     evidence: tuple[str, ...]  # "pair", "pair_history", "relation": what the data shows
     points: float  # capacity the mentor gives up for it
     included: tuple[str, ...] = ()  # who gets a first learning relation through it
+    #: the strongest colleague who could also have mentored her here, and why she did not:
+    #: "full" (her places go to others) or "worth_less" (lower benefit for this learner)
+    stronger: str | None = None
+    stronger_level: int | None = None
+    stronger_why: str | None = None
+    stronger_benefit: float | None = None
 
     @property
     def competence_value(self) -> float:
@@ -586,6 +592,10 @@ class LearningPlan(Result):
             ahead=t["levels"][ahead == 1].format(n=ahead),
             how=t["ahead_words"][min(ahead, 4) - 1],
             p=fmt(100 * p.success, lang, 0)))
+        if p.stronger is not None:
+            parts.append(t["stronger"][p.stronger_why].format(
+                who=person(p.stronger, self.names), level=p.stronger_level,
+                theirs=fmt(p.stronger_benefit or 0.0, lang, 2)))
         if p.value > 1e-9:
             parts.append(t["worth"].format(value=fmt(p.value, lang, 2),
                                            n=fmt(p.brukere, lang, 0),
@@ -1004,6 +1014,7 @@ def learning_plan(
         if cands.isolated[m] and (m not in least or worth < least[m][0]):
             least[m] = (worth, ll)
     bonus_to = {m: ll for m, (_, ll) in least.items()}
+    used = np.bincount([m for m, _, _ in chosen], minlength=len(idents))
     rows = []
     for m, ll, d in chosen:
         included = []
@@ -1023,7 +1034,7 @@ def learning_plan(
             brukere=float(cands.gaining[ll, d]), portfolio=cands.sources[ll],
             mentor_avdeling=ties.avdeling[m], learner_avdeling=ties.avdeling[ll],
             evidence=_evidence(office, idents[m], idents[ll]), points=points,
-            included=tuple(included)))
+            included=tuple(included), **_stronger(cands, levels, idents, used, m, ll, d)))
     rows.sort(key=lambda p: (-p.benefit, p.mentor, p.learner))
     proposals = tuple(dataclasses.replace(p, rank=k + 1) for k, p in enumerate(rows))
     reserved: dict[str, float] = {}
@@ -1046,6 +1057,29 @@ def learning_plan(
                             "n_slots": int(cands.slots.sum())})
     messages = {c: _plan_message(result, c) for c in ("nb", "en")}
     return dataclasses.replace(result, message=messages[lang], messages=messages)
+
+
+def _stronger(c: _Candidates, levels: np.ndarray, idents: Sequence[str], used: np.ndarray,
+              m: int, ll: int, d: int) -> dict[str, Any]:
+    """The strongest other colleague who could mentor learner ``ll`` in ``d`` (if stronger
+    than the chosen mentor ``m``) and why she was not chosen: her places went to others
+    (``full``), or she is worth less to this learner (``worth_less``: further ahead, or no
+    bridge). Nothing when the chosen mentor is the strongest, or the plan's reason is subtler
+    (an inclusion bonus elsewhere)."""
+    options = np.flatnonzero(np.isfinite(c.benefit[ll, :, d]) & (levels[:, d] > levels[m, d]))
+    if len(options) == 0:
+        return {}
+    top = options[levels[options, d] == levels[options, d].max()]
+    k = int(top[np.argmax(c.benefit[ll, top, d])])
+    theirs, mine = float(c.benefit[ll, k, d]), float(c.benefit[ll, m, d])
+    if used[k] >= c.slots[k]:
+        why = "full"
+    elif theirs <= mine + 1e-12:
+        why = "worth_less"
+    else:
+        return {}
+    return {"stronger": idents[k], "stronger_level": int(levels[k, d]), "stronger_why": why,
+            "stronger_benefit": theirs}
 
 
 def _still_isolated(c: _Candidates, has_after: np.ndarray,

@@ -62,6 +62,11 @@ TEXT = {
         "portfolio": {"allocation": "brukerne hun får i fordelingen",
                       "today": "brukerne hun følger opp i dag",
                       "office": "en rimelig andel av kontorets brukere (hun har ingen egne)"},
+        "stronger": {
+            "full": "{who} er sterkere (nivå {level}), men har ingen ledig mentorplass.",
+            "worth_less": "{who} er sterkere (nivå {level}), men gir mindre her (nytte "
+                          "{theirs}): lenger foran, eller uten bro mellom avdelinger.",
+        },
         "bridge": "Bygger bro mellom {a} og {b}.",
         "includes": "Gir {who} sin første læringsrelasjon.",
         "evidence": "Grunnlag for tillit i dataene: {what}.",
@@ -139,6 +144,11 @@ TEXT = {
                       "today": "the brukere she follows up today",
                       "office": "a fair share of the office's brukere (she has none of her "
                                 "own)"},
+        "stronger": {
+            "full": "{who} is stronger (level {level}), but has no mentor place left.",
+            "worth_less": "{who} is stronger (level {level}), but worth less here (benefit "
+                          "{theirs}): further ahead, or no bridge between avdelinger.",
+        },
         "bridge": "Bridges {a} and {b}.",
         "includes": "Gives {who} a first learning relation.",
         "evidence": "Evidence of trust in the data: {what}.",
