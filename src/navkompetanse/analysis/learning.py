@@ -707,7 +707,7 @@ def _portfolio_counts(office: Office, policy: Policy, allocation: Any
     index = {ident: k for k, ident in enumerate(office.idents)}
     levels = office.profiles()
     need = need_levels(office.brukere, policy)  # [bruker, dim]
-    if allocation is not None:
+    if allocation is not None and getattr(allocation, "ok", True) and allocation.assignment:
         units = [tuple(u.members) for u in allocation.units.values()]
         unit_ids = list(allocation.units)
         pos = {uid: u for u, uid in enumerate(unit_ids)}
@@ -951,9 +951,9 @@ def learning_plan(
         ``learning_bridge_bonus``, ``learning_inclusion_bonus`` (and the expert reach of the
         before/after measures).
     allocation : AllocationResult, optional
-        Whose brukere a learner's gap costs: her unit's in this allocation; without it,
-        today's (``Bruker.veileder``); a veileder with none: the office's, weighted by her
-        share of the capacity.
+        Whose brukere a learner's gap costs: her unit's in this allocation; without it (or
+        when it has no plan), today's (``Bruker.veileder``, units from ``office.pairs``); a
+        veileder with none: the office's, weighted by her share of the capacity.
     max_mentees_per_mentor : int
         Most mentees a mentor has, counting those she mentors today (default 2): the
         office's top expert's time is scarce.
