@@ -153,9 +153,11 @@ _TEXT: dict[str, dict[str, Any]] = {
         "gaps_people": "Opplæring og ubrukt kompetanse",
         "no_gaps": "Planen har ingen gapanalyse (slått av, eller ingen fordeling).",
         # learning, fairness, provenance
-        "no_learning": "Planen har ingen læringsplan ennå (læringsnettverk og forslag til "
-                       "mentorer); kontoret har {n} læringsrelasjon(er) i dag.",
-        "mentor": "Mentor", "learner": "Lærer", "in_dim": "I",
+        "no_learning": "Planen har ingen forslag til mentorer ennå; kontoret har {n} "
+                       "læringsrelasjon(er) i dag.",
+        "mentor": "Mentor", "learner": "Lærling", "mentor_work": "Hva (nivå mentor → lærling)",
+        "mentor_points": "Poeng mentor gir", "mentor_benefit": "Verdi",
+        "mentoring": "Foreslåtte mentorer", "why_mentors": "Hvorfor disse mentorene",
         "no_fairness": "Rettferdighetsrevisjonen er ikke en del av planen ennå.",
         "no_provenance": "Planen har ingen opplysninger om opphav (kilde og versjon) ennå.",
         "provenance": "Opphav",
@@ -276,9 +278,11 @@ _TEXT: dict[str, dict[str, Any]] = {
         "better": "Brukere helped",
         "gaps_people": "Training and unused competence",
         "no_gaps": "The plan has no gap analysis (turned off, or no distribution).",
-        "no_learning": "The plan holds no learning plan yet (learning network and proposed "
-                       "mentors); the office has {n} learning relation(s) today.",
-        "mentor": "Mentor", "learner": "Learner", "in_dim": "In",
+        "no_learning": "The plan holds no proposed mentors yet; the office has {n} learning "
+                       "relation(s) today.",
+        "mentor": "Mentor", "learner": "Learner", "mentor_work": "What (level mentor → learner)",
+        "mentor_points": "Points the mentor gives", "mentor_benefit": "Value",
+        "mentoring": "Proposed mentors", "why_mentors": "Why these mentors",
         "no_fairness": "The fairness audit is not part of the plan yet.",
         "no_provenance": "The plan holds no provenance (source and version) yet.",
         "provenance": "Provenance",
@@ -845,17 +849,29 @@ def _proposal_step(gaps: Any, proposal: Any, lang: str) -> str:
 
 
 def _learning_view(plan: Plan, lang: str, charts: bool = True) -> dict[str, Any]:
+    """The learning network (a drawing of the office's learning relations and the plan's
+    pairs) and the proposed mentoring, or one line when the plan holds no learning plan."""
     t = _TEXT[lang]
     learning = getattr(plan, "learning", None)
-    relations = [(person(r.mentor, plan.names), person(r.learner, plan.names),
-                  dimension_name(r.dimension, lang) if r.dimension else "–")
-                 for r in plan.office.learning_relations]
+    chart = (_chart("learning_network", t["c_learning"], lang, plan)
+             if charts and plan.office.n_veiledere else None)
+    view: dict[str, Any] = {"line": "", "message": "", "summary": [], "rows": [],
+                            "details": [], "chart": chart}
     if learning is None:
-        return {"line": t["no_learning"].format(n=fmt(len(relations), lang)), "message": "",
-                "details": [], "relations": [], "chart": None}
-    return {"line": "", "message": learning.describe(lang),
-            "details": _explain_lines(learning, lang), "relations": relations,
-            "chart": _chart("learning_network", t["c_learning"], lang, plan) if charts else None}
+        view["line"] = t["no_learning"].format(
+            n=fmt(len(plan.office.learning_relations), lang))
+        return view
+    view["message"] = learning.describe(lang)
+    view["summary"] = [(str(k), str(v)) for k, v in learning._summary(lang)]
+    proposals = getattr(learning, "proposals", ())
+    view["rows"] = [(f"{p.rank}.", person(p.mentor, plan.names), person(p.learner, plan.names),
+                     f"{work_words(p.dimension, lang)} ({p.mentor_level} → "
+                     f"{p.learner_level})", fmt(p.points, lang, 1), fmt(p.benefit, lang, 2))
+                    for p in proposals]
+    view["details"] = [learning.proposal_text(p, lang) for p in proposals]
+    view["details"] += [line for line in _explain_lines(learning, lang)
+                        if not re.match(r"\d+\. ", line)]
+    return view
 
 
 def _explain_lines(result: Any, lang: str) -> list[str]:
