@@ -26,7 +26,7 @@ from navkompetanse.models import (
     Veileder,
 )
 from navkompetanse.pairing import pair_veiledere
-from navkompetanse.pairing.valuation import PairingModel
+from navkompetanse.pairing.valuation import PairingModel, _sparse_order, distinct_units
 from navkompetanse.policy import Policy
 from navkompetanse.scoring import lead_members, preference_term, unit_preference
 from navkompetanse.synthetic import synthetic_office
@@ -443,3 +443,47 @@ def test_the_knapsack_over_types_sums_exactly_as_the_dense_one():
             assert np.array_equal(sparse, dense)
             checked += 1
     assert checked >= 40
+
+
+def test_the_sparse_order_is_the_lexsort_order_with_ties():
+    """The knapsack over types orders its items by type, then value per point, ties by
+    group: the quick sort with the tie repair gives ``np.lexsort((g, key, k))`` exactly, also
+    when most items tie (few distinct keys)."""
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        n_g, n_t = int(rng.integers(1, 40)), int(rng.integers(1, 12))
+        take = rng.random((n_g, n_t)) < rng.uniform(0.1, 0.9)
+        g, k = np.nonzero(take)  # by group, then type: as the knapsack lists them
+        levels = 2 if trial % 3 == 0 else (6 if trial % 3 == 1 else 10**6)
+        key = rng.integers(0, levels, len(g)).astype(float) / 7.0
+        assert np.array_equal(_sparse_order(g, k, key, n_t), np.lexsort((g, key, k)))
+
+
+def test_the_knapsack_over_types_is_the_dense_one_when_values_tie():
+    """Prices that make many groups tie on value per point at one type (equal prices for
+    groups of equal fit and points): the sparse knapsack still sums in the dense order, and
+    computing each distinct (type, capacity) once gives the same bits for every unit."""
+    rng = np.random.default_rng(5)
+    checked = 0
+    for _ in range(20):
+        n, n_g = int(rng.integers(3, 10)), int(rng.integers(4, 30))
+        model = PairingModel(
+            levels=rng.integers(1, 4, (n, 4)), capacity=rng.choice([60.0, 90.0, 120.0], n),
+            need=rng.integers(1, 4, (n_g, 4)), count=rng.integers(1, 20, n_g).astype(float),
+            points=rng.choice([5.0, 10.0], n_g), policy=Policy(),
+            candidate=~np.eye(n, dtype=bool), learning=np.zeros((n, n)),
+            continuity=np.zeros((n, n)), preference=rng.integers(-1, 2, (n, 4)))
+        if model._lp_table is model._fit_table:
+            continue
+        ia, ib = np.nonzero(np.triu(np.ones((n, n), dtype=bool), 1))
+        kind = model._cover_ix[ia, ib]
+        cap = model.pair_capacities(ia, ib)
+        units = distinct_units(kind, cap)
+        assert len(units.cover) <= len(kind)
+        for mu in (np.zeros(n_g), np.full(n_g, 0.25), rng.choice([0.0, 0.5], n_g)):
+            sparse, _ = model.knapsack(mu, kind, cap)
+            dense, _ = model.knapsack(mu, kind, cap, with_fill=True)
+            assert np.array_equal(sparse, dense)
+            assert np.array_equal(model.distinct_values(mu, units), sparse)
+            checked += 1
+    assert checked >= 30

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..optimize import max_weight_pairing
-from .valuation import Evaluation, PairingModel, group_by_cover
+from .valuation import Evaluation, PairingModel, distinct_units
 
 __all__ = ["BBOutcome", "branch_and_bound", "node_bound"]
 
@@ -135,7 +135,8 @@ def _best_matching(w: np.ndarray, allowed: np.ndarray, cap: int | None,
 
 class _Prices:
     """``(Σ μ n + Σ_v K_v(μ), w(μ) + bonus)`` per price vector, one knapsack call for every
-    single and candidate pair together, cached (a node's children start from its prices)."""
+    distinct (type, capacity) of the singles and candidate pairs together, cached (a node's
+    children start from its prices)."""
 
     def __init__(self, model: PairingModel) -> None:
         self.model = model
@@ -143,16 +144,16 @@ class _Prices:
         v = np.arange(n)
         ia, ib = np.nonzero(np.triu(model.candidate, 1))
         self.ia, self.ib = ia, ib
-        self.cover = np.concatenate([model._cover_ix[v, v], model._cover_ix[ia, ib]])
-        self.cap = np.concatenate([model.single_capacities(), model.pair_capacities(ia, ib)])
-        self.grouping = group_by_cover(self.cover)
+        self.units = distinct_units(
+            np.concatenate([model._cover_ix[v, v], model._cover_ix[ia, ib]]),
+            np.concatenate([model.single_capacities(), model.pair_capacities(ia, ib)]))
         self.cache: dict[bytes, tuple[float, np.ndarray]] = {}
 
     def __call__(self, mu: np.ndarray) -> tuple[float, np.ndarray]:
         key = mu.tobytes()
         if key not in self.cache:
             model, n = self.model, self.model.n
-            k, _ = model.knapsack(mu, self.cover, self.cap, grouping=self.grouping)
+            k = model.distinct_values(mu, self.units)
             k_single, k_pair = k[:n], k[n:]
             w = np.zeros((n, n))
             vals = k_pair - k_single[self.ia] - k_single[self.ib]
