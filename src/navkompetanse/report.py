@@ -757,8 +757,6 @@ def _distribution_view(plan: Plan, lang: str, charts: bool = True) -> dict[str, 
         "why_moves_head": "", "moves_reasons": "",
         "units_note": t["units_note"].format(
             c=fmt(plan.policy.capacity_points_per_position, lang)),
-        "overload": (plan.overload.text(lang, plan.names, units=False)
-                     if plan.overload is not None else None),
     }
     if not allocation.ok:
         return view
