@@ -487,3 +487,32 @@ def test_the_knapsack_over_types_is_the_dense_one_when_values_tie():
             assert np.array_equal(model.distinct_values(mu, units), sparse)
             checked += 1
     assert checked >= 30
+
+
+def test_unique_rows_is_numpys_unique_over_rows():
+    """The model merges unit types with equal profit rows by ``_unique_rows``: the same
+    first indices and inverse as ``np.unique(axis=0)``, negative values, -0.0 and ties
+    included."""
+    from navkompetanse.pairing.valuation import _unique_rows
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        rows = rng.choice([-1.5, -0.0, 0.0, 0.25, 1.0, 2.0 ** -30], (int(rng.integers(1, 60)),
+                                                                    int(rng.integers(1, 6))))
+        _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+        mine = _unique_rows(rows)
+        assert np.array_equal(mine[0], first) and np.array_equal(mine[1], inverse.reshape(-1))
+
+
+def test_unit_types_are_symmetric_in_the_members():
+    """The model finds the unit types on (a, b) with a <= b and mirrors them: the leading
+    member's sign of (a, b) and (b, a) is the same for every pair (scoring.lead_members)."""
+    rng = np.random.default_rng(11)
+    for _ in range(30):
+        n = int(rng.integers(2, 12))
+        levels = rng.integers(1, 6, (n, 4))
+        signs = rng.integers(-1, 2, (n, 4))
+        ia, ib = np.nonzero(np.ones((n, n), dtype=bool))
+        ab = unit_preference(levels, signs, np.stack([ia, ib], axis=1))
+        ba = unit_preference(levels, signs, np.stack([ib, ia], axis=1))
+        assert np.array_equal(ab, ba)
