@@ -25,7 +25,7 @@ Examples
 >>> import matplotlib
 >>> matplotlib.use("Agg")
 >>> from navkompetanse import plot, synthetic_office
->>> office = synthetic_office(n_veiledere=6, n_brukere=60, seed=1)
+>>> office = synthetic_office(n_veiledere=6, n_brukere=200, seed=1)
 >>> ax = plot.coverage(office)
 >>> len(ax.get_yticklabels())
 6
