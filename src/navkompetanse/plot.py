@@ -193,6 +193,7 @@ class _People:
 def _people(subject: Any) -> _People:
     from .analysis import CompetenceMap
     from .pairing import PairingResult
+
     if isinstance(subject, Office):
         from .analysis import competence_map
 
