@@ -109,6 +109,30 @@ def _matching_table(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     return _TABLES[n]
 
 
+_SPENT: dict[tuple[int, bytes], np.ndarray] = {}
+_COLUMNS: dict[int, list[np.ndarray]] = {}
+
+
+def _columns(n: int) -> list[np.ndarray]:
+    """The columns of :func:`_matching_table` ``(n)``, each contiguous."""
+    if n not in _COLUMNS:
+        table = _matching_table(n)[0]
+        _COLUMNS[n] = [np.ascontiguousarray(table[:, j]) for j in range(table.shape[1])]
+    return _COLUMNS[n]
+
+
+def _spent(cost: np.ndarray, table: np.ndarray, ia: np.ndarray, ib: np.ndarray
+           ) -> np.ndarray:
+    """Overhead points of every matching in ``table`` (the same for every node of a
+    search: kept for the last few cost matrices)."""
+    key = (len(table), cost.tobytes())
+    if key not in _SPENT:
+        if len(_SPENT) >= 8:
+            _SPENT.clear()
+        _SPENT[key] = np.append(cost[ia, ib], 0.0)[table].sum(axis=1)
+    return _SPENT[key]
+
+
 def _best_matching(w: np.ndarray, allowed: np.ndarray, cap: int | None,
                    cost: np.ndarray | None = None, room: float = np.inf,
                    ) -> tuple[float, list[tuple[int, int]]]:
@@ -119,11 +143,16 @@ def _best_matching(w: np.ndarray, allowed: np.ndarray, cap: int | None,
         table, size, ia, ib = _matching_table(n)
         ok = allowed[ia, ib]
         vec = np.append(np.where(ok, w[ia, ib], -np.inf), 0.0)
-        val = vec[table].sum(axis=1)
+        # vec[table].sum(axis=1), one column at a time: the same sums in the same order
+        # (left to right), without the [matching, n // 2] gather (4-5 times faster)
+        columns = _columns(n)
+        val = vec[columns[0]]
+        for col in columns[1:]:
+            val += vec[col]
         if cap is not None:
             val = np.where(size <= cap, val, -np.inf)
         if cost is not None and np.isfinite(room):
-            spent = np.append(cost[ia, ib], 0.0)[table].sum(axis=1)
+            spent = _spent(cost, table, ia, ib)
             val = np.where(spent <= room + 1e-9 * max(1.0, room), val, -np.inf)
         k = int(np.argmax(val))  # first best: the table order is fixed, so deterministic
         pairs = [(int(ia[e]), int(ib[e])) for e in table[k] if e < len(ia)]

@@ -116,6 +116,10 @@ from .allocation_lp import AllocationLP
 __all__ = ["DistinctUnits", "Evaluation", "PairingModel", "distinct_units", "group_by_cover"]
 
 _EPS = 1e-9
+#: :meth:`PairingModel.knapsack` sorts every (group, type) entry when there are at most
+#: this many (the sparse sort's fixed costs are more than it saves on a small office; the
+#: two give the same bits).
+_DENSE_MAX = 20_000
 #: :meth:`PairingModel.knapsack` places every unit's capacity in one comparison up to this
 #: many (unit, group) entries, else by one ``searchsorted`` per cover (same result).
 _ONE_PASS = 100_000
@@ -543,7 +547,8 @@ class PairingModel:
         if grouping is None:
             grouping = group_by_cover(cover)
         used, inv, by_cover, bounds = grouping
-        if not with_fill and self._lp_table is not self._fit_table:
+        if (not with_fill and self._lp_table is not self._fit_table
+                and len(used) * n_g > _DENSE_MAX):
             return self._knapsack_sparse(mu, grouping, cap), None
         gain = self._fit_table[:, used] - mu[:, None]  # [group, used cover], per bruker
         take = gain > _EPS
