@@ -18,6 +18,7 @@ LAYER = {  # privacy is the lowest: text and exceptions use it
 
     "_frozen": 0, "exceptions": 0, "privacy": 0, "models": 0, "policy": 0, "text": 0, "results": 0,
     "io": 0, "_state": 0,
+    "anonymize": 1,
     "scoring": 1, "optimize": 1, "synthetic": 1, "trust": 1,
     "pairing": 2, "allocation": 2, "analysis": 2,
     "plan": 3, "scenario": 3,

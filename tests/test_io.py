@@ -704,3 +704,187 @@ def test_a_plan_file_read_as_an_office_says_what_it_is(tmp_path):
     with pytest.raises(InvalidInputError) as err:
         load_office(path)
     assert len(err.value.problems) == 1 and "load_plan" in str(err.value)
+
+
+# ------------------------------------------------------------------------------------------
+# Issue 15: inputs that cannot crash it, each a typed and located problem
+# ------------------------------------------------------------------------------------------
+
+def _saved(tmp_path: Path, name: str) -> Path:
+    import warnings
+
+    from navkompetanse import synthetic_office
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        office = synthetic_office(4, 12, seed=2)
+    save_office(office, tmp_path / name)
+    return tmp_path / name
+
+
+def test_deep_json_names_the_line(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text('{"enhet": "0315",\n "name": "a",\n "veiledere": ' + "[" * 1000 + "]" * 1000
+                    + "}", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        load_office(path)
+    assert [(p.location, p.source) for p in err.value.problems] == [("line 3", "deep.json")]
+
+
+@pytest.mark.parametrize("depth", [40, 600, 50_000])
+def test_deep_nesting_inside_a_field_names_the_field(tmp_path, depth):
+    data = json.loads(HAND_JSON.read_text(encoding="utf-8"))
+    nested: Any = "ung"
+    for _ in range(depth):
+        nested = [nested]
+    data["brukere"][2]["malgrupper"] = nested
+    with pytest.raises(InvalidInputError) as err:
+        office_from_dict(data)
+    assert places(err) == {("brukere[2].malgrupper", "malgrupper")}
+    assert "nested too deeply" in str(err.value)
+    if depth < 900:  # json.dumps itself refuses deeper
+        path = tmp_path / "office.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        with pytest.raises(InvalidInputError) as err:
+            load_office(path)
+        assert places(err) == {("brukere[2].malgrupper", "malgrupper")}
+
+
+def test_an_integer_of_thousands_of_digits_in_json_is_located(tmp_path):
+    data = json.loads(HAND_JSON.read_text(encoding="utf-8"))
+    data["veiledere"][1]["stillingsprosent"] = 12345
+    path = tmp_path / "office.json"
+    path.write_text(json.dumps(data).replace("12345", "9" * 5000), encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        load_office(path)
+    problem = problem_at(err, "veiledere[1].stillingsprosent")
+    assert problem.value == "<a whole number of 5,000 digits>"
+
+
+@pytest.mark.parametrize("value", [10**5000, -(10**5000)], ids=["huge", "-huge"])
+def test_an_integer_of_thousands_of_digits_in_a_dict_is_located(value):
+    data = json.loads(HAND_JSON.read_text(encoding="utf-8"))
+    data["brukere"][0]["continuity"] = value
+    data["veiledere"][0]["profile"]["other"] = {"arbeidsmarked": value}
+    with pytest.raises(InvalidInputError) as err:
+        office_from_dict(data)
+    assert {"brukere[0].continuity", "veiledere[0].profile.other.arbeidsmarked"} <= {
+        p.location for p in err.value.problems}
+    assert "digits>" in str(err.value)
+
+
+def test_a_key_that_is_a_huge_number_in_a_dict_is_located():
+    data = json.loads(HAND_JSON.read_text(encoding="utf-8"))
+    data["brukere"][0][10**5000] = 1
+    with pytest.raises(InvalidInputError) as err:
+        office_from_dict(data)
+    [problem] = err.value.problems
+    assert problem.location.startswith("brukere[0].") and "string" in problem.message
+
+
+def test_a_csv_table_that_is_a_folder(tmp_path):
+    folder = _saved(tmp_path, "kontor")
+    (folder / "pairs.csv").unlink()
+    (folder / "pairs.csv").mkdir()
+    with pytest.raises(InvalidInputError) as err:
+        load_office(folder)
+    assert places(err) == {("pairs.csv", "")}
+    assert "folder" in str(err.value)
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 not really", bytes(range(256)) * 3,
+                                     "no_workbook"])
+def test_a_broken_workbook_is_one_problem(tmp_path, content):
+    import zipfile
+
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "office.xlsx"
+    if content == "no_workbook":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("a.txt", "not a workbook")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(InvalidInputError) as err:
+        load_office(path)
+    assert [(p.location, p.source) for p in err.value.problems] == [("(file)", "office.xlsx")]
+    assert "not a readable Excel workbook" in str(err.value)
+
+
+def test_a_workbook_whose_xml_is_broken_is_one_problem(tmp_path):
+    import zipfile
+
+    pytest.importorskip("openpyxl")
+    good = _saved(tmp_path, "good.xlsx")
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]  # cut in the middle of the XML
+            dst.writestr(item, data)
+    with pytest.raises(InvalidInputError):
+        load_office(bad)
+
+
+@pytest.mark.parametrize("name", ["x" * 300 + ".json", "bad\x00name.json"])
+def test_a_name_the_system_cannot_open_is_a_typed_error(tmp_path, name):
+    with pytest.raises(InvalidInputError) as err:
+        load_office(tmp_path / name)
+    assert "cannot be opened" in str(err.value)
+    assert len(str(err.value)) < 1500
+
+
+def test_a_key_given_twice_names_the_path_and_both_lines(tmp_path):
+    path = tmp_path / "office.json"
+    data = json.loads(HAND_JSON.read_text(encoding="utf-8"))
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    text = text.replace('"tung_sak": true', '"tung_sak": true,\n"tung_sak": false', 1)
+    path.write_text(text, encoding="utf-8")
+    index = next(i for i, b in enumerate(data["brukere"]) if b.get("tung_sak") is True)
+    first = next(n for n, line in enumerate(text.splitlines(), 1)
+                 if '"tung_sak": true,' in line)
+    lines = [first, first + 1]
+    with pytest.raises(InvalidInputError) as err:
+        load_office(path)
+    problem = problem_at(err, f"brukere[{index}].tung_sak")
+    assert f"lines {lines[0]} and {lines[1]}" in problem.message
+    assert problem.field == "tung_sak"
+
+
+def test_a_key_given_twice_does_not_hide_the_other_problems(tmp_path):
+    path = tmp_path / "office.json"
+    path.write_text('{"enhet": "315", "enhet": "0315", "name": "x", "brukere": [{"id": "b 1"}]}',
+                    encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        load_office(path)
+    assert {"enhet", "brukere[0].id"} <= {p.location for p in err.value.problems}
+
+
+@pytest.mark.parametrize("kind", ["office.json", "kontor", "office.xlsx"])
+def test_files_over_the_size_limit_are_refused_before_reading(tmp_path, monkeypatch, kind):
+    import navkompetanse.io as nio
+
+    if kind.endswith(".xlsx"):
+        pytest.importorskip("openpyxl")
+    path = _saved(tmp_path, kind)
+    load_office(path)  # fine at the real limit (200 MiB)
+    assert nio.MAX_INPUT_BYTES == 200 * 1024 * 1024
+    monkeypatch.setattr(nio, "MAX_INPUT_BYTES", 600)
+    with pytest.raises(InvalidInputError) as err:
+        load_office(path)
+    assert "the limit is 600" in str(err.value) and "MAX_INPUT_BYTES" in str(err.value)
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path, monkeypatch):
+    import zipfile
+
+    import navkompetanse.io as nio
+
+    pytest.importorskip("openpyxl")
+    path = _saved(tmp_path, "office.xlsx")
+    with zipfile.ZipFile(path) as z:
+        unpacked = sum(i.file_size for i in z.infolist())
+    monkeypatch.setattr(nio, "MAX_INPUT_BYTES", path.stat().st_size + 1)
+    assert unpacked > nio.MAX_INPUT_BYTES
+    with pytest.raises(InvalidInputError, match="unpacks to"):
+        load_office(path)

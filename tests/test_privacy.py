@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -174,3 +176,327 @@ def test_the_command_line_never_echoes_the_number(tmp_path, capsys):
         assert main(argv) != 0
         captured = capsys.readouterr()
         assert FNR not in captured.err + captured.out, argv
+
+
+# ------------------------------------------------------------------------------------------
+# Issue 15: the six ways a fødselsnummer leaked, each refused as personal data, never echoed
+# ------------------------------------------------------------------------------------------
+
+def _office_data() -> dict:
+    import warnings
+
+    from navkompetanse import synthetic_office
+    from navkompetanse.io import office_to_dict
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return office_to_dict(synthetic_office(4, 12, seed=2))
+
+
+def _refused_as_personal(call, number: str = FNR) -> None:
+    import json
+
+    from navkompetanse import PersonalDataError
+
+    with pytest.raises(PersonalDataError) as err:
+        call()
+    shown = str(err.value) + repr(err.value.problems) + json.dumps(
+        [p.to_dict() for p in err.value.problems])
+    assert number not in shown, shown
+    assert number[1:] not in shown or not number.startswith("0"), shown  # no dropped-zero form
+    assert "*" * 11 in shown or "national identity number" in shown
+
+
+def test_leak_1_a_key_of_profile_other():
+    from navkompetanse.io import office_from_dict
+
+    data = _office_data()
+    data["veiledere"][0]["profile"]["other"] = {FNR: 3}
+    _refused_as_personal(lambda: office_from_dict(data))
+
+
+def test_leak_2_an_unknown_field_name():
+    from navkompetanse.io import office_from_dict
+
+    data = _office_data()
+    data["brukere"][1][FNR] = "x"
+    _refused_as_personal(lambda: office_from_dict(data))
+    data = _office_data()
+    data[FNR] = 1  # at the top level too
+    _refused_as_personal(lambda: office_from_dict(data))
+
+
+@pytest.mark.parametrize("number", ["15076500565", FNR])
+def test_leak_3_a_json_number(tmp_path, number):
+    import json
+
+    from navkompetanse import load_office
+    from navkompetanse.io import office_from_dict
+
+    data = _office_data()
+    data["brukere"][0]["id"] = int(number)  # 01010150074 becomes 1010150074: still refused
+    _refused_as_personal(lambda: office_from_dict(data), number)
+    path = tmp_path / "office.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _refused_as_personal(lambda: load_office(path), number)
+    text = path.read_text(encoding="utf-8").replace(str(int(number)), f"{int(number)}.0e0")
+    path.write_text(text, encoding="utf-8")  # as a float
+    _refused_as_personal(lambda: load_office(path), number)
+
+
+def test_leak_4_a_duplicated_key(tmp_path):
+    from navkompetanse import load_office
+
+    path = tmp_path / "office.json"
+    path.write_text('{"enhet": "0315", "name": "x", "brukere": [\n'
+                    '  {"id": "' + FNR + '",\n   "id": "b-1"}]}', encoding="utf-8")
+    _refused_as_personal(lambda: load_office(path))
+
+
+def test_leak_5_a_csv_column_name(tmp_path):
+    import warnings
+
+    from navkompetanse import load_office, save_office, synthetic_office
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        save_office(synthetic_office(4, 12, seed=2), tmp_path / "kontor")
+    path = tmp_path / "kontor" / "brukere.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[0] += f",{FNR}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _refused_as_personal(lambda: load_office(tmp_path / "kontor"))
+
+
+def test_leak_6_a_csv_file_name(tmp_path):
+    import warnings
+
+    from navkompetanse import load_office, save_office, synthetic_office
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        save_office(synthetic_office(4, 12, seed=2), tmp_path / "kontor")
+    (tmp_path / "kontor" / f"{FNR}.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    _refused_as_personal(lambda: load_office(tmp_path / "kontor"))
+
+
+def test_leak_an_excel_number_cell_without_its_leading_zero(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    import warnings
+
+    from navkompetanse import load_office, save_office, synthetic_office
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        save_office(synthetic_office(4, 12, seed=2), tmp_path / "kontor.xlsx")
+    workbook = openpyxl.load_workbook(tmp_path / "kontor.xlsx")
+    workbook["brukere"].cell(row=2, column=1, value=int(FNR))  # Excel drops the 0
+    workbook.create_sheet(f"x{FNR}")  # and a sheet named by one
+    workbook.save(tmp_path / "kontor.xlsx")
+    _refused_as_personal(lambda: load_office(tmp_path / "kontor.xlsx"))
+
+
+@pytest.mark.parametrize("data", [
+    {"ident": "Z123456", FNR: 1},
+    {"ident": "Z123456", "profile": {"relasjonell": 1, "struktur": 1, "forvaltning": 1,
+                                     "digital": 1, "other": {FNR: 9}}},
+    {"ident": "Z123456", "preferences": {f"b-{FNR}": "energi"}},
+])
+def test_the_models_refuse_a_key_with_a_number_without_naming_it(data):
+    from navkompetanse import Veileder
+
+    with pytest.raises(ValidationError) as err:
+        Veileder.model_validate(data)
+    assert FNR not in str(err.value) and err.value.errors()[0]["type"] == "personal_data"
+
+
+def test_holds_fodselsnummer_looks_everywhere_and_is_cheap_on_huge_numbers():
+    from navkompetanse.privacy import holds_fodselsnummer, mask_fodselsnummer
+
+    assert holds_fodselsnummer({"a": [{"b": (1, f"x {FNR[:6]} {FNR[6:]}")}]})
+    assert holds_fodselsnummer({int(FNR): 1}) and holds_fodselsnummer(float(FNR))
+    assert not holds_fodselsnummer([10**5000, 1.5, None, True, "b-0001"])
+    assert mask_fodselsnummer({FNR: [int(FNR)]}) == {"*" * 11: ["*" * 11]}
+
+
+# ------------------------------------------------------------------------------------------
+# anonymize(office, salt)
+# ------------------------------------------------------------------------------------------
+
+SALT = "a secret salt that is long enough"
+
+
+def _named(seed: int = 1, n_veiledere: int = 6, n_brukere: int = 30):
+    import warnings
+
+    from navkompetanse import synthetic_office
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        office = synthetic_office(n_veiledere, n_brukere, seed=seed)
+    idents = office.idents
+    veiledere = tuple(v.model_copy(update={"name": f"Kari Nordmann{i}", "pairable": True})
+                      for i, v in enumerate(office.veiledere))
+    return office.model_copy(update={
+        "name": "NAV Grünerløkka",
+        "veiledere": veiledere,
+        "pairs": ((idents[0], idents[1]),),
+        "pair_history": (
+            {"members": (idents[0], idents[1]), "started": "2024-01-01", "confirmed": True},
+            {"members": (idents[2], idents[3]), "started": "2023-01-01", "ended": "2023-06-01",
+             "propose_again": False, "reason": "Kari Nordmann2 og Ola ble ikke enige"},
+        ),
+        "learning_relations": ({"mentor": idents[2], "learner": idents[4],
+                                "dimension": "digital"},),
+    })
+
+
+def test_anonymize_leaks_no_id_ident_or_name():
+    import json
+
+    from navkompetanse.anonymize import anonymize
+    from navkompetanse.io import load_office, office_to_dict
+
+    for office in (_named(), load_office(Path(__file__).parent / "data" /
+                                         "hand_written_office.json")):
+        text = json.dumps(office_to_dict(anonymize(office, SALT)), ensure_ascii=False)
+        secrets = {*office.idents, *(b.id for b in office.brukere), office.name,
+                   *(v.name for v in office.veiledere if v.name),
+                   *(v.avdeling for v in office.veiledere if v.avdeling),
+                   *(r.reason for r in office.pair_history if r.reason)}
+        assert not [s for s in secrets if s in text]
+        assert "Nordmann" not in text and "Kari" not in text
+
+
+def test_anonymize_keeps_the_structure():
+    from navkompetanse.anonymize import anonymization_key, anonymize
+    from navkompetanse.models import BRUKER_ID_PATTERN, IDENT_PATTERN
+
+    office = _named()
+    shared = anonymize(office, SALT)
+    key = anonymization_key(office, SALT)
+    ident, bid = key["idents"], key["ids"]
+    assert all(IDENT_PATTERN.fullmatch(i) for i in shared.idents)
+    assert all(BRUKER_ID_PATTERN.fullmatch(b.id) for b in shared.brukere)
+    assert len(set(ident.values())) == office.n_veiledere
+    assert [ident[b.veileder] if b.veileder else None for b in office.brukere] == \
+        [b.veileder for b in shared.brukere]
+    assert [bid[b.id] for b in office.brukere] == [b.id for b in shared.brukere]
+    assert shared.pairs == tuple((ident[a], ident[b]) for a, b in office.pairs)
+    assert [r.members for r in shared.pair_history] == \
+        [tuple(ident[m] for m in r.members) for r in office.pair_history]
+    assert (shared.learning_relations[0].mentor, shared.learning_relations[0].learner) == \
+        (ident[office.learning_relations[0].mentor], ident[office.learning_relations[0].learner])
+    # same avdeling stays same avdeling; profiles, positions and needs are kept
+    same = {(a.avdeling == b.avdeling) for a in office.veiledere for b in office.veiledere}
+    assert same == {(a.avdeling == b.avdeling) for a in shared.veiledere for b in shared.veiledere}
+    for a, b in zip(office.veiledere, shared.veiledere, strict=True):
+        assert (a.effective_profile, a.stillingsprosent, a.ansettelse, a.pairable) == \
+            (b.effective_profile, b.stillingsprosent, b.ansettelse, b.pairable)
+        assert b.name is None
+    for a, b in zip(office.brukere, shared.brukere, strict=True):
+        assert a.model_copy(update={"id": b.id, "veileder": b.veileder}) == b
+    assert shared.not_to_propose  # the "not again" record keeps a reason, a neutral one
+
+
+def test_anonymize_is_deterministic_and_depends_on_the_salt():
+    from navkompetanse import InvalidInputError
+    from navkompetanse.anonymize import anonymize
+
+    office = _named()
+    assert anonymize(office, SALT) == anonymize(office, SALT)
+    assert anonymize(office, SALT) == anonymize(office, SALT.encode())
+    other = anonymize(office, SALT + "!")
+    assert not set(other.idents) & set(anonymize(office, SALT).idents)
+    with pytest.raises(InvalidInputError, match="salt"):
+        anonymize(office, "short")
+
+
+def test_anonymize_resolves_collisions_deterministically(monkeypatch):
+    import navkompetanse.anonymize as anon
+
+    office = _named(n_veiledere=12)
+    # squeeze pseudonyms into 4 values: most idents collide, and still all end distinct
+    monkeypatch.setattr(anon, "_as_ident",
+                        lambda d: f"Z{int.from_bytes(d, 'big') % 4 + 100000:06d}"
+                        if d[0] % 4 else f"Y{int.from_bytes(d, 'big') % 10**6:06d}")
+    first = anon.anonymize(office, SALT)
+    assert len(set(first.idents)) == 12
+    assert anon.anonymize(office, SALT) == first
+
+
+def test_a_plan_of_the_anonymised_office_is_the_plan_of_the_original_renamed():
+    # measured on 8 offices (up to 25 veiledere and 1,800 brukere): equal bit for bit.
+    from navkompetanse import allocate_portfolios, load_office
+    from navkompetanse.anonymize import anonymization_key, anonymize
+
+    offices = [_named(seed) for seed in (1, 2, 3)]
+    offices.append(load_office(Path(__file__).parent / "data" / "hand_written_office.json"))
+    for office in offices:
+        shared = anonymize(office, SALT)
+        key = anonymization_key(office, SALT)
+        a, b = allocate_portfolios(office), allocate_portfolios(shared)
+        assert (a.status, a.objective, a.bound) == (b.status, b.objective, b.bound)
+        renamed = {key["ids"][bruker]: {key["idents"][m] for m in a.units[unit].members}
+                   for bruker, unit in a.assignment.items()}
+        assert renamed == {bruker: set(b.units[unit].members)
+                           for bruker, unit in b.assignment.items()}
+
+
+# ------------------------------------------------------------------------------------------
+# Logs and unsafe parsers
+# ------------------------------------------------------------------------------------------
+
+def test_no_personal_data_in_log_messages_at_info_or_above(caplog, tmp_path):
+    import logging
+    import warnings
+
+    from navkompetanse import load_office, plan, save_office
+
+    office = _named(n_veiledere=6, n_brukere=40)
+    path = tmp_path / "office.json"
+    save_office(office, path)
+    with caplog.at_level(logging.DEBUG), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = load_office(path)
+        result = plan(loaded)
+        result.to_json()
+    personal = {*office.idents, *(b.id for b in office.brukere),
+                *(v.name for v in office.veiledere if v.name)}
+    for record in caplog.records:
+        if record.levelno >= logging.INFO:
+            text = record.getMessage()
+            assert not [p for p in personal if p in text], (record.name, text)
+
+
+def test_no_pickle_eval_or_unsafe_yaml_in_the_source():
+    import re
+
+    src = Path(__file__).parents[1] / "src" / "navkompetanse"
+    unsafe = re.compile(r"\bimport pickle\b|\bpickle\.|\bcPickle\b|\bmarshal\.loads|\bshelve\b|"
+                        r"(?<![\w.])eval\(|(?<![\w.])exec\(|yaml\.load\((?![^)]*SafeLoader)|"
+                        r"yaml\.unsafe_load|yaml\.full_load|__import__\(")
+    found = [f"{p.relative_to(src)}:{n}: {line.strip()}"
+             for p in sorted(src.rglob("*.py"))
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if unsafe.search(line)]
+    assert not found, found
+
+
+@pytest.mark.parametrize("text", [f"0315 {FNR}", f"NAV{FNR} 0999",
+                                  f"{FNR[:4]} {FNR[4:8]} {FNR[8:]}", FNR[1:], f"id: {int(FNR)}"])
+def test_a_number_beside_other_numbers_or_without_its_zero_is_found(text):
+    from navkompetanse.privacy import contains_fodselsnummer, mask_text
+
+    assert contains_fodselsnummer(text)
+    assert FNR not in mask_text(text) and FNR[1:] not in mask_text(text)
+
+
+def test_inside_a_longer_number_it_is_not_refused_but_never_shown():
+    from navkompetanse import Problem
+    from navkompetanse.privacy import contains_fodselsnummer, mask_text
+
+    longer = f"{FNR}0999"
+    assert not contains_fodselsnummer(longer)  # 15 digits are not a fødselsnummer
+    assert FNR not in mask_text(f"enhet {longer}") and "0315" in mask_text(f"0315 / {longer}")
+    assert FNR not in str(Problem("enhet", "enhet", "bad", longer))

@@ -10,6 +10,7 @@ a near miss with a wrong check digit is not (it cannot be a real number).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
@@ -22,9 +23,9 @@ __all__ = [
 
 _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-_ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
-#: Eleven digits, perhaps split by single spaces or dots (``010101 500 74``).
-_SPLIT_ELEVEN = re.compile(r"(?<!\d)(?:\d[\s.]?){10}\d(?!\d)")
+#: Groups of digits separated by blanks or dots (``010101 500 74``, ``0315 15076500565``).
+_DIGIT_GROUPS = re.compile(r"\d+(?:[\s.]+\d+)*")
+_DIGITS = re.compile(r"\d+")
 
 
 def _check_digit(digits: list[int], weights: tuple[int, ...]) -> int | None:
@@ -54,10 +55,57 @@ def is_fodselsnummer(text: str) -> bool:
     return k2 is not None and k2 == digits[10]
 
 
+def _candidates(digits: list[str]) -> Iterator[str]:
+    """Every run of whole consecutive groups of 10 or 11 digits."""
+    for i in range(len(digits)):
+        run = ""
+        for group in digits[i:]:
+            run += group
+            if len(run) > 11:
+                break
+            if len(run) >= 10:
+                yield run
+
+
+def _is_one(run: str) -> bool:
+    return is_fodselsnummer(run) if len(run) == 11 else is_fodselsnummer("0" + run)
+
+
 def contains_fodselsnummer(text: str) -> bool:
-    """True when any standalone 11-digit run in ``text`` (spaces and dots ignored) is one."""
-    compact = re.sub(r"[\s.]", "", text)
-    return any(is_fodselsnummer(m.group()) for m in _ELEVEN_DIGITS.finditer(compact))
+    """True when ``text`` holds a fødselsnummer: 11 digits standing alone (not part of a
+    longer number), perhaps split into groups by blanks or dots, or 10 such digits that are
+    one with its leading 0 dropped.
+
+    Spreadsheets store a number typed into a cell as a number and drop its leading 0: the
+    fødselsnummer of everyone born on the 1st to the 9th of a month then reads as 10 digits
+    (``1010150074``). About 1 in 120 other 10-digit numbers pass the check digits too and are
+    refused with them; an id that is not personal data but looks like one can take a prefix
+    (``b-1010150074`` is still refused, ``b-101015007-4`` is not).
+
+    Examples
+    --------
+    >>> contains_fodselsnummer("b-15076500565"), contains_fodselsnummer("id 1010150074")
+    (True, True)
+    >>> contains_fodselsnummer("b-1010150075")
+    False
+    """
+    for m in _DIGIT_GROUPS.finditer(text):
+        if m.end() - m.start() >= 10 and any(
+                _is_one(run) for run in _candidates(_DIGITS.findall(m.group()))):
+            return True
+    return False
+
+
+def _shows_fodselsnummer(span: str) -> bool:
+    """For masking, more than refusing: also a fødselsnummer inside a longer number
+    (``150765005650999``), since a message must not show it either way."""
+    digits = _DIGITS.findall(span)
+    if any(_is_one(run) for run in _candidates(digits)):
+        return True
+    joined = "".join(digits)
+    if len(joined) > 1000:  # too long to read as anything: starred whole
+        return True
+    return any(is_fodselsnummer(joined[i:i + 11]) for i in range(len(joined) - 10))
 
 
 def _number_is_fodselsnummer(value: int | float) -> bool:
@@ -128,7 +176,7 @@ def mask_fodselsnummer(value: Any, _depth: int = 0) -> Any:
     {'id': '***********'}
     """
     if isinstance(value, str):
-        return re.sub(r"\d", "*", value) if contains_fodselsnummer(value) else value
+        return re.sub(r"\d", "*", value) if _shows(value) else value
     if isinstance(value, int | float) and _number_is_fodselsnummer(value):
         return "*" * 11
     if isinstance(value, list | tuple | dict) and _depth >= MAX_SCAN_DEPTH:
@@ -145,21 +193,24 @@ def mask_text(text: str) -> str:
     """``text`` with each fødselsnummer in it starred, and nothing else changed.
 
     For messages, where other numbers must stay readable: ``"pinned['15076500565']: no such
-    bruker (row 3)"`` keeps ``3``. Whatever still holds a number after that (an odd split) is
-    starred whole, as :func:`mask_fodselsnummer` does.
+    bruker (row 3)"`` keeps ``3``. A group of digits split by blanks or dots that holds one
+    (also inside a longer number) is starred as a whole.
 
     Examples
     --------
     >>> mask_text("bruker 15076500565 in row 3")
     'bruker *********** in row 3'
     """
-    if not isinstance(text, str) or not contains_fodselsnummer(text):
+    if not isinstance(text, str) or not _shows(text):
         return text
 
     def star(match: re.Match[str]) -> str:
         span = match.group()
-        compact = re.sub(r"[\s.]", "", span)
-        return re.sub(r"\d", "*", span) if is_fodselsnummer(compact) else span
+        return re.sub(r"\d", "*", span) if _shows_fodselsnummer(span) else span
 
-    masked = _SPLIT_ELEVEN.sub(star, text)
-    return mask_fodselsnummer(masked)
+    return _DIGIT_GROUPS.sub(star, text)
+
+
+def _shows(text: str) -> bool:
+    return any(m.end() - m.start() >= 10 and _shows_fodselsnummer(m.group())
+               for m in _DIGIT_GROUPS.finditer(text))

@@ -1299,9 +1299,10 @@ def load_office(path: str | os.PathLike[str]) -> Office:
     except FileNotFoundError:
         raise FileNotFoundError(errno.ENOENT, "no office file or folder at this path",
                                 mask_text(str(path))) from None
-    except OSError as e:  # a name too long, a loop of links, no permission to look
+    except (OSError, ValueError) as e:  # a name too long, a loop of links, a NUL in it ...
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
         raise InvalidInputError(
-            [Problem(_short(path.name), "", f"cannot be opened: {e.strerror or 'OS error'}",
+            [Problem(_short(path.name), "", f"cannot be opened: {why}",
                      None, "check the path; a file name has at most 255 characters",
                      _short(path.name))],
             source=_short(str(path), 300),
