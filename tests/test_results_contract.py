@@ -121,7 +121,8 @@ def test_norwegian_text_has_no_english_codes_and_a_decimal_comma(results, kind):
     for text in texts:
         for code in ENGLISH_CODES:
             assert code not in text, (code, text)
-        assert not re.search(r"\d\.\d", text), text
+        # a version (0.1.0, Python 3.11.7: three parts or more) is not a decimal number
+        assert not re.search(r"\d\.\d", re.sub(r"\d+(\.\d+){2,}", " ", text)), text
 
 
 def visible(page: str) -> str:
