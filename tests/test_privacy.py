@@ -500,3 +500,36 @@ def test_inside_a_longer_number_it_is_not_refused_but_never_shown():
     assert not contains_fodselsnummer(longer)  # 15 digits are not a fødselsnummer
     assert FNR not in mask_text(f"enhet {longer}") and "0315" in mask_text(f"0315 / {longer}")
     assert FNR not in str(Problem("enhet", "enhet", "bad", longer))
+
+
+def test_shareable_exports_name_no_one_and_hide_groups_under_five():
+    import json
+    import warnings
+
+    from navkompetanse import competence_map, gap_analysis, synthetic_office
+    from navkompetanse.analysis.competence_map import SHARE_MIN_GROUP_SIZE
+    from navkompetanse.analysis.learning import learning_network, learning_plan
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        office = synthetic_office(12, 120, seed=4)  # avdelinger of 7, 3 and 2 veiledere
+        office = office.model_copy(update={"veiledere": tuple(
+            v.model_copy(update={"name": f"Kari Nordmann{i}"})
+            for i, v in enumerate(office.veiledere))})
+        results = [competence_map(office), gap_analysis(office), learning_network(office),
+                   learning_plan(office)]
+    sizes = {a: sum(v.avdeling == a for v in office.veiledere)
+             for a in {v.avdeling for v in office.veiledere}}
+    small = {a for a, n in sizes.items() if n < SHARE_MIN_GROUP_SIZE}
+    assert small and SHARE_MIN_GROUP_SIZE == 5
+    personal = {*office.idents, *(b.id for b in office.brukere), "Nordmann"}
+    for result in results:
+        shared = result.to_dict(shareable=True)
+        text = json.dumps(shared, ensure_ascii=False)
+        assert not [p for p in personal if p in text], type(result).__name__
+        assert "hidden" in shared  # says what was left out
+    cmap = results[0].to_dict(shareable=True)
+    assert all(n >= 5 for n in cmap["avdeling_sizes"].values())
+    assert not small & set(cmap["avdeling_levels"]) and not small & set(cmap["avdeling_sizes"])
+    for group in results[1].to_dict(shareable=True)["groups"]:
+        assert (group["people"] if group["kind"] == "avdeling" else group["brukere"]) >= 5
