@@ -8,6 +8,7 @@ small offices optimal with the branch-and-bound of :mod:`.exact`. The dependency
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -273,10 +274,9 @@ def search_pairing(
         # pairs that only pay off together are found from a pairing holding one of them)
         tried = {best.pairs, start_ev.pairs}
         while not spent():
-            others = sorted((e for k, e in seen.items() if k not in tried and e.affordable
-                             and np.isfinite(e.objective)
-                             and (max_pairs is None or len(k) <= max_pairs)),
-                            key=lambda e: (-e.objective, sorted(e.pairs)))[:1]
+            others = _best_of((e for k, e in seen.items() if k not in tried and e.affordable
+                               and np.isfinite(e.objective)
+                               and (max_pairs is None or len(k) <= max_pairs)), 1)
             if not others:
                 break
             tried.add(others[0].pairs)
@@ -427,9 +427,8 @@ def search_pairing(
     if not proven:
         lag, inner = lagrangian(mu, exact=False)
         bound = min(bound, lag)
-        runners = sorted((e for k, e in seen.items() if e is not best and e.affordable
-                          and np.isfinite(e.objective)),
-                         key=lambda e: (-e.objective, sorted(e.pairs)))[:_BOUND_RUNNERS]
+        runners = _best_of((e for k, e in seen.items() if e is not best and e.affordable
+                            and np.isfinite(e.objective)), _BOUND_RUNNERS)
         for e in runners:
             if out_of_time():
                 break
@@ -460,6 +459,18 @@ def search_pairing(
                                        **(bb.counts or {})},
         seen=seen,
     )
+
+
+def _best_of(evaluations: Iterable[Evaluation], n: int) -> list[Evaluation]:
+    """``sorted(evaluations, key=(-objective, sorted pairs))[:n]``, sorting the pairs only of
+    the evaluations whose objective can be among the best ``n`` (the search looks at its
+    runners-up after every climb: sorting every pairing's pairs each time cost 20 ms at 150
+    veiledere)."""
+    evaluations = list(evaluations)
+    if len(evaluations) > n:
+        least = heapq.nlargest(n, (e.objective for e in evaluations))[-1]
+        evaluations = [e for e in evaluations if e.objective >= least]
+    return sorted(evaluations, key=lambda e: (-e.objective, sorted(e.pairs)))[:n]
 
 
 def _gain_bounds(model: PairingModel, ev: Evaluation) -> dict:
