@@ -187,7 +187,8 @@ class _Model(ValidatedCopy):
     @classmethod
     def _no_personal_keys(cls, data: Any) -> Any:
         if isinstance(data, Mapping):
-            keys = [k for k in data if k not in cls.model_fields]
+            fields = cls.__pydantic_fields__  # the class's dict (model_fields is a property)
+            keys = [k for k in data if k not in fields]
             for name in cls._mapping_fields:
                 if isinstance(data.get(name), Mapping):
                     keys.extend(data[name])

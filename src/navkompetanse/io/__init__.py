@@ -372,19 +372,41 @@ def _personal_keys(report: _Report, locate: Locator, path: Path_, record: Any) -
 
 
 def _leaves(obj: Any, path: Path_) -> Iterator[tuple[Path_, Any]]:
-    """Every string and number in ``obj`` with its path (nesting is checked before)."""
-    if isinstance(obj, str | int | float) and not isinstance(obj, bool):
+    """Every string and number in ``obj`` that may hold a fødselsnummer, with its path
+    (nesting is checked before). Keys stay as they are: a place is masked when shown."""
+    kind = type(obj)
+    if kind is str or kind is float or kind is int:
         yield path, obj
-    elif isinstance(obj, Mapping):
+    elif kind is dict or isinstance(obj, Mapping):
         for k, v in obj.items():
-            yield from _leaves(v, (*path, _key(k)))
-    elif isinstance(obj, list | tuple):
+            yield from _leaves(v, (*path, k if type(k) is str else _key(k)))
+    elif kind is list or isinstance(obj, list | tuple):
         for i, v in enumerate(obj):
             yield from _leaves(v, (*path, i))
+    elif isinstance(obj, str | int | float) and not isinstance(obj, bool):
+        yield path, obj
 
 
 def _too_deep(data: Any, limit: int) -> Path_ | None:
-    """The path of the first place nested deeper than ``limit``, or None (iterative)."""
+    """The path of the first place nested deeper than ``limit``, or None (iterative; the
+    path is only built for input that is too deep)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        obj, depth = stack.pop()
+        kind = type(obj)
+        if kind is dict or (kind is not list and isinstance(obj, Mapping)):
+            values = obj.values()
+        elif kind is list or isinstance(obj, list | tuple):
+            values = obj
+        else:
+            continue
+        if depth >= limit:
+            return _path_deeper_than(data, limit)
+        stack.extend((v, depth + 1) for v in values)
+    return None
+
+
+def _path_deeper_than(data: Any, limit: int) -> Path_:
     stack: list[tuple[Any, Path_]] = [(data, ())]
     while stack:
         obj, path = stack.pop()
@@ -393,7 +415,7 @@ def _too_deep(data: Any, limit: int) -> Path_ | None:
                 return path
             items = obj.items() if isinstance(obj, Mapping) else enumerate(obj)
             stack.extend((v, (*path, k if isinstance(k, int) else _key(k))) for k, v in items)
-    return None
+    return ()  # pragma: no cover - called only when there is such a place
 
 
 def _cross_view(data: Mapping[str, Any], valid: dict[str, dict[int, Any]]) -> dict[str, list]:
