@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -48,9 +49,9 @@ for (const el of document.body.querySelectorAll('*')) {
       && style.overflowX === 'visible' && el.tagName.toLowerCase() !== 'svg'
       && !['inline'].includes(style.display);
   if (scrolls || sticksOut || spills) {
-    out.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className && el.className.baseVal
-      === undefined ? el.className : ''} scroll=${el.scrollWidth} client=${el.clientWidth}`
-      + ` right=${Math.round(r.right)}`);
+    const cls = typeof el.className === 'string' ? el.className : '';
+    out.push(`${el.tagName.toLowerCase()}#${el.id}.${cls} scroll=${el.scrollWidth}`
+      + ` client=${el.clientWidth} right=${Math.round(r.right)}`);
   }
 }
 return {page: [root.scrollWidth, root.clientWidth], elements: out.slice(0, 20)};
@@ -116,6 +117,26 @@ def test_nothing_scrolls_sideways_at_900_px(browser):
     assert client_width <= WINDOW_WIDTH
     assert scroll_width <= client_width, result
     assert result["elements"] == [], result["elements"]
+
+
+def test_the_overflow_check_finds_what_it_looks_for(browser):
+    """The check above is not blind: a table too wide for the page, and a box that scrolls
+    sideways, are both reported (then removed again)."""
+    browser.execute_script("""
+        const wide = document.createElement('table');
+        wide.id = 'too-wide'; wide.style.width = '1400px'; wide.style.maxWidth = 'none';
+        wide.innerHTML = '<tr><td>x</td></tr>';
+        const box = document.createElement('div');
+        box.id = 'scrolls'; box.style.overflowX = 'auto';
+        box.innerHTML = '<div style="width: 1400px">x</div>';
+        document.getElementById('pairs').append(wide, box);""")
+    try:
+        found = " ".join(browser.execute_script(_OVERFLOW_JS)["elements"])
+        assert "table#too-wide" in found and "div#scrolls" in found
+    finally:
+        browser.execute_script("document.getElementById('too-wide').remove();"
+                               "document.getElementById('scrolls').remove();")
+    assert browser.execute_script(_OVERFLOW_JS)["elements"] == []
 
 
 def test_no_errors_and_no_requests(browser):
@@ -184,3 +205,27 @@ def test_prints_on_a4_without_cutting_the_right_margin(browser):
     # a page per section at least (print CSS breaks before each section)
     n_pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert n_pages >= len(SECTIONS), n_pages
+
+
+def _browser_binary() -> str | None:
+    return next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                 if shutil.which(n)), None)
+
+
+def test_chromium_print_to_pdf_gives_a4_pages(report_path, tmp_path):
+    """The issue's own command, ``chromium --print-to-pdf``: A4 pages, a page per section at
+    least. (Chromium shrinks a page wider than the paper rather than cut it, so a PDF hides
+    an overflow; the layout check at A4 width above is what finds one.)"""
+    browser = _browser_binary()
+    if browser is None:
+        pytest.skip("Chromium not found on PATH (apt-get install chromium)")
+    pdf = tmp_path / "report.pdf"
+    subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report_path.as_uri()],
+                   check=True, capture_output=True, timeout=60)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
+    assert len(boxes) >= len(SECTIONS)
+    for width, height in boxes:  # A4 is 595 x 842 points
+        assert abs(float(width) - 595.3) < 1.5 and abs(float(height) - 841.9) < 1.5
