@@ -53,6 +53,8 @@ SECTIONS = ("glance", "map", "pairs", "distribution", "gaps", "learning", "fairn
 N_MOVES_SHOWN = 15
 #: Moves whose whole explanation the page gives (the largest gains).
 N_MOVES_EXPLAINED = 5
+#: Proposed mentors whose reasons the page gives in full (the first by rank; the table has all).
+N_MENTORS_EXPLAINED = 8
 
 #: Width of the plain-text report (long sentences wrap here).
 TEXT_WIDTH = 100
@@ -158,6 +160,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "mentor": "Mentor", "learner": "Lærling", "mentor_work": "Hva (nivå mentor → lærling)",
         "mentor_points": "Poeng mentor gir", "mentor_benefit": "Verdi",
         "mentoring": "Foreslåtte mentorer", "why_mentors": "Hvorfor disse mentorene",
+        "why_mentors_first": "Hvorfor disse mentorene (de {n} første)",
         "no_fairness": "Rettferdighetsrevisjonen er ikke en del av planen ennå.",
         "no_provenance": "Planen har ingen opplysninger om opphav (kilde og versjon) ennå.",
         "provenance": "Opphav",
@@ -283,6 +286,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "mentor": "Mentor", "learner": "Learner", "mentor_work": "What (level mentor → learner)",
         "mentor_points": "Points the mentor gives", "mentor_benefit": "Value",
         "mentoring": "Proposed mentors", "why_mentors": "Why these mentors",
+        "why_mentors_first": "Why these mentors (the first {n})",
         "no_fairness": "The fairness audit is not part of the plan yet.",
         "no_provenance": "The plan holds no provenance (source and version) yet.",
         "provenance": "Provenance",
@@ -854,21 +858,26 @@ def _learning_view(plan: Plan, lang: str, charts: bool = True) -> dict[str, Any]
     chart = (_chart("learning_network", t["c_learning"], lang, plan)
              if charts and plan.office.n_veiledere else None)
     view: dict[str, Any] = {"line": "", "message": "", "summary": [], "rows": [],
-                            "details": [], "chart": chart}
+                            "details": [], "chart": chart, "why_head": t["why_mentors"]}
     if learning is None:
         view["line"] = t["no_learning"].format(
             n=fmt(len(plan.office.learning_relations), lang))
         return view
-    view["message"] = learning.describe(lang)
+    network = getattr(plan, "learning_network", None)
+    view["message"] = " ".join(
+        ([network.describe(lang)] if network is not None else []) + [learning.describe(lang)])
     view["summary"] = [(str(k), str(v)) for k, v in learning._summary(lang)]
     proposals = getattr(learning, "proposals", ())
     view["rows"] = [(f"{p.rank}.", person(p.mentor, plan.names), person(p.learner, plan.names),
                      f"{work_words(p.dimension, lang)} ({p.mentor_level} → "
                      f"{p.learner_level})", fmt(p.points, lang, 1), fmt(p.benefit, lang, 2))
                     for p in proposals]
-    view["details"] = [learning.proposal_text(p, lang) for p in proposals]
+    view["details"] = [learning.proposal_text(p, lang)
+                       for p in proposals[:N_MENTORS_EXPLAINED]]
     view["details"] += [line for line in _explain_lines(learning, lang)
                         if not re.match(r"\d+\. ", line)]
+    view["why_head"] = (t["why_mentors_first"].format(n=fmt(N_MENTORS_EXPLAINED, lang))
+                        if len(proposals) > N_MENTORS_EXPLAINED else t["why_mentors"])
     return view
 
 
