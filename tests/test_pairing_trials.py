@@ -516,3 +516,24 @@ def test_unit_types_are_symmetric_in_the_members():
         ab = unit_preference(levels, signs, np.stack([ia, ib], axis=1))
         ba = unit_preference(levels, signs, np.stack([ib, ia], axis=1))
         assert np.array_equal(ab, ba)
+
+
+def test_the_preference_table_is_the_term_of_every_type():
+    """The model computes the preference term once per sign pattern and gathers it: the
+    same numbers, to the bit, as ``preference_term`` over every unit type."""
+    rng = np.random.default_rng(17)
+    checked = 0
+    for _ in range(20):
+        n, n_g = int(rng.integers(2, 14)), int(rng.integers(1, 40))
+        model = PairingModel(
+            levels=rng.integers(1, 6, (n, 4)), capacity=rng.uniform(50, 150, n),
+            need=rng.integers(0, 6, (n_g, 4)), count=rng.integers(1, 20, n_g).astype(float),
+            points=rng.choice([1.0, 5.0, 10.0], n_g), policy=Policy(),
+            candidate=~np.eye(n, dtype=bool), learning=np.zeros((n, n)),
+            continuity=np.zeros((n, n)), preference=rng.integers(-1, 2, (n, 4)))
+        if model._lp_table is model._fit_table:
+            continue
+        full = preference_term(model.need, model._unit_signs, Policy().preference_weight)
+        assert np.array_equal(model._pref_table, full)
+        checked += 1
+    assert checked >= 10
