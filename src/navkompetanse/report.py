@@ -342,6 +342,10 @@ _POLICY_ROWS: tuple[tuple[str, str, str, str], ...] = (
      "How steeply a shortfall is penalised (exponent)", "num"),
     ("kommunal_only", "Sosialhjelp bare til kommunalt ansatte",
      "Sosialhjelp only to municipal employees", "bool"),
+    ("mentoring_points_per_mentee", "Poeng en mentor setter av per lærling",
+     "Points a mentor sets aside per learner", "num"),
+    ("mentor_min_level", "Laveste nivå for å være mentor", "Lowest level to be a mentor",
+     "num"),
 )
 
 _YES_NO = {"nb": ("ja", "nei"), "en": ("yes", "no")}
@@ -905,6 +909,8 @@ def _assumptions_view(plan: Plan, lang: str) -> dict[str, Any]:
     yes, no = _YES_NO[lang]
     rows = []
     for name, nb, en, kind in _POLICY_ROWS:
+        if not hasattr(plan.policy, name):
+            continue
         value = getattr(plan.policy, name)
         shown = (percent(value, lang, 0) if kind == "pct" else (yes if value else no)
                  if kind == "bool" else fmt(value, lang, 2))
