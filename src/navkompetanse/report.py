@@ -517,10 +517,17 @@ def plan_text(plan: Plan, lang: str = "nb") -> str:
               _section(t["distribution"]), *_distribution_text(plan, lang)]
     if plan.gaps is not None:
         parts += [_section(t["gaps"]), *_gaps_text(plan, lang)]
-    for key, view in (("learning", _learning_view(plan, lang, charts=False)),
-                      ("fairness", _fairness_view(plan, lang))):
-        parts += [_section(t[key]), _wrap(view["line"] or view["message"])]
-        parts += [_wrap(line, "  ", "- ") for line in view["details"]]
+    learning = _learning_view(plan, lang, charts=False)
+    parts += [_section(t["learning"]), _wrap(learning["line"] or learning["message"])]
+    if learning["rows"]:
+        parts += ["", *_aligned(("", t["mentor"], t["learner"], t["mentor_work"],
+                                 t["mentor_benefit"]),
+                                [(r[0], r[1], r[2], r[3], r[5]) for r in learning["rows"]],
+                                right=(4,))]
+    parts += [_wrap(line, "  ", "- ") for line in learning["details"]]
+    fairness = _fairness_view(plan, lang)
+    parts += [_section(t["fairness"]), _wrap(fairness["line"] or fairness["message"])]
+    parts += [_wrap(line, "  ", "- ") for line in fairness["details"]]
     parts += ["", _wrap(f"{t['status']}: {status_word(plan.status, lang)}. "
                         f"{_after_overload(plan, lang)}"),
               _wrap(f"{t['options']}: {options_text(plan, lang)}")]
@@ -862,7 +869,8 @@ def _learning_view(plan: Plan, lang: str, charts: bool = True) -> dict[str, Any]
     chart = (_chart("learning_network", t["c_learning"], lang, plan)
              if charts and plan.office.n_veiledere else None)
     view: dict[str, Any] = {"line": "", "message": "", "summary": [], "rows": [],
-                            "details": [], "chart": chart, "why_head": t["why_mentors"]}
+                            "details": [], "reasons": [], "chart": chart,
+                            "why_head": t["why_mentors"]}
     if learning is None:
         view["line"] = t["no_learning"].format(
             n=fmt(len(plan.office.learning_relations), lang))
@@ -876,9 +884,9 @@ def _learning_view(plan: Plan, lang: str, charts: bool = True) -> dict[str, Any]
                      f"{work_words(p.dimension, lang)} ({p.mentor_level} → "
                      f"{p.learner_level})", fmt(p.points, lang, 1), fmt(p.benefit, lang, 2))
                     for p in proposals]
-    view["details"] = [learning.proposal_text(p, lang)
+    view["reasons"] = [learning.proposal_text(p, lang)
                        for p in proposals[:N_MENTORS_EXPLAINED]]
-    view["details"] += [line for line in _explain_lines(learning, lang)
+    view["details"] = [line for line in _explain_lines(learning, lang)
                         if not re.match(r"\d+\. ", line)]
     view["why_head"] = (t["why_mentors_first"].format(n=fmt(N_MENTORS_EXPLAINED, lang))
                         if len(proposals) > N_MENTORS_EXPLAINED else t["why_mentors"])
