@@ -12,7 +12,8 @@ The promise checked on every case (docs/trust.md, "Inputs"):
   :class:`PersonalDataError` is one) or ``FileNotFoundError``; nothing else;
 - no fødselsnummer used by the fuzzer appears in the error's text, in any problem's fields or
   in its ``to_dict()`` (masked digits only);
-- an office that loads holds no fødselsnummer anywhere.
+- the error's text can be printed (encoded as UTF-8);
+- an office that loads holds no fødselsnummer anywhere, and can be saved again.
 
 Profiles: the unit run takes 400 cases, derandomised (a few seconds). The long run::
 
@@ -211,12 +212,14 @@ def _check_error(error: BaseException, where: str) -> None:
             [p.to_dict() for p in error.problems], default=repr)
     leaked = [f for f in _fnr_strings() if f in text]
     assert not leaked, f"{where}: a fødselsnummer in the error: {text[:2000]}"
+    str(error).encode("utf-8")  # printable: the command line writes it to stderr
 
 
 def _check_office(office: Any, where: str) -> None:
     # Standing alone, as the library defines it: 11 digits inside a longer number are not one.
     data = office_to_dict(office)
     text = json.dumps(data)
+    json.dumps(data, ensure_ascii=False).encode("utf-8")  # it can be saved as it loaded
     leaked = [f for f in FNRS if re.search(rf"(?<!\d){f}(?!\d)", text)]
     assert not leaked and not holds_fodselsnummer(data), \
         f"{where}: an office with a fødselsnummer was accepted"

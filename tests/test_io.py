@@ -888,3 +888,14 @@ def test_a_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path, monkeypat
     assert unpacked > nio.MAX_INPUT_BYTES
     with pytest.raises(InvalidInputError, match="unpacks to"):
         load_office(path)
+
+
+def test_half_a_surrogate_pair_is_a_located_problem_and_printable(tmp_path):
+    path = tmp_path / "office.json"
+    path.write_text('{"\\ud800enhet": "0315", "name": "x\\udfff", "brukere": [{"id": "b-1", '
+                    '"\\udc00": 1}]}', encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        load_office(path)
+    assert {"(top level)", "name", "brukere[0]"} <= {p.location for p in err.value.problems}
+    str(err.value).encode("utf-8")  # the command line can print it
+    assert "not valid Unicode" in str(err.value)

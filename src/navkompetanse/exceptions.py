@@ -25,6 +25,17 @@ _SHOWN_ITEMS = 20
 _SHOWN_DEPTH = 4
 
 
+def _printable(value: Any) -> Any:
+    """Text that can be printed and written as UTF-8: half of a surrogate pair (JSON can hold
+    ``"\\ud800"``) is written as its escape, which a terminal would otherwise refuse."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
 def _shown(value: Any, depth: int = 0) -> Any:
     """``value`` as a problem can hold and print it: numbers too long to print (Python refuses
     to print an int of over 4,300 digits) described, nesting and long lists cut short."""
@@ -73,9 +84,9 @@ class Problem:
     def __post_init__(self) -> None:
         # A problem is shown, printed and shared: never with a fødselsnummer in it, in any
         # part (a key, a column name or a pin can hold one as well as a value).
-        object.__setattr__(self, "value", _shown(mask_fodselsnummer(self.value)))
+        object.__setattr__(self, "value", _printable(_shown(mask_fodselsnummer(self.value))))
         for name in ("location", "field", "message", "hint", "source"):
-            object.__setattr__(self, name, mask_text(str(getattr(self, name))))
+            object.__setattr__(self, name, _printable(mask_text(str(getattr(self, name)))))
 
     def __str__(self) -> str:
         where = f"{self.source}: {self.location}" if self.source else self.location

@@ -97,15 +97,16 @@ def contains_fodselsnummer(text: str) -> bool:
 
 
 def _shows_fodselsnummer(span: str) -> bool:
-    """For masking, more than refusing: also a fødselsnummer inside a longer number
-    (``150765005650999``), since a message must not show it either way."""
+    """For masking, more than refusing: also a fødselsnummer (or one without its leading 0)
+    inside a longer number (``150765005650999``), since a message must not show it."""
     digits = _DIGITS.findall(span)
     if any(_is_one(run) for run in _candidates(digits)):
         return True
     joined = "".join(digits)
     if len(joined) > 1000:  # too long to read as anything: starred whole
         return True
-    return any(is_fodselsnummer(joined[i:i + 11]) for i in range(len(joined) - 10))
+    return any(is_fodselsnummer(joined[i:i + 11]) or is_fodselsnummer("0" + joined[i:i + 10])
+               for i in range(len(joined) - 9))
 
 
 def _number_is_fodselsnummer(value: int | float) -> bool:

@@ -243,7 +243,10 @@ def _hint(path: Path_, error_type: str) -> str:
         return "name further competences in lower-case ascii, like arbeidsmarked"
     if parent in ("profile", "needs", "other") or (name in _DIMS and path[0] != "brukere"):
         return "a level is a whole number from 1 (new to it) to 5 (expert who can teach others)"
-    if name in ("ident", "veileder", "mentor", "learner") or path[0] == "pairs":
+    if error_type == "string_unicode":
+        return ("remove the character that is not valid Unicode (half of a surrogate pair, "
+                "written like \\ud800 in JSON) from this record's keys and text")
+    if name in ("ident", "veileder", "mentor", "learner") or path[:1] == ("pairs",):
         return "write the NAV ident: one capital letter and six digits, like Z123456"
     return {
         "enhet": "write the office's 4-digit enhet number as text, keeping leading zeros: "
@@ -385,6 +388,15 @@ def _leaves(obj: Any, path: Path_) -> Iterator[tuple[Path_, Any]]:
             yield from _leaves(v, (*path, i))
     elif isinstance(obj, str | int | float) and not isinstance(obj, bool):
         yield path, obj
+
+
+def _encodable(text: str) -> bool:
+    """False for text holding half of a surrogate pair (JSON's ``"\\ud800"``)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _too_deep(data: Any, limit: int) -> Path_ | None:
@@ -531,10 +543,16 @@ def _validate(data: Any, locate: Locator, report: _Report) -> Office | None:
     # Personal data anywhere else (a name, an unknown key's value, a number ...) is refused
     # too. A key holding one was reported by the models' own check (type personal_data).
     for path, value in _leaves(data, ()):
-        if path not in report.paths and holds_fodselsnummer(value):
+        if path in report.paths:
+            continue
+        if holds_fodselsnummer(value):
             place = locate(path)
             report.add(place.location, place.field, _PERSONAL_MESSAGE, value, _PERSONAL_HINT,
                        place.source, personal=True)
+        elif type(value) is str and not value.isascii() and not _encodable(value):
+            place = locate(path)  # it would be refused by every file it is saved to
+            report.add(place.location, place.field, "the text holds a character that is not "
+                       "valid Unicode", value, _hint(path, "string_unicode"), place.source)
 
     _cross_problems(report, locate, data, valid)
     if report.problems or shell is None:
