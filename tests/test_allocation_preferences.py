@@ -133,7 +133,9 @@ def test_without_preferences_the_result_is_what_it_was(case):
     b = allocate_portfolios(o, max_moves=moves, time_limit=30, policy=off)
     assert a.objective == b.objective and dict(a.assignment) == dict(b.assignment)
     flat = allocate_portfolios(o, max_moves=moves, time_limit=30, policy=FLAT)
-    assert flat.objective == pytest.approx(before[case], rel=1e-12)
+    # Since the solver works on the office in canonical order (issue 15), it may stop at
+    # another plan of the same model: the same value up to the certified gap.
+    assert abs(flat.objective - before[case]) <= flat.bound - flat.objective + 1e-9
 
 
 def _random_preferences(o: Office, seed: int) -> Office:

@@ -338,8 +338,10 @@ def test_invariants_hold(office, max_mentees, cross):
         allocate_portfolios(office, reserved=plan.reserved, time_limit=2, allow_overflow=True)
 
 
-def brute_force(office: Office, max_mentees: int, cross: bool) -> float:
-    """The best stated benefit over every set of relations that keeps the rules."""
+def brute_force(office: Office, max_mentees: int, cross: bool,
+                cap: int | None = None) -> float:
+    """The best stated benefit over every set of relations that keeps the rules (and has at
+    most ``cap`` relations)."""
     c = _candidates(office, Policy(), None, max_mentees, cross)
     n = office.n_veiledere
     options = [[None] + [(m, ll, d) for m in range(n) for d in range(4)
@@ -348,7 +350,7 @@ def brute_force(office: Office, max_mentees: int, cross: bool) -> float:
     for choice in itertools.product(*options):
         chosen = [x for x in choice if x is not None]
         used = np.bincount([m for m, _, _ in chosen], minlength=n)
-        if (used > c.slots).any():
+        if (used > c.slots).any() or (cap is not None and len(chosen) > cap):
             continue
         best = max(best, plan_benefit(c, chosen))
     return best
@@ -388,6 +390,17 @@ def test_plan_is_optimal_against_brute_force_on_seeded_offices(seed):
     assert len(plan.proposals) >= 1  # every seed reaches a real choice
     assert plan.benefit == pytest.approx(brute_force(office, 1, True), abs=1e-9)
     assert plan.benefit == pytest.approx(sum(p.benefit for p in plan.proposals))
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("cap", [0, 1, 2])
+def test_a_capped_plan_is_the_best_with_that_many_relations(seed, cap):
+    office = _random_office(seed)
+    plan = learning_plan(office, max_mentees_per_mentor=2, max_relations=cap)
+    assert len(plan.proposals) <= cap
+    assert plan.benefit == pytest.approx(brute_force(office, 2, True, cap), abs=1e-9)
+    with pytest.raises(ValueError, match="max_relations"):
+        learning_plan(office, max_relations=-1)
 
 
 def test_brute_force_sees_a_case_where_greedy_loses():

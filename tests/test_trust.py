@@ -42,7 +42,8 @@ def test_an_override_holds_is_recorded_and_survives_re_planning(office, made, tm
     (applied,) = once.overrides
     assert applied.held and applied.proposed == proposed
     assert applied.override.reason == "kjenner familien fra før"
-    assert once.override_cost <= 1e-9  # an override can only cost in the model's terms
+    # an override can only cost in the model's terms, up to the solver's certified gap
+    assert once.override_cost <= made.allocation.bound - made.allocation.objective + 1e-9
     assert "kjenner familien fra før" in once.explain(bruker)
     assert "Forslaget var" in once.explain(bruker)
     # a later re-plan with another override keeps the first one

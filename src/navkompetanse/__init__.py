@@ -15,7 +15,16 @@ from .allocation import (
     naive,
     status_quo,
 )
-from .analysis import CompetenceMap, GapAnalysis, competence_map, gap_analysis
+from .analysis import (
+    CompetenceMap,
+    GapAnalysis,
+    LearningNetwork,
+    LearningPlan,
+    competence_map,
+    gap_analysis,
+    learning_network,
+    learning_plan,
+)
 from .exceptions import (
     CapacityWarning,
     InfeasibleError,
@@ -67,6 +76,8 @@ __all__ = [
     "InputEncodingWarning",
     "Innsatsgruppe",
     "InvalidInputError",
+    "LearningNetwork",
+    "LearningPlan",
     "LearningRelation",
     "Malgruppe",
     "NavkompetanseError",
@@ -92,6 +103,8 @@ __all__ = [
     "compare_scenarios",
     "competence_map",
     "gap_analysis",
+    "learning_network",
+    "learning_plan",
     "load_example_office",
     "load_office",
     "naive",

@@ -135,6 +135,9 @@ def _add_plan_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--gaps", action=argparse.BooleanOptionalAction, default=None,
                    help="include the gap analysis: what stays short and the verified steps "
                         "that close it (default on)")
+    g.add_argument("--learning", action=argparse.BooleanOptionalAction, default=None,
+                   help="include the learning network and a mentoring plan; mentors' time is "
+                        "set aside from their portfolio capacity (default on)")
     g.add_argument("--today", type=_date, default=None,
                    help="the date new pairs start their trial from (YYYY-MM-DD; default today): "
                         "their review date is this plus the policy's pair_trial_weeks")
@@ -282,7 +285,8 @@ def _plan_options(args: argparse.Namespace) -> tuple[dict, object]:
         "max_moves": args.max_moves, "time_limit": args.time_limit,
         "allow_overflow": args.allow_overflow, "strict_capacity": args.strict_capacity,
         "hard_specialty": args.hard_specialty, "kommunal_only": args.kommunal_only,
-        "gaps": args.gaps, "today": args.today, "seed": args.seed,
+        "gaps": args.gaps, "learning": args.learning, "today": args.today,
+        "seed": args.seed,
     }
     options.update({k: v for k, v in flags.items() if v is not None})
     if args.given:

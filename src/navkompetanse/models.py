@@ -712,6 +712,19 @@ class Office(_Model):
     def idents(self) -> tuple[str, ...]:
         return tuple(v.ident for v in self.veiledere)
 
+    def canonical(self) -> Office:
+        """The same office with veiledere sorted by ident and brukere by id.
+
+        The solvers work on this order, so the same office listed in another order gets the
+        same plan (every result is keyed by ids, so nothing needs mapping back). Returns the
+        office itself when it is already in that order.
+        """
+        veiledere = tuple(sorted(self.veiledere, key=lambda v: v.ident))
+        brukere = tuple(sorted(self.brukere, key=lambda b: b.id))
+        if veiledere == self.veiledere and brukere == self.brukere:
+            return self
+        return self.replace(veiledere=veiledere, brukere=brukere)
+
     @cached_property
     def not_to_propose(self) -> Mapping[frozenset[str], str]:
         """Pairs the office marked not to be proposed again, with the reason it gave."""

@@ -49,12 +49,13 @@ from .allocation import (
 )
 from .analysis import CompetenceMap, GapAnalysis, competence_map, gap_analysis
 from .analysis.fairness import FairnessAudit, fairness_audit
+from .analysis.learning import LearningNetwork, LearningPlan, learning_network, learning_plan
 from .exceptions import CapacityWarning, InvalidInputError, Problem
 from .models import Office, PairRecord
 from .pairing import PairingResult, pair_veiledere
 from .policy import Policy
 from .results import Result, check_status, freeze_fields, strict_json
-from .scoring import fit_matrix, office_arrays
+from .scoring import capacity_points, fit_matrix, office_arrays, workload_points
 from .text import check_lang, fmt, unit_label
 from .trust import AppliedOverride, Override, Provenance, provenance
 
@@ -148,6 +149,13 @@ class PlanOptions(BaseModel):
         what stays short and the development, recruiting and part-time steps that close it
         most, each verified by re-solving) within what is left of ``time_limit``; False
         leaves it out (``Plan.gaps`` is None).
+    learning : bool
+        True (default): the plan holds the learning network and a mentoring plan
+        (:func:`~navkompetanse.learning_plan`), and the allocation leaves each mentor the
+        capacity her mentees take (``Policy.mentoring_points_per_mentee``); False leaves both
+        out.
+    max_mentees_per_mentor, prefer_cross_avdeling : int, bool
+        Passed to :func:`~navkompetanse.learning_plan`.
     overrides : sequence of Override
         A leader's decisions against the proposal, each with a reason
         (:class:`~navkompetanse.trust.Override`: ``place`` a bruker with a unit, ``pair`` two
@@ -177,6 +185,9 @@ class PlanOptions(BaseModel):
     today: dt.date | None = None
     seed: StrictInt = 0
     gaps: StrictBool = True
+    learning: StrictBool = True
+    max_mentees_per_mentor: Annotated[StrictInt, Field(ge=0)] = 2
+    prefer_cross_avdeling: StrictBool = True
     overrides: tuple[Override, ...] = ()
 
     @field_validator("pinned", mode="before")
@@ -278,6 +289,11 @@ class Plan(Result):
         otherwise ``feasible``.
     runtime_s : float
         Seconds the plan took.
+    learning : LearningPlan or None
+        Proposed mentor → learner relations (optimal for their stated benefit) and the
+        capacity they reserve, which the allocation left free (None with ``learning=False``).
+    learning_network : LearningNetwork or None
+        Today's learning relations and pairs as a network, with its measures.
     fairness : FairnessAudit or None
         Shortfall, fit and moves by group of brukere, load and heavy cases per position by
         group of veiledere, today and proposed, with the disparities that reach a threshold.
@@ -317,6 +333,8 @@ class Plan(Result):
     overload: Overload | None = None
     gaps: GapAnalysis | None = None
     fairness: FairnessAudit | None = None
+    learning: LearningPlan | None = None
+    learning_network: LearningNetwork | None = None
     overrides: tuple[AppliedOverride, ...] = ()
     override_cost: float = float("nan")
     provenance: Provenance | None = None
@@ -432,6 +450,9 @@ class Plan(Result):
             "comparison": self.comparison.to_dict(),
             "gaps": self.gaps.to_dict() if self.gaps is not None else None,
             "fairness": self.fairness.to_dict() if self.fairness is not None else None,
+            "learning": self.learning.to_dict() if self.learning is not None else None,
+            "learning_network": (self.learning_network.to_dict()
+                                 if self.learning_network is not None else None),
             "overrides": [o.to_dict() for o in self.overrides],
             "override_cost": self.override_cost,
             "provenance": self.provenance.to_dict() if self.provenance is not None else None,
@@ -545,6 +566,7 @@ _PART_TYPES: dict[str, type | tuple[type, ...]] = {
     "allocation": AllocationResult, "today": AllocationResult, "comparison": Comparison,
     "message": str, "runtime_s": (int, float), "gaps": (GapAnalysis, type(None)),
     "fairness": (FairnessAudit, type(None)), "provenance": (Provenance, type(None)),
+    "learning": (LearningPlan, type(None)), "learning_network": (LearningNetwork, type(None)),
     "overrides": tuple,
 }
 
@@ -658,17 +680,6 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
     return result
 
 
-def _canonical(office: Office) -> Office:
-    """The office with its veiledere sorted by ident and brukere by id: the solvers see one
-    order, so the same office in another order gets the same plan (results are keyed by ids,
-    so nothing needs mapping back)."""
-    veiledere = tuple(sorted(office.veiledere, key=lambda v: v.ident))
-    brukere = tuple(sorted(office.brukere, key=lambda b: b.id))
-    if veiledere == office.veiledere and brukere == office.brukere:
-        return office
-    return office.replace(veiledere=veiledere, brukere=brukere)
-
-
 def _check_overrides(office: Office, opts: PlanOptions) -> None:
     """Every override names a bruker, veileder or unit of the office, and none contradicts a
     pin or another option (a located error for each)."""
@@ -769,10 +780,23 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
     # Set aside for what follows the allocation (today's distribution, the comparison, the
     # plan's texts): about PLAN_RESERVE_S_PER_BRUKER per bruker.
     reserve = PLAN_RESERVE_S_PER_BRUKER * office.n_brukere
-    solve_on = _canonical(office)
+    solve_on = office.canonical()
     pinned, required, forbidden, given = _override_options(office, opts)
 
     cmap = competence_map(office, policy, lang=lang)
+    network = learning = None
+    reserved: dict[str, float] | None = None
+    pair_view = solve_on
+    if opts.learning:
+        # mentoring is work: the mentors' capacity for it is set aside before the pairing and
+        # the allocation, and it may take at most MENTORING_ROOM_SHARE of the office's room
+        network = learning_network(solve_on, policy=policy, lang=lang)
+        learning = learning_plan(solve_on, policy=policy,
+                                 max_mentees_per_mentor=opts.max_mentees_per_mentor,
+                                 prefer_cross_avdeling=opts.prefer_cross_avdeling,
+                                 max_relations=_mentoring_room(solve_on, policy), lang=lang)
+        reserved = dict(learning.reserved) or None
+        pair_view = _without_reserved(solve_on, reserved, policy)
     pairing: PairingResult | None = None
     skipped = False
     if given is not None:
@@ -785,7 +809,7 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
         else:
             extra = {} if opts.min_gain is None else {"min_gain": opts.min_gain}
             pairing = pair_veiledere(
-                solve_on, policy=policy, required=required,
+                pair_view, policy=policy, required=required,
                 forbidden=forbidden if any(forbidden.values()) else tuple(forbidden),
                 same_avdeling=opts.same_avdeling, max_pairs=opts.max_pairs,
                 time_limit=max(budget, MIN_STEP_S), today=opts.today, lang=lang, **extra)
@@ -794,7 +818,7 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
     allocation = allocate_portfolios(
         solve_on, pairs=units, policy=policy, max_moves=opts.max_moves,
         pinned=pinned, time_limit=remaining, allow_overflow=opts.overflow,
-        hard_specialty=opts.hard_specialty, seed=opts.seed, lang=lang)
+        hard_specialty=opts.hard_specialty, seed=opts.seed, reserved=reserved, lang=lang)
     today = status_quo(solve_on, policy=policy, lang=lang)
     comparison = compare(today, allocation, lang=lang)
     status = _plan_status(pairing, allocation, skipped=skipped)
@@ -805,7 +829,7 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
         gaps = gap_analysis(
             solve_on, allocation=allocation, policy=policy, max_moves=opts.max_moves,
             pinned=pinned, allow_overflow=opts.overflow,
-            hard_specialty=opts.hard_specialty, seed=opts.seed,
+            hard_specialty=opts.hard_specialty, seed=opts.seed, reserved=reserved,
             time_limit=max(left, MIN_STEP_S), lang=lang)
     fairness = fairness_audit(solve_on, today, allocation, lang=lang)
     messages = {code: _plan_message(office, pairing, allocation, code, skipped=skipped)
@@ -819,7 +843,7 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
         message=messages[lang], messages=messages, lang=lang,
         names={v.ident: v.name for v in office.veiledere if v.name},
         runtime_s=time.perf_counter() - started, overload=overload, gaps=gaps,
-        fairness=fairness,
+        fairness=fairness, learning=learning, learning_network=network,
     )
     extra_fields: dict[str, Any] = {}
     if opts.overrides:
@@ -831,6 +855,35 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
         office, policy, opts.to_dict(), wall_start, time.time(), steps)
     return dataclasses.replace(result, runtime_s=time.perf_counter() - started,
                                **extra_fields)
+
+
+#: Share of the office's room (capacity less workload) the mentoring plan may take; the rest is
+#: left for the pairs' coordination and for balance.
+MENTORING_ROOM_SHARE = 0.5
+
+
+def _mentoring_room(office: Office, policy: Policy) -> int:
+    """How many new mentees the office has room for: MENTORING_ROOM_SHARE of its spare
+    capacity, in ``Policy.mentoring_points_per_mentee``. An office without room gets none."""
+    points = policy.mentoring_points_per_mentee
+    if points <= 0:
+        return office.n_veiledere * 2 + 1  # free: no cap beyond the mentors' places
+    room = float(capacity_points(office.veiledere, policy).sum()
+                 - workload_points(office.brukere, policy).sum())
+    return max(int(MENTORING_ROOM_SHARE * room // points), 0)
+
+
+def _without_reserved(office: Office, reserved: Mapping[str, float] | None,
+                      policy: Policy) -> Office:
+    """The office as the pairing should see it: each mentor's position less the points her
+    mentees take (the pairing judges capacity; the allocation gets ``reserved`` itself)."""
+    if not reserved:
+        return office
+    per_point = 100.0 / policy.capacity_points_per_position
+    veiledere = tuple(
+        v.replace(stillingsprosent=max(v.stillingsprosent - reserved[v.ident] * per_point, 1.0))
+        if v.ident in reserved else v for v in office.veiledere)
+    return office.replace(veiledere=veiledere)
 
 
 def _finite(value: Any) -> float | None:

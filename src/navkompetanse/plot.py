@@ -766,7 +766,8 @@ def _spread(xy: np.ndarray, rounds: int = 60) -> np.ndarray:
         close = dist < MIN_GAP
         if not close.any():
             break
-        push = np.where(close, (MIN_GAP - dist) / np.maximum(dist, 1e-9) / 2, 0.0)
+        near = np.where(close, dist, MIN_GAP)  # the diagonal (inf) never enters the sum
+        push = np.where(close, (MIN_GAP - near) / np.maximum(near, 1e-9) / 2, 0.0)
         xy = xy + (delta * push[..., None]).sum(axis=1) * 0.5
     return xy
 

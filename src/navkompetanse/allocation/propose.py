@@ -493,6 +493,7 @@ def allocate_portfolios(
     """
     started = time.perf_counter()
     policy = _iv_allocate(policy, max_moves, time_limit, lang)
+    office = office.canonical()  # one order for the solver: same office, same plan
     kommunal = policy.kommunal_only if kommunal_only is None else bool(kommunal_only)
     reserved_points = _iv_reserved(office, reserved, policy)
     names = office_names(office)
@@ -590,6 +591,7 @@ def _fixed_result(office: Office, policy: Policy | None, pairs: Any,
     """A distribution that is given, not optimised (today's, or the even split)."""
     lang = check_lang(lang)
     policy = policy if policy is not None else Policy()
+    office = office.canonical()  # ufordelte are dealt out in unit order: one order
     names = office_names(office)
     units = resolve_units(office, pairs)
     model, _, _ = build_model(office, units, policy, kommunal_only=policy.kommunal_only)

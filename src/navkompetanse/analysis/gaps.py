@@ -493,8 +493,14 @@ def _options_of(plan: Any) -> dict[str, Any]:
             out[name] = getattr(opts, name)
     if hasattr(opts, "pinned"):
         out["pinned"] = dict(opts.pinned)
+    for applied in getattr(plan, "overrides", ()):  # a leader's placements hold in re-solves
+        if getattr(applied.override, "kind", None) == "place":
+            out.setdefault("pinned", {})[applied.override.bruker] = applied.override.unit
     if hasattr(opts, "overflow"):
         out["allow_overflow"] = bool(opts.overflow)
+    learning = getattr(plan, "learning", None)
+    if learning is not None and learning.reserved:  # mentors' time stays set aside
+        out["reserved"] = dict(learning.reserved)
     return out
 
 

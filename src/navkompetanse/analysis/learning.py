@@ -836,8 +836,12 @@ def _candidates(office: Office, policy: Policy, allocation: Any, max_mentees: in
                        bridge, value, gaining, sources, isolated, existing)
 
 
-def _solve_assignment(c: _Candidates) -> list[tuple[int, int, int]]:
-    """Exact: learners × mentor slots by linear_sum_assignment (see the module docstring)."""
+def _solve_assignment(c: _Candidates, cap: int | None = None) -> list[tuple[int, int, int]]:
+    """Exact: learners × mentor slots by linear_sum_assignment (see the module docstring).
+
+    With ``cap``: blocking rows, free on every mentor slot and barred from the dummy
+    columns, take all but ``cap`` of the slots, so at most ``cap`` learners get a mentor —
+    the best such set (the cap is in the assignment, not a cut of the uncapped answer)."""
     n = len(c.slots)
     best_dim = np.argmax(c.benefit, axis=2)  # [learner, mentor]
     best = np.take_along_axis(c.benefit, best_dim[:, :, None], axis=2)[:, :, 0]
@@ -856,16 +860,20 @@ def _solve_assignment(c: _Candidates) -> list[tuple[int, int, int]]:
     cost = cost[:, keep]
     cols_mentor = slot_mentor[keep]
     cost = np.hstack([cost, np.zeros((len(rows), len(rows)))])
+    if cap is not None and len(cols_mentor) > cap:
+        blocking = np.hstack([np.zeros((len(cols_mentor) - cap, len(cols_mentor))),
+                              np.full((len(cols_mentor) - cap, len(rows)), np.inf)])
+        cost = np.vstack([cost, blocking])
     r, s = linear_sum_assignment(cost)
     out = []
     for i, j in zip(r.tolist(), s.tolist(), strict=True):
-        if j < len(cols_mentor):
+        if i < len(rows) and j < len(cols_mentor):
             ll, m = int(rows[i]), int(cols_mentor[j])
             out.append((m, ll, int(best_dim[ll, m])))
     return out
 
 
-def _solve_greedy(c: _Candidates) -> list[tuple[int, int, int]]:
+def _solve_greedy(c: _Candidates, cap: int | None = None) -> list[tuple[int, int, int]]:
     """For comparison: take the best remaining relation while it fits (not optimal).
 
     A heap of every candidate by its value with the mentor's inclusion bonus; once a
@@ -882,7 +890,7 @@ def _solve_greedy(c: _Candidates) -> list[tuple[int, int, int]]:
                     bonus_left[m_i].tolist(), strict=True))
     heapq.heapify(heap)
     out = []
-    while heap:
+    while heap and (cap is None or len(out) < cap):
         neg, ll, m, d, with_bonus = heapq.heappop(heap)
         if -neg <= 1e-12:
             break
@@ -938,6 +946,7 @@ def learning_plan(
     allocation: Any = None,
     max_mentees_per_mentor: int = 2,
     prefer_cross_avdeling: bool = True,
+    max_relations: int | None = None,
     method: str = "assignment",
     lang: str = "nb",
 ) -> LearningPlan:
@@ -959,6 +968,10 @@ def learning_plan(
         office's top expert's time is scarce.
     prefer_cross_avdeling : bool
         Add ``policy.learning_bridge_bonus`` to relations across avdelinger (default True).
+    max_relations : int, optional
+        At most this many new relations (each takes a mentor's capacity; ``plan()`` sets it
+        from the room the office has). Still exact: the cap is part of the assignment (blocking
+        rows take all but this many mentor slots), not a cut of the uncapped answer.
     method : str
         ``"assignment"`` (default, exact) or ``"greedy"`` (best relation first; for
         comparison only, ``status="feasible"``).
@@ -999,7 +1012,12 @@ def learning_plan(
     max_mentees = int(max_mentees_per_mentor)
     cands = _candidates(office, policy, allocation, max_mentees, bool(prefer_cross_avdeling))
     t_cands = time.perf_counter() - start
-    chosen = (_solve_assignment if method == "assignment" else _solve_greedy)(cands)
+    if max_relations is not None and (isinstance(max_relations, bool) or not isinstance(
+            max_relations, int | np.integer) or max_relations < 0):
+        raise ValueError(
+            f"max_relations must be a whole number 0 or more, got {max_relations!r}")
+    cap = None if max_relations is None else int(max_relations)
+    chosen = (_solve_assignment if method == "assignment" else _solve_greedy)(cands, cap)
     t_solve = time.perf_counter() - start - t_cands
     objective = plan_benefit(cands, chosen)
     idents = office.idents
