@@ -298,6 +298,7 @@ class PairingModel:
     _w_cache: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
     _k_cache: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
     _gathered: dict = field(default_factory=dict, init=False, repr=False)
+    _singles: DistinctUnits | None = field(default=None, init=False, repr=False)
     _cand: tuple | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -697,8 +698,10 @@ class PairingModel:
         key = mu.tobytes()
         k = _cached(self._k_cache, key)
         if k is None:
-            v = np.arange(self.n)
-            k = self.knapsack(mu, self._cover_ix[v, v], self.single_capacities())[0]
+            if self._singles is None:
+                v = np.arange(self.n)
+                self._singles = distinct_units(self._cover_ix[v, v], self.single_capacities())
+            k = self.distinct_values(mu, self._singles)
             _remember(self._k_cache, key, k)
         return k.copy()
 
