@@ -83,12 +83,15 @@ def _driver():
 
 
 @pytest.fixture(scope="module")
-def report_path(tmp_path_factory) -> Path:
+def example_plan():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = plan(load_example_office(), time_limit=10)
-    path = tmp_path_factory.mktemp("report") / "plan.html"
-    return result.save_report(path)
+        return plan(load_example_office(), time_limit=10)
+
+
+@pytest.fixture(scope="module")
+def report_path(example_plan, tmp_path_factory) -> Path:
+    return example_plan.save_report(tmp_path_factory.mktemp("report") / "plan.html")
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +120,20 @@ def test_nothing_scrolls_sideways_at_900_px(browser):
     assert client_width <= WINDOW_WIDTH
     assert scroll_width <= client_width, result
     assert result["elements"] == [], result["elements"]
+
+
+def test_the_english_page_fits_too(browser, example_plan, report_path):
+    english = example_plan.save_report(report_path.with_name("plan-en.html"), lang="en")
+    browser.get(english.as_uri())
+    try:
+        assert browser.find_element("tag name", "html").get_attribute("lang") == "en"
+        for section in SECTIONS:
+            assert browser.find_element("id", section).is_displayed(), section
+        result = browser.execute_script(_OVERFLOW_JS)
+        assert result["page"][0] <= result["page"][1], result
+        assert result["elements"] == [], result["elements"]
+    finally:
+        browser.get(report_path.as_uri())
 
 
 def test_the_overflow_check_finds_what_it_looks_for(browser):
