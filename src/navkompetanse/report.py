@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -79,7 +79,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         # key figures
         "k_veiledere": "Veiledere", "k_positions": "Årsverk", "k_brukere": "Brukere",
         "k_heavy": "Tunge saker", "k_pairs": "Foreslåtte par", "k_moves": "Brukere som bytter",
-        "k_shortfall": "Snittmangel, i dag → forslag",
+        "k_shortfall": "Nivåer som mangler per bruker, i dag → forslag",
         "k_unmet": "Udekket høyt behov, i dag → forslag",
         "by_group": "Brukere per innsatsgruppe", "group": "Innsatsgruppe", "count": "Brukere",
         "few": "færre enn {k}",
@@ -98,6 +98,11 @@ _TEXT: dict[str, dict[str, Any]] = {
         "levels_head": "Antall veiledere per nivå (1 = ny i det, 5 = kan lære bort)",
         "dimension": "Dimensjon",
         "avdeling_head": "Snittnivå per avdeling", "avdeling": "Avdeling",
+        "avdeling_hidden": "Avdelinger med færre enn {k} veiledere er ikke med i snittene: "
+                           "{names}.",
+        "avdeling_complement": "{names} er heller ikke med, så de minste avdelingene ikke "
+                               "kan regnes ut fra kontorets tall.",
+        "office_hidden": "Kontoret har færre enn {k} veiledere, så nivåene vises ikke samlet.",
         "n_people": "Veiledere",
         "heatmap": "Nivå per veileder",
         "heatmap_note": "Hver rad er en veileder, hver kolonne en dimensjon; mørkere farge er "
@@ -209,7 +214,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "overload": "More work than capacity", "over": "Over (points)",
         "k_veiledere": "Veiledere", "k_positions": "Full positions", "k_brukere": "Brukere",
         "k_heavy": "Heavy cases", "k_pairs": "Proposed pairs", "k_moves": "Brukere who move",
-        "k_shortfall": "Mean shortfall, today → proposal",
+        "k_shortfall": "Levels missing per bruker, today → proposal",
         "k_unmet": "Unmet high need, today → proposal",
         "by_group": "Brukere per innsatsgruppe", "group": "Innsatsgruppe", "count": "Brukere",
         "few": "fewer than {k}",
@@ -227,6 +232,12 @@ _TEXT: dict[str, dict[str, Any]] = {
         "levels_head": "Veiledere per level (1 = new to it, 5 = can teach others)",
         "dimension": "Dimension",
         "avdeling_head": "Mean level per avdeling", "avdeling": "Avdeling",
+        "avdeling_hidden": "Avdelinger with fewer than {k} veiledere are not in the means: "
+                           "{names}.",
+        "avdeling_complement": "{names} is left out too, so the smallest avdelinger cannot be "
+                               "worked out from the office's figures.",
+        "office_hidden": "The office has fewer than {k} veiledere, so their levels are not "
+                         "shown together.",
         "n_people": "Veiledere",
         "heatmap": "Level per veileder",
         "heatmap_note": "Each row is a veileder, each column a dimension; a darker colour is a "
@@ -673,12 +684,29 @@ def _map_view(plan: Plan, lang: str) -> dict[str, Any]:
     dims = [dimension_name(d, lang) for d in _DIMS]
     return {
         "message": cmap.describe(lang), "head": head, "rows": rows, "levels": levels,
-        "avdelinger": avdelinger, "hidden": shared["hidden"]["messages"][lang],
+        "avdelinger": avdelinger, "hidden": _hidden_avdelinger(shared["hidden"], lang),
         "avdeling_head": (t["avdeling"], t["n_people"], *dims),
         # the veileder × dimension heatmap (individual levels: the leader's own document)
         "chart": _chart("coverage", t["heatmap_note"], lang, plan)
         if cmap.n_veiledere else None,
     }
+
+
+def _hidden_avdelinger(hidden: Mapping[str, Any], lang: str) -> str:
+    """Which avdelinger the means leave out, and why (the groups rule, not the people: the
+    heatmap below is the leader's own view of each veileder)."""
+    t = _TEXT[lang]
+    small = [a for a in hidden["avdelinger"] if a not in hidden["complementary"]]
+    parts = []
+    if hidden["office"]:
+        parts.append(t["office_hidden"].format(k=SHARE_MIN_GROUP_SIZE))
+    if small:
+        parts.append(t["avdeling_hidden"].format(k=SHARE_MIN_GROUP_SIZE,
+                                                 names=join(small, lang)))
+    if hidden["complementary"]:
+        parts.append(t["avdeling_complement"].format(names=join(hidden["complementary"],
+                                                                 lang)))
+    return " ".join(parts)
 
 
 def _division(pair: Any, plan: Plan, lang: str) -> list[str]:
@@ -827,7 +855,8 @@ def _gaps_view(plan: Plan, lang: str) -> dict[str, Any] | None:
     groups = [(t["kinds"].get(g["kind"], g["kind"]),
                t["groups"].get(g["group"], g["group"]),
                fmt(g["brukere_short"], lang, 0), fmt(g["shortfall"], lang, 1))
-              for g in sorted(shared["groups"], key=lambda g: -g["shortfall"])
+              for g in sorted(shared["groups"],
+                              key=lambda g: (_KIND_ORDER.get(g["kind"], 9), -g["shortfall"]))
               if g["shortfall"] > 0]
     n_hidden = shared["hidden"]["groups"]
 
@@ -850,6 +879,10 @@ def _gaps_view(plan: Plan, lang: str) -> dict[str, Any] | None:
             "proposal_head": (t["step"], t["proposal"], t["verified"], t["interval"],
                               t["better"]),
             "people": people}
+
+
+#: The order of the groups in "where the shortfall sits".
+_KIND_ORDER = {"avdeling": 0, "innsatsgruppe": 1, "malgruppe": 2}
 
 
 def _proposal_step(gaps: Any, proposal: Any, lang: str) -> str:
