@@ -97,7 +97,10 @@ class Disparity:
 
     @property
     def change(self) -> str:
-        """``narrows``, ``widens`` or ``same`` (the proposal against today)."""
+        """``narrows``, ``widens`` or ``same`` (the proposal against today); moves have no
+        today (nobody moves today), so their spread is ``proposal_only``."""
+        if self.measure == "moved_share":
+            return "proposal_only"
         neutral = 1.0 if self.kind == "ratio" else 0.0
         before, after = abs(self.today - neutral), abs(self.proposed - neutral)
         if math.isclose(before, after, abs_tol=1e-9):
@@ -150,6 +153,8 @@ class FairnessAudit(Result):
         t = TEXT[lang]
         side = self._describe(d.side, d.grouping, d.measure, d.proposed_high, d.proposed_low,
                               d.proposed, d.kind, lang)
+        if d.measure == "moved_share":  # nobody moves today: only the proposal has a spread
+            return t["flag_moves"].format(what=side)
         before = self._amount(d.measure, d.today, d.kind, lang)
         return t["flag"].format(what=side, before=before, change=t[d.change])
 
