@@ -252,8 +252,11 @@ def test_groups_under_the_threshold_are_left_out(small_plan, small_pages, lang):
     assert few in glance  # three brukere need an assessment: not counted out loud
     counts = small_plan.office.summary()["brukere_by_innsatsgruppe"]
     assert any(n < SHARE_MIN_GROUP_SIZE for n in counts.values())
-    # no avdeling has five veiledere: no table of means per avdeling at all
+    # no avdeling has five veiledere: no table of means per avdeling at all, and it says so
     assert t["avdeling_head"] not in page
+    note = t["avdeling_hidden"].format(k=SHARE_MIN_GROUP_SIZE, names="")[:30]
+    map_text = " ".join(_parse(page).sections["map"])
+    assert note in map_text and "Liten" in map_text
 
 
 def test_avdelinger_of_five_or_more_are_shown(example_plan, pages):
