@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
@@ -799,13 +800,37 @@ def synthetic_office(
     return office
 
 
-_SIZE_BANDS = ((5, 12), (13, 40), (41, 120), (121, 300))
+#: The national spread of office sizes (veiledere per office): one office in
+#: ``_CITY_EVERY`` is a large city office of ``_CITY_SIZE`` veiledere; the others follow a
+#: log-normal law with median ``_MEDIAN`` and log-spread ``_SPREAD``, clipped to
+#: ``_LOCAL_SIZE`` — many small offices, a long tail of larger ones. At 250 offices that is
+#: about 0.92 million brukere, median 34 veiledere (docs/scale.md).
+_CITY_EVERY = 20
+_CITY_SIZE = (150, 300)
+_LOCAL_SIZE = (5, 150)
+_MEDIAN, _SPREAD = 32.0, 0.95
+
+
+def _national_sizes(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Veiledere per office for ``n`` offices: stratified over the size law (one office in
+    each of ``n`` equal slices of probability), so the national total barely depends on the
+    seed, then shuffled so a prefix of the list is a fair sample."""
+    n_city = max(1, round(n / _CITY_EVERY)) if n else 0
+    n_local = n - n_city
+    u = (np.arange(n_local, dtype=np.float64) + rng.random(n_local, dtype=np.float64)) / max(
+        n_local, 1)
+    normal = NormalDist()
+    z = np.array([normal.inv_cdf(min(max(x, 1e-12), 1 - 1e-12)) for x in u.tolist()])
+    local = np.clip(np.floor(_MEDIAN * np.exp(_SPREAD * z) + 0.5), *_LOCAL_SIZE)
+    city = rng.integers(_CITY_SIZE[0], _CITY_SIZE[1] + 1, size=n_city, dtype=np.int64)
+    sizes = np.concatenate([local.astype(np.int64), city])
+    return sizes[rng.permutation(n)]
 
 
 def synthetic_offices(
     n: int, seed: Seed = 0, *, sizes: Sequence[tuple[int, int]] | None = None
 ) -> list[Office]:
-    """``n`` synthetic offices of varied size, deterministic for a seed.
+    """``n`` synthetic offices with a national spread of sizes, deterministic for a seed.
 
     Parameters
     ----------
@@ -819,10 +844,17 @@ def synthetic_offices(
     Returns
     -------
     list of Office
-        Distinct 4-digit enhet ids, names ``"NAV Syntetisk 1"`` ... Drawn sizes cycle, in a
-        shuffled order, through four bands of veiledere (5–12, 13–40, 41–120, 121–300), so
-        any four consecutive offices span small to large; brukere are sized for a load
-        between 0.85 and 0.95 (about 73 per full position).
+        Distinct 4-digit enhet ids, names ``"NAV Syntetisk 1"`` ... Drawn sizes follow a
+        national spread: one office in 20 (at least one) is a city office of 150–300
+        veiledere; the others are log-normal around a median of 32 veiledere, clipped to
+        5–150, so most offices are small and a few are large. Brukere are sized for a load
+        between 0.85 and 0.95 (about 68 per veileder): ``synthetic_offices(250)`` holds
+        about 0.92 million brukere. Each office has its own seed, drawn from ``seed``.
+
+    Notes
+    -----
+    Sizes are stratified (one draw in each of the ``n`` equal slices of the size law), so the
+    national total varies little with the seed (±2 % at 250 offices).
 
     Examples
     --------
@@ -838,7 +870,7 @@ def synthetic_offices(
             raise ValueError(f"sizes has {len(sizes)} entries but n is {n}")
     rng = np.random.default_rng(seed)
     enheter = rng.choice(9000, size=n, replace=False).astype(np.int64) + 1000
-    bands = np.concatenate([rng.permutation(len(_SIZE_BANDS)) for _ in range(n // 4 + 1)])
+    drawn = _national_sizes(rng, n)
     per_point = expected_points_per_bruker()
     offices = []
     for i in range(n):
@@ -846,8 +878,7 @@ def synthetic_offices(
         load = 0.85 + 0.10 * float(rng.random(dtype=np.float64))
         position = 0.88 + 0.09 * float(rng.random(dtype=np.float64))
         if sizes is None:
-            low, high = _SIZE_BANDS[int(bands[i])]
-            n_v = int(rng.integers(low, high + 1, dtype=np.int64))
+            n_v = int(drawn[i])
             n_b = int(math.floor(n_v * position * 100.0 * load / per_point + 0.5))
         else:
             n_v, n_b = sizes[i]
