@@ -43,6 +43,7 @@ office's CPU time, LPs, pairs, objective and gap, then per size the median and w
 
 from __future__ import annotations
 
+import os
 import time
 
 import networkx as nx
@@ -206,6 +207,8 @@ def target(repeats: int = 7) -> str:
                      f"{r.stats['n_lp']:>4} {len(r.pairs):>5} "
                      f"{sum(p.gain_exact for p in r.pairs):>5} {r.objective:>11.3f} "
                      f"{100 * r.gap:>7.4f}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines.append(f"load average (1, 5, 15 min) after the run: {load} on {os.cpu_count()} cores")
     return "\n".join(lines)
 
 

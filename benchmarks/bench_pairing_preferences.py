@@ -24,6 +24,7 @@ of allocation LPs, so the time on/off differs by what one LP and the model build
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -102,6 +103,8 @@ def table(cases=CASES, repeats: int = 5) -> str:
                 f"{statistics.median(walls):.3f} | {min(cpus):.3f} / "
                 f"{statistics.median(cpus):.3f} | {ratio} | {types} | {result.stats['n_lp']} "
                 f"| {len(result.pairs)} | {result.gap:.2e} |")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines.append(f"\nload average (1, 5, 15 min) after the run: {load} on {os.cpu_count()} cores")
     return "\n".join(lines)
 
 

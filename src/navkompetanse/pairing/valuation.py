@@ -85,6 +85,16 @@ pair's capacity earns on the brukere where it beats today's best option, less wh
 earn alone (the pair's smaller capacity, its overhead, is inside ``K_ab``). ``K`` is concave in
 capacity with ``K(0) = 0``, so two veiledere with the same profile have ``w_ab <= 0``.
 
+How the knapsack is computed (all of it the same numbers to the bit, tested): ``K_u`` depends
+on ``u``'s type and capacity alone, so every set of units (the candidate pairs, the singles,
+branch-and-bound's prices) is reduced once to its distinct ``(type, capacity)``
+(:func:`distinct_units`: 6 890 candidate pairs are 520 at 150 veiledere without preferences,
+6 941 are 1 731 with) and the values scattered back; the values of the last
+``_CACHE_SIZE`` price vectors are kept (a search returns to earlier prices: 18 calls, 12
+distinct ``μ`` at 150 veiledere with preferences). With preferences and many types the
+gaining (group, type) entries alone are sorted (:func:`_sparse_order`: a quicksort and a
+tie repair give the stable order) and summed in tables per band of list length.
+
 The Lagrangian bound
 --------------------
 Relaxing the "every bruker placed" rows with ``μ`` separates the units, and the best pairing
