@@ -21,7 +21,7 @@ LAYER = {  # privacy is the lowest: text and exceptions use it
     "anonymize": 1,
     "scoring": 1, "optimize": 1, "synthetic": 1, "trust": 1,
     "pairing": 2, "allocation": 2, "analysis": 2,
-    "plan": 3, "scenario": 3,
+    "plan": 3, "scenario": 3, "many": 3,
     "report": 4, "cli": 4, "plot": 4,
 }
 

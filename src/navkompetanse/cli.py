@@ -1,4 +1,4 @@
-"""Command line: ``navkompetanse demo | plan | synth | validate | schema``.
+"""Command line: ``navkompetanse demo | plan | synth | validate | schema | plan-many``.
 
 Exit codes: 0 success, 1 usage, 2 invalid input, 3 infeasible problem. An office with more
 work than capacity gets a plan (exit 0) that says so first; ``--strict-capacity`` makes it
@@ -176,7 +176,22 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("office", type=Path)
 
     sub.add_parser("schema", help="print the JSON Schema of the office format")
-    for command in (demo, plan, synth, validate):
+
+    many = sub.add_parser("plan-many", help="plan many office files, in parallel")
+    many.add_argument("offices", help="a folder of office files (JSON, Excel, CSV folders) "
+                                      "or a glob like 'kontorer/*.json'")
+    many.add_argument("--out", type=Path, required=True,
+                      help="folder for one plan and one summary per office, and summary.csv")
+    many.add_argument("--workers", type=int, default=None,
+                      help="worker processes (default: the CPUs available)")
+    many.add_argument("--scheduler", default=None,
+                      help="a dask.distributed scheduler address (tcp://host:8786); needs "
+                           "pip install 'navkompetanse[dask]'")
+    many.add_argument("--resume", action="store_true",
+                      help="skip offices whose summary is already in --out")
+    many.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_plan_options(many)
+    for command in (demo, plan, synth, validate, many):
         # --lang after the subcommand too; SUPPRESS keeps the global value when it is absent
         _add_lang(command, argparse.SUPPRESS)
     return parser
@@ -191,6 +206,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         return int(exc.code or 0)
     command = {
         "demo": _demo, "plan": _plan, "synth": _synth, "validate": _validate, "schema": _schema,
+        "plan-many": _plan_many,
     }[args.command]
     try:
         with warnings.catch_warnings():
@@ -348,6 +364,66 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     print(f"\n({time.perf_counter() - started:.1f} s)".replace(".", "," if args.lang == "nb"
                                                                   else "."), file=out)
     return code
+
+
+def _office_paths(where: str) -> list[Path]:
+    """Office files in a folder (JSON, Excel, and CSV folders inside it), or a glob's."""
+    import glob
+
+    folder = Path(where)
+    if folder.is_dir():
+        found = [p for p in folder.iterdir()
+                 if p.suffix in (".json", ".xlsx") or (p / "veiledere.csv").is_file()]
+    else:
+        found = [Path(p) for p in glob.glob(where)]
+    return sorted(p for p in found if not p.name.endswith((".plan.json", ".summary.json")))
+
+
+def _plan_many(args: argparse.Namespace, out: TextIO) -> int:
+    """``plan-many``: every office to a worker; Ctrl-C keeps what is written."""
+    from .many import ManySummary, plan_many
+
+    paths = _office_paths(args.offices)
+    if not paths:
+        print(f"navkompetanse plan-many: no office files in {mask_text(args.offices)}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.workers is not None and args.workers < 1:
+        print("navkompetanse plan-many: --workers must be 1 or more", file=sys.stderr)
+        return EXIT_USAGE
+    options, policy = _plan_options(args)
+    client = None
+    if args.scheduler is not None:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            print("navkompetanse plan-many: --scheduler needs dask.distributed: "
+                  "pip install 'navkompetanse[dask]'", file=sys.stderr)
+            return EXIT_USAGE
+        client = Client(args.scheduler)
+    done = []
+    try:
+        for summary in plan_many(paths, executor=client, workers=args.workers,
+                                 progress=not args.no_progress, out=args.out,
+                                 resume=args.resume, lang=args.lang, policy=policy,
+                                 **options):
+            done.append(summary)
+            if not summary.ok:
+                print(f"navkompetanse: {summary.describe()}", file=sys.stderr)
+    except KeyboardInterrupt:
+        ManySummary(tuple(sorted(done, key=lambda s: s.office)), lang=args.lang).to_csv(
+            args.out / "summary.csv")
+        print(f"navkompetanse plan-many: interrupted; {len(done)} of {len(paths)} offices "
+              f"are written in {args.out}; --resume goes on from there", file=sys.stderr)
+        return 130
+    finally:
+        if client is not None:
+            client.close()
+    summary = ManySummary(tuple(sorted(done, key=lambda s: s.office)), lang=args.lang)
+    csv_path = summary.to_csv(args.out / "summary.csv")
+    print(summary.explain(), file=out)
+    print(f"{'Wrote' if args.lang == 'en' else 'Skrev'} {csv_path}", file=out)
+    return EXIT_OK if not summary.failed else EXIT_INFEASIBLE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,202 @@
+"""plan_many: the same plans as plan(), office by office, on any executor; failures isolated."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from navkompetanse import CapacityWarning, Scenario, load_plan, plan, save_office
+from navkompetanse.cli import main
+from navkompetanse.many import SUMMARY_COLUMNS, ManySummary, OfficeSummary, plan_many
+from navkompetanse.synthetic import synthetic_office
+
+DATA = Path(__file__).parent / "data"
+#: Fields that depend on the run, not the office.
+RUN_FIELDS = ("seconds", "plan_file")
+
+
+def _small(seed: int, enhet: str, n_brukere: int = 150):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CapacityWarning)
+        return synthetic_office(5, n_brukere, seed=seed, enhet=enhet)
+
+
+@pytest.fixture(scope="module")
+def offices():
+    return [_small(1, "0101"), _small(2, "0102", 200), _small(3, "0103")]
+
+
+def _same(summary: OfficeSummary, office, **options) -> None:
+    """The summary is that of the serial plan() of the office."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CapacityWarning)
+        serial = plan(office, gaps=False, **options)
+    assert summary.ok and serial.ok
+    assert summary.brukere == office.n_brukere and summary.veiledere == office.n_veiledere
+    assert summary.shortfall_today == pytest.approx(serial.today.mean_shortfall)
+    assert summary.shortfall_proposed == pytest.approx(serial.allocation.mean_shortfall)
+    assert summary.moves == serial.allocation.n_moves
+    assert summary.status == serial.status
+
+
+class _Counting(ThreadPoolExecutor):
+    """A thread pool that counts what it is given."""
+
+    def __init__(self, workers: int = 2) -> None:
+        super().__init__(workers)
+        self.submitted = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.submitted += 1
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_default_pool_equals_serial_with_failures_isolated(offices, tmp_path):
+    paths = []
+    for office in offices:
+        path = tmp_path / f"{office.enhet}.json"
+        save_office(office, path)
+        paths.append(path)
+    overloaded = _small(4, "0104", n_brukere=900)  # far more work than 5 veiledere carry
+    save_office(overloaded, tmp_path / "0104.json")
+    sources = [paths[0], DATA / "broken_office.json", tmp_path / "missing.json",
+               tmp_path / "0104.json", paths[1], offices[2]]
+    got = {s.office: s for s in plan_many(sources, workers=2, progress=False,
+                                          strict_capacity=True)}
+    assert set(got) == {"0101", "broken_office", "missing", "0104", "0102", "0103"}
+    for office in offices:
+        _same(got[office.enhet], office, strict_capacity=True)
+    assert got["broken_office"].failure == "invalid" and got["broken_office"].reason
+    assert got["missing"].failure == "invalid" and "missing.json" in got["missing"].reason
+    assert got["0104"].failure == "infeasible" and got["0104"].brukere == 900
+    assert not got["0104"].ok and got["0104"].status == "infeasible"
+
+
+def test_a_crash_is_that_office_only(offices, monkeypatch):
+    plan_module = sys.modules["navkompetanse.plan"]  # the attribute is the function
+    real = plan_module.plan
+
+    def crashing(office, **kwargs):
+        if office.enhet == "0102":
+            raise ZeroDivisionError("boom")
+        return real(office, **kwargs)
+
+    monkeypatch.setattr(plan_module, "plan", crashing)
+    with ThreadPoolExecutor(2) as pool:  # threads share the patched module
+        got = list(plan_many(offices, executor=pool, order="stable", progress=False))
+    assert [s.office for s in got] == ["0101", "0102", "0103"]
+    assert got[1].failure == "crash" and "ZeroDivisionError: boom" in got[1].reason
+    assert got[0].ok and got[2].ok
+    summary = ManySummary(tuple(got))
+    assert summary.status == "infeasible" and summary.failed == (got[1],)
+    assert "boom" in summary.explain() and "1 uten plan" in summary.message
+
+
+def test_stable_order_against_completion_order(offices):
+    big = _small(9, "0900", n_brukere=350)
+    given = [big, *offices]
+    with ThreadPoolExecutor(4) as pool:
+        stable = [s.office for s in plan_many(given, executor=pool, order="stable",
+                                              progress=False)]
+    assert stable == ["0900", "0101", "0102", "0103"]
+    with pytest.raises(ValueError, match="order must be"):
+        plan_many(given, order="fastest")
+
+
+def test_out_resume_and_summary_csv(offices, tmp_path):
+    with _Counting() as pool:
+        first = list(plan_many(offices, executor=pool, out=tmp_path, order="stable",
+                               progress=False))
+        assert pool.submitted == 3
+    for s in first:
+        saved = load_plan(s.plan_file)
+        assert saved.office.enhet == s.office
+        assert saved.allocation.mean_shortfall == pytest.approx(s.shortfall_proposed)
+    (tmp_path / "0102.summary.json").unlink()  # as if interrupted before 0102 was done
+    with _Counting() as pool:
+        again = list(plan_many(offices, executor=pool, out=tmp_path, order="stable",
+                               resume=True, progress=False))
+        assert pool.submitted == 1
+    strip = [{k: v for k, v in s.row().items() if k not in RUN_FIELDS} for s in again]
+    assert strip == [{k: v for k, v in s.row().items() if k not in RUN_FIELDS} for s in first]
+
+    path = ManySummary(tuple(again)).to_csv(tmp_path / "summary.csv")
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert tuple(rows[0]) == SUMMARY_COLUMNS
+    assert [r["office"] for r in rows] == ["0101", "0102", "0103"]
+    assert [int(r["brukere"]) for r in rows] == [150, 200, 150]
+    assert all(r["failure"] == "" and r["status"] in ("optimal", "feasible") for r in rows)
+    assert float(rows[1]["shortfall_proposed"]) == pytest.approx(first[1].shortfall_proposed)
+
+
+def test_scenario_sweep_isolates_a_bad_scenario(offices):
+    fewer = Scenario("Mindre").automate(0.5, seed=1)
+    leaves = Scenario("Slutter").leave(offices[0].veiledere[0].ident)  # only in office 0101
+    with ThreadPoolExecutor(2) as pool:
+        got = {s.office: s for s in plan_many(offices[:2], executor=pool, progress=False,
+                                              scenarios=[None, fewer, leaves])}
+    assert len(got) == 6
+    assert got["0101@Slutter"].ok and got["0101@Slutter"].veiledere == 4
+    assert got["0102@Slutter"].failure == "invalid"
+    assert "0102@Slutter" in got["0102@Slutter"].message
+    after, _ = fewer.apply(offices[1])
+    _same(got["0102@Mindre"], after)
+    _same(got["0102"], offices[1])
+    assert got["0102@Mindre"].scenario == "Mindre"
+
+
+def test_summary_contract(offices):
+    with ThreadPoolExecutor(1) as pool:
+        (s,) = plan_many(offices[:1], executor=pool, progress=False, lang="en")
+    assert json.loads(json.dumps(s.to_dict()))["office"] == "0101"
+    assert OfficeSummary.from_dict(s.to_dict()) == s
+    assert repr(s).startswith("<OfficeSummary status=") and "\n" not in repr(s)
+    assert s.message.startswith("0101: planned") and s.messages["nb"].startswith("0101: plan")
+    assert "<table>" in s._repr_html_()
+    assert list(ManySummary((s,)).to_frame().columns) == list(SUMMARY_COLUMNS)
+
+
+def test_dask_local_cluster(offices):
+    distributed = pytest.importorskip(
+        "distributed", reason="the dask extra is not installed: pip install 'navkompetanse[dask]'")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        bad = offices[0].model_dump(mode="json")
+        got = {s.office: s for s in plan_many([*offices, DATA / "broken_office.json"],
+                                              executor=client, progress=False)}
+    for office in offices:
+        _same(got[office.enhet], office)
+    assert got["broken_office"].failure == "invalid"
+    assert bad["enhet"] == "0101"
+
+
+def test_cli_plan_many_and_resume(offices, tmp_path):
+    folder = tmp_path / "kontorer"
+    folder.mkdir()
+    for office in offices[:2]:
+        save_office(office, folder / f"{office.enhet}.json")
+    (folder / "bad.json").write_text("{not json", encoding="utf-8")
+    out = tmp_path / "ut"
+    code = main(["plan-many", str(folder), "--workers", "1", "--out", str(out),
+                 "--time-limit", "5"])
+    assert code == 3  # one office has no plan
+    assert sorted(p.name for p in out.glob("*.plan.json")) == ["0101.plan.json",
+                                                                "0102.plan.json"]
+    with (out / "summary.csv").open(encoding="utf-8") as f:
+        rows = {r["office"]: r for r in csv.DictReader(f)}
+    assert rows["bad"]["failure"] == "invalid" and rows["0101"]["failure"] == ""
+    (folder / "bad.json").unlink()
+    stamp = (out / "0101.plan.json").stat().st_mtime_ns
+    assert main(["plan-many", str(folder / "*.json"), "--out", str(out), "--resume"]) == 0
+    assert (out / "0101.plan.json").stat().st_mtime_ns == stamp  # not planned again
+    with (out / "summary.csv").open(encoding="utf-8") as f:
+        assert [r["office"] for r in csv.DictReader(f)] == ["0101", "0102"]
+    assert main(["plan-many", str(tmp_path / "nothing-*.json"), "--out", str(out)]) == 1
