@@ -13,7 +13,7 @@ EXPECTED = {
     "Dimension", "CompetenceProfile", "Innsatsgruppe", "Hovedmal", "Malgruppe", "Office",
     "PairRecord", "Preference", "GapAnalysis", "gap_analysis",
     "Scenario", "ScenarioComparison", "compare_scenarios",
-    "LearningNetwork", "LearningPlan", "learning_network", "learning_plan",
+    "LearningNetwork", "LearningPlan", "learning_network", "learning_plan", "anonymize",
     "Veileder", "Bruker", "LearningRelation", "Assessment", "DIMENSIONS", "Policy",
     # I/O and synthetic offices (fixed: load_office, save_office, synthetic_office)
     "load_office", "save_office", "office_from_dict", "office_to_dict", "office_json_schema",

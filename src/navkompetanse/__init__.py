@@ -25,6 +25,7 @@ from .analysis import (
     learning_network,
     learning_plan,
 )
+from .anonymize import anonymize
 from .exceptions import (
     CapacityWarning,
     InfeasibleError,
@@ -99,6 +100,7 @@ __all__ = [
     "Veileder",
     "__version__",
     "allocate_portfolios",
+    "anonymize",
     "compare",
     "compare_scenarios",
     "competence_map",
