@@ -80,10 +80,14 @@ ALLOC_MIN_S_PER_CELL = 6e-8
 #: proposal: measured about 0.2 s at 150 veiledere (11,175 candidates; 1.8e-5). With less
 #: time than this the plan keeps today's pairs and says so.
 PAIRING_MIN_S_PER_CANDIDATE = 2e-5
-#: Seconds per bruker set aside from ``time_limit`` for today's distribution, the comparison
-#: and the plan's texts, which follow the allocation (measured 13–15 µs per bruker at 10,000
-#: brukere, 2026-12-02; was 25 µs before).
+#: Seconds per bruker set aside from ``time_limit`` for what follows the allocation: the
+#: comparison, the fairness audit, the provenance's input hash and the plan's texts (measured
+#: 16 µs per bruker at 10,000 brukere, 2026-12-02; today's distribution is made first).
 PLAN_RESERVE_S_PER_BRUKER = 2e-5
+#: The gap analysis runs only when at least this much time per bruker is left after the
+#: allocation: its measures alone take about 10 µs per bruker and its price LP more; with less
+#: the plan holds no gap analysis (the report says so) rather than overrun the limit.
+GAPS_MIN_S_PER_BRUKER = 5e-5
 #: The least time a step is given when the limit is used up (it then stops at once).
 MIN_STEP_S = 1e-3
 
@@ -786,6 +790,9 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
     cmap = competence_map(office, policy, lang=lang)
     network = learning = None
     reserved: dict[str, float] | None = None
+    # today's distribution first: it does not depend on the proposal, and the time left after
+    # it is what pairing and allocation share
+    today = status_quo(solve_on, policy=policy, lang=lang)
     pair_view = solve_on
     if opts.learning:
         # mentoring is work: the mentors' capacity for it is set aside before the pairing and
@@ -819,13 +826,12 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
         solve_on, pairs=units, policy=policy, max_moves=opts.max_moves,
         pinned=pinned, time_limit=remaining, allow_overflow=opts.overflow,
         hard_specialty=opts.hard_specialty, seed=opts.seed, reserved=reserved, lang=lang)
-    today = status_quo(solve_on, policy=policy, lang=lang)
     comparison = compare(today, allocation, lang=lang)
     status = _plan_status(pairing, allocation, skipped=skipped)
     overload = allocation.overload
     gaps = None
-    if opts.gaps and allocation.ok:
-        left = deadline - time.perf_counter() - reserve
+    left = deadline - time.perf_counter() - reserve
+    if opts.gaps and allocation.ok and left > GAPS_MIN_S_PER_BRUKER * office.n_brukere:
         gaps = gap_analysis(
             solve_on, allocation=allocation, policy=policy, max_moves=opts.max_moves,
             pinned=pinned, allow_overflow=opts.overflow,

@@ -664,7 +664,9 @@ def gap_analysis(
     part_time: list[Proposal] = []
     stats: dict[str, Any] = {"idents": tuple(office.idents)}
     out_of_time = False
-    if verify and top > 0:
+    if verify and top > 0 and deadline is not None and deadline - time.perf_counter() < 0.05:
+        out_of_time = True  # no time for the price LP, let alone a re-solve
+    elif verify and top > 0:
         caps = np.array([max(min(u.capacity_points, u.balance_cap), u.load_points)
                          for u in allocation.units.values()], dtype=float)
         floors = np.array([min(u.balance_floor, u.load_points)

@@ -122,28 +122,36 @@ def preference_term(need: np.ndarray, unit_signs: np.ndarray, weight: float) -> 
 
 def _weights_and_reasons(brukere: Sequence[Bruker], policy: Policy
                          ) -> tuple[np.ndarray, list[str]]:
-    weights = np.empty(len(brukere))
-    reasons: list[str] = []
+    """Vectorised: one weight per candidate reason and bruker, then the highest (on a tie the
+    more specific reason, in :data:`CONTINUITY_REASONS` order), explicit values first."""
+    n = len(brukere)
+    if n == 0:
+        return np.empty(0), []
     by_group = policy.continuity_weight_innsatsgruppe
-    by_malgruppe = policy.continuity_weight_malgruppe
-    for i, b in enumerate(brukere):
-        if b.continuity is not None:
-            weights[i] = b.continuity
-            reasons.append("explicit")
-            continue
-        group = b.innsatsgruppe.value if b.innsatsgruppe else NO_DECISION
-        candidates = [(by_group.get(group, 1.0), "innsatsgruppe" if group in by_group
-                       else "default")]
-        candidates += [(by_malgruppe[Malgruppe(m)], "malgruppe") for m in b.malgrupper
-                       if Malgruppe(m) in by_malgruppe]
-        if b.tung_sak:
-            candidates.append((policy.continuity_weight_tung_sak, "tung_sak"))
-        # The highest weight counts; on a tie the more specific reason is named.
-        order = {r: k for k, r in enumerate(CONTINUITY_REASONS)}
-        weight, reason = max(candidates, key=lambda c: (c[0], -order[c[1]]))
-        weights[i] = weight
-        reasons.append(reason)
-    return weights, reasons
+    groups = [b.innsatsgruppe.value if b.innsatsgruppe else NO_DECISION for b in brukere]
+    # candidates in CONTINUITY_REASONS order (explicit is handled last): tung_sak,
+    # malgruppe, innsatsgruppe, default; -inf where a reason does not apply
+    tung = np.fromiter((b.tung_sak for b in brukere), dtype=bool, count=n)
+    cand = np.full((n, 4), -np.inf)
+    cand[tung, 0] = policy.continuity_weight_tung_sak
+    if policy.continuity_weight_malgruppe:
+        weight_of = {Malgruppe(m).value: float(w)
+                     for m, w in policy.continuity_weight_malgruppe.items()}
+        cand[:, 1] = [max((weight_of[m.value] for m in b.malgrupper if m.value in weight_of),
+                          default=-np.inf) for b in brukere]
+    known = np.fromiter((g in by_group for g in groups), dtype=bool, count=n)
+    group_weight = np.array([float(by_group.get(g, 1.0)) for g in groups])
+    cand[known, 2] = group_weight[known]
+    cand[~known, 3] = 1.0
+    best = cand.max(axis=1)
+    pick = np.argmax(cand >= best[:, None] - 1e-12, axis=1)  # first = most specific on a tie
+    codes = np.array(CONTINUITY_REASONS[1:])
+    reasons = codes[pick].tolist()
+    explicit = [i for i, b in enumerate(brukere) if b.continuity is not None]
+    for i in explicit:
+        best[i] = brukere[i].continuity
+        reasons[i] = "explicit"
+    return best, reasons
 
 
 def continuity_weights(brukere: Sequence[Bruker], policy: Policy | None = None) -> np.ndarray:
