@@ -54,9 +54,9 @@ __all__ = [
     "read_summaries",
 ]
 
-#: Why an office has no plan: its data was invalid, no plan exists under the hard rules, or
-#: the planner (or its worker process) crashed.
-FAILURES = ("invalid", "infeasible", "crash")
+#: Why an office has no plan: its data was invalid, no plan exists under the hard rules, the
+#: time limit came before a distribution was found, or the planner (or its worker) crashed.
+FAILURES = ("invalid", "infeasible", "time_limit", "crash")
 #: The columns of the summary CSV, in order.
 SUMMARY_COLUMNS = (
     "office", "name", "scenario", "brukere", "veiledere", "shortfall_today",
@@ -71,6 +71,7 @@ _TEXT = {
         "ok": "{office}: planlagt ({brukere} brukere, {veiledere} veiledere) på {seconds} s.",
         "invalid": "{office}: ugyldige data, ingen plan. {reason}",
         "infeasible": "{office}: ingen plan er mulig med de harde reglene. {reason}",
+        "time_limit": "{office}: tidsgrensen kom før en fordeling var funnet. {reason}",
         "crash": "{office}: planleggingen stoppet med en feil. {reason}",
         "many": "{n} kontorer: {ok} planlagt, {failed} uten plan.",
         "office": "Kontor", "brukere": "Brukere", "veiledere": "Veiledere",
@@ -81,6 +82,8 @@ _TEXT = {
         "ok": "{office}: planned ({brukere} brukere, {veiledere} veiledere) in {seconds} s.",
         "invalid": "{office}: invalid data, no plan. {reason}",
         "infeasible": "{office}: no plan is possible under the hard rules. {reason}",
+        "time_limit": "{office}: the time limit came before a distribution was found. "
+                      "{reason}",
         "crash": "{office}: planning stopped with an error. {reason}",
         "many": "{n} offices: {ok} planned, {failed} without a plan.",
         "office": "Office", "brukere": "Brukere", "veiledere": "Veiledere",
@@ -120,13 +123,15 @@ class OfficeSummary(Result):
     overload_points : float
         Workload points above the office's capacity (0 when it fits).
     status : str
-        The plan's status; ``infeasible`` for every failure (``failure`` says which).
+        The plan's status: ``time_limit`` when the time limit came before a distribution,
+        ``infeasible`` for every other failure (``failure`` says which).
     certified_gap : float or None
         The allocation's certified optimality gap.
     seconds : float
         Wall time of the office in its worker (reading, scenario, plan, writing).
     failure : str or None
-        ``invalid``, ``infeasible`` or ``crash`` (:data:`FAILURES`); None when planned.
+        ``invalid``, ``infeasible``, ``time_limit`` or ``crash`` (:data:`FAILURES`); None
+        when planned.
     reason : str
         Why, for a failure (fødselsnumre masked); "" otherwise.
     plan_file : str or None
@@ -315,7 +320,8 @@ def _failure(job: _Job, kind: str, reason: str, started: float, office: Office |
         brukere=office.n_brukere if office is not None else 0,
         veiledere=office.n_veiledere if office is not None else 0,
         shortfall_today=None, shortfall_proposed=None, moves=None, overload_points=0.0,
-        status="infeasible", certified_gap=None, seconds=time.perf_counter() - started,
+        status="time_limit" if kind == "time_limit" else "infeasible", certified_gap=None,
+        seconds=time.perf_counter() - started,
         failure=kind, reason=mask_text(reason)[:2000], plan_file=plan_file, lang=job.lang)
 
 
@@ -348,7 +354,8 @@ def _plan_one(job: _Job) -> dict[str, Any]:
         return _failure(job, "crash", f"{type(exc).__name__}: {exc} "
                         f"({Path(where.filename).name}:{where.lineno})", started, office)
     if not result.ok:
-        return _failure(job, "infeasible", result.describe("en"), started, office, plan_file)
+        kind = "time_limit" if result.status == "time_limit" else "infeasible"
+        return _failure(job, kind, result.describe("en"), started, office, plan_file)
     over = result.overload
     return dict(
         office=job.key, name=office.name,
