@@ -413,7 +413,10 @@ def test_anonymize_is_deterministic_and_depends_on_the_salt():
 
 
 def test_anonymize_resolves_collisions_deterministically(monkeypatch):
-    import navkompetanse.anonymize as anon
+    import importlib
+
+    # the package exports the function anonymize, so the module is reached by its full name
+    anon = importlib.import_module("navkompetanse.anonymize")
 
     office = _named(n_veiledere=12)
     # squeeze pseudonyms into 4 values: most idents collide, and still all end distinct
