@@ -537,3 +537,22 @@ def test_the_preference_table_is_the_term_of_every_type():
         assert np.array_equal(model._pref_table, full)
         checked += 1
     assert checked >= 10
+
+
+def test_positions_are_searchsorted_for_short_and_tall_columns():
+    """Where each unit's capacity falls on its type's cumulative points: the comparison
+    (short columns) and the bisection (tall ones) both give ``searchsorted(side="right")
+    - 1`` of the unit's column, on breakpoints, below zero and beyond the end included."""
+    from navkompetanse.pairing.valuation import _positions
+
+    rng = np.random.default_rng(29)
+    for trial in range(200):
+        rows, m, u = int(rng.integers(1, 200)), int(rng.integers(1, 30)), int(rng.integers(1, 90))
+        steps = rng.choice([0.0, 1.0, 2.5], (rows - 1, m))
+        cum = np.vstack([np.zeros(m), np.cumsum(steps, axis=0)])
+        inv = rng.integers(0, m, u)
+        cap = (rng.choice([-1.0, 0.0, 1.0, 2.5, 5.0, 37.5, 1e9], u) if trial % 2
+               else rng.uniform(-1, cum.max() + 2, u))
+        expect = np.array([np.searchsorted(cum[:, c], x, side="right") - 1
+                           for c, x in zip(inv, cap, strict=True)])
+        assert np.array_equal(_positions(cum, inv, cap), expect)

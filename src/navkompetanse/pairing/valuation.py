@@ -211,16 +211,28 @@ _CHUNK = 1_000_000
 
 def _positions(cum_p: np.ndarray, inv: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """For each unit ``u``, the last row of its type's column ``cum_p[:, inv[u]]`` (sorted
-    ascending) at or below ``cap[u]``: ``searchsorted(column, cap, side="right") - 1``,
-    counted by one comparison over the units instead of one search per type (the same
-    integers; a Python loop over 1 500 types cost more than the comparisons)."""
-    rows = cum_p.shape[0]
-    step = max(1, _CHUNK // max(rows, 1))
-    pos = np.empty(len(inv), dtype=np.int64)
-    for lo in range(0, len(inv), step):
-        hi = lo + step
-        pos[lo:hi] = (cum_p[:, inv[lo:hi]] <= cap[None, lo:hi]).sum(axis=0) - 1
-    return pos
+    ascending) at or below ``cap[u]``: ``searchsorted(column, cap, side="right") - 1`` for
+    every unit at once (the same integers; a Python loop over 1 500 types cost more). Short
+    columns: one comparison over all rows; tall ones: a bisection on every unit together
+    (log2 of the rows in steps instead of every row: 5 times faster at 130 rows)."""
+    rows, width = cum_p.shape
+    if rows <= 16:
+        pos = np.empty(len(inv), dtype=np.int64)
+        step = max(1, _CHUNK // max(rows, 1))
+        for lo in range(0, len(inv), step):
+            hi = lo + step
+            pos[lo:hi] = (cum_p[:, inv[lo:hi]] <= cap[None, lo:hi]).sum(axis=0) - 1
+        return pos
+    flat = np.ascontiguousarray(cum_p).ravel()
+    lo = np.zeros(len(inv), dtype=np.int64)  # rows known <= cap: [0, lo)
+    hi = np.full(len(inv), rows, dtype=np.int64)  # rows known > cap: [hi, rows)
+    for _ in range(int(rows).bit_length()):
+        mid = (lo + hi) >> 1
+        open_ = lo < hi
+        below = (flat[np.minimum(mid, rows - 1) * width + inv] <= cap) & open_
+        lo = np.where(below, mid + 1, lo)
+        hi = np.where(below | ~open_, hi, mid)
+    return lo - 1
 
 
 @dataclass(frozen=True)
