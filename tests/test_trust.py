@@ -202,3 +202,16 @@ def test_small_groups_are_left_out_and_the_audit_keeps_the_contract(made, office
         audit.explain("kjønn")
     direct = fairness_audit(office, made.today, made.allocation, lang="en")
     assert direct.groups == audit.groups and direct.lang == "en"
+
+
+def test_the_report_shows_where_a_leader_disagreed(office, made):
+    bruker = office.brukere[6].id
+    other = next(u for u in made.allocation.units
+                 if u != made.allocation.assignment[bruker] and "+" not in u)
+    decided = made.override(Override.place(bruker, other, "ønsket av brukeren selv"))
+    page, text = decided.to_html(), decided.text()
+    assert "Der en leder har bestemt noe annet enn forslaget" in page
+    assert "ønsket av brukeren selv" in page
+    assert "ønsket av brukeren selv" in " ".join(text.split())
+    assert "Forslaget var" in " ".join(text.split())  # the text wraps at 100 columns
+    assert "Der en leder har bestemt" not in made.to_html()  # no decisions, no block

@@ -57,7 +57,7 @@ from .policy import Policy
 from .results import Result, check_status, freeze_fields, strict_json
 from .scoring import capacity_points, fit_matrix, office_arrays, workload_points
 from .text import check_lang, fmt, unit_label
-from .trust import AppliedOverride, Override, Provenance, provenance
+from .trust import AppliedOverride, Override, Provenance, override_sentence, provenance
 
 __all__ = ["PLAN_FORMAT", "Plan", "PlanOptions", "load_plan", "plan"]
 
@@ -388,7 +388,7 @@ class Plan(Result):
             text = self.allocation.explain(key, lang=lang)
             for applied in self.overrides:
                 if applied.override.kind == "place" and applied.override.bruker == key:
-                    text = _override_sentence(self, applied, lang) + " " + text
+                    text = override_sentence(applied, self.names, lang) + " " + text
             return text
         if self.pairing is not None:
             return self.pairing.explain(key, lang=lang)
@@ -573,21 +573,6 @@ _PART_TYPES: dict[str, type | tuple[type, ...]] = {
     "learning": (LearningPlan, type(None)), "learning_network": (LearningNetwork, type(None)),
     "overrides": tuple,
 }
-
-
-def _override_sentence(plan: Plan, applied: AppliedOverride, lang: str) -> str:
-    o = applied.override
-    unit = unit_label(o.unit, plan.names)
-    before = unit_label(applied.proposed, plan.names) if applied.proposed else None
-    if lang == "en":
-        text = f"A leader decided: {unit} (reason: {o.reason})."
-        if before and applied.proposed != o.unit:
-            text += f" The proposal had been {before}."
-        return text if applied.held else text + " It could not hold: see the status."
-    text = f"En leder har bestemt: {unit} (begrunnelse: {o.reason})."
-    if before and applied.proposed != o.unit:
-        text += f" Forslaget var {before}."
-    return text if applied.held else text + " Det lot seg ikke gjennomføre: se status."
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:

@@ -36,6 +36,7 @@ from .text.gap_analysis import TEXT as GAP_TEXT
 from .text.gap_analysis import work_words
 from .text.pairing import date_text
 from .text.pairing import reason_text as single_reason_text
+from .trust import override_sentence
 
 if TYPE_CHECKING:  # pragma: no cover
     from .models import Office
@@ -169,6 +170,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "no_fairness": "Rettferdighetsrevisjonen er ikke en del av planen ennå.",
         "no_provenance": "Planen har ingen opplysninger om opphav (kilde og versjon) ennå.",
         "provenance": "Opphav",
+        "decisions": "Der en leder har bestemt noe annet enn forslaget",
         "p_library": "navkompetanse, versjon", "p_solver": "Løser",
         "p_software": "Programvare", "p_input": "Fingeravtrykk av inndata (SHA-256)",
         "p_started": "Startet", "p_ended": "Ferdig", "p_at": "{day} kl. {time} UTC",
@@ -301,6 +303,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "no_fairness": "The fairness audit is not part of the plan yet.",
         "no_provenance": "The plan holds no provenance (source and version) yet.",
         "provenance": "Provenance",
+        "decisions": "Where a leader decided otherwise than the proposal",
         "p_library": "navkompetanse, version", "p_solver": "Solver",
         "p_software": "Software", "p_input": "Fingerprint of the input (SHA-256)",
         "p_started": "Started", "p_ended": "Finished", "p_at": "{day} at {time} UTC",
@@ -563,10 +566,50 @@ def _pairs_text(plan: Plan, lang: str) -> list[str]:
     return out
 
 
+def _decision_lines(plan: Plan, lang: str) -> list[str]:
+    """Where a person disagreed with the proposal: each override, its reason, what the
+    proposal had been and whether it held; then what they cost together."""
+    out = []
+    for applied in getattr(plan, "overrides", ()):
+        o = applied.override
+        if o.kind == "place":
+            who = o.bruker
+            head = {"nb": f"Bruker {who}: ", "en": f"Bruker {who}: "}[lang]
+            out.append(head + override_sentence(applied, plan.names, lang))
+            continue
+        pair = " + ".join(unit_label(m, plan.names) for m in o.members)
+        before = {"proposed": {"nb": "forslaget hadde dem som par",
+                               "en": "the proposal had them as a pair"},
+                  "not_proposed": {"nb": "forslaget hadde dem ikke som par",
+                                   "en": "the proposal did not pair them"}}.get(
+            applied.proposed or "", {}).get(lang)
+        if lang == "en":
+            line = (f"A leader decided that {pair} {'shall' if o.kind == 'pair' else 'shall not'}"
+                    f" be a pair (reason: {o.reason}).")
+        else:
+            line = (f"En leder har bestemt at {pair} {'skal' if o.kind == 'pair' else 'ikke skal'}"
+                    f" være par (begrunnelse: {o.reason}).")
+        if before:
+            line += f" {before[0].upper()}{before[1:]}."
+        if not applied.held:
+            line += (" It could not hold: see the status." if lang == "en"
+                     else " Det lot seg ikke gjennomføre: se status.")
+        out.append(line)
+    cost = getattr(plan, "override_cost", float("nan"))
+    if out and np.isfinite(cost):
+        out.append(f"Together the decisions change the plan's fit by {fmt(cost, lang, 2)} in "
+                   "the model's terms." if lang == "en" else
+                   f"Til sammen endrer beslutningene planens treff med {fmt(cost, lang, 2)} i "
+                   "modellens mål.")
+    return out
+
+
 def _distribution_text(plan: Plan, lang: str) -> list[str]:
     t = _TEXT[lang]
     view = _distribution_view(plan, lang, charts=False)
     out = [_wrap(view["message"]), ""]
+    if view["decisions"]:
+        out += [_wrap(line, "  ", "- ") for line in view["decisions"]] + [""]
     if view["comparison"]:
         c = view["comparison"]
         out += _aligned(("", c["a"], c["b"], t["best"]),
@@ -801,6 +844,7 @@ def _distribution_view(plan: Plan, lang: str, charts: bool = True) -> dict[str, 
         "units_note": t["units_note"].format(
             c=fmt(plan.policy.capacity_points_per_position, lang)),
     }
+    view["decisions"] = _decision_lines(plan, lang)
     if not allocation.ok:
         return view
     view["comparison"] = _comparison_view(plan, lang)

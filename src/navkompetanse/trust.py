@@ -32,8 +32,10 @@ from ._frozen import FrozenDict, freeze
 from .io import office_to_dict
 from .models import IDENT_PATTERN, Office
 from .privacy import contains_fodselsnummer
+from .text import unit_label
 
-__all__ = ["AppliedOverride", "Override", "Provenance", "canonical_sha256", "provenance"]
+__all__ = ["AppliedOverride", "Override", "Provenance", "canonical_sha256", "override_sentence",
+           "provenance"]
 
 
 class Override(BaseModel):
@@ -106,6 +108,23 @@ class AppliedOverride:
     def to_dict(self) -> dict[str, Any]:
         return {**self.override.model_dump(mode="json"), "proposed": self.proposed,
                 "held": self.held, "replaces": self.replaces}
+
+
+def override_sentence(applied: AppliedOverride, names: Mapping[str, str] | None,
+                      lang: str = "nb") -> str:
+    """A leader's placement in words: what she decided, why, and what the proposal had been."""
+    o = applied.override
+    unit = unit_label(o.unit, names)
+    before = unit_label(applied.proposed, names) if applied.proposed else None
+    if lang == "en":
+        text = f"A leader decided: {unit} (reason: {o.reason})."
+        if before and applied.proposed != o.unit:
+            text += f" The proposal had been {before}."
+        return text if applied.held else text + " It could not hold: see the status."
+    text = f"En leder har bestemt: {unit} (begrunnelse: {o.reason})."
+    if before and applied.proposed != o.unit:
+        text += f" Forslaget var {before}."
+    return text if applied.held else text + " Det lot seg ikke gjennomføre: se status."
 
 
 def _version(package: str) -> str:
