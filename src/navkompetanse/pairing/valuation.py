@@ -735,10 +735,6 @@ class PairingModel:
         """
         n = self.n
         key = mu.tobytes() if mask is None else None
-        if key is not None and (w := _cached(self._w_cache, key)) is not None:
-            return w.copy()
-        if k_single is None:
-            k_single = self.single_values(mu)
         if mask is None:
             if self._cand is None:
                 self._cand = self._pair_arrays(self.candidate)
@@ -748,12 +744,17 @@ class PairingModel:
         w = np.zeros((n, n))
         if ia.size == 0:
             return w
-        k_pair = self.distinct_values(mu, units)
-        vals = k_pair - k_single[ia] - k_single[ib]
+        # the values per candidate pair are kept (not the n x n matrix: 16 of those are
+        # 128 MB at 1 000 veiledere)
+        vals = None if key is None else _cached(self._w_cache, key)
+        if vals is None:
+            if k_single is None:
+                k_single = self.single_values(mu)
+            vals = self.distinct_values(mu, units) - k_single[ia] - k_single[ib]
+            if key is not None:
+                _remember(self._w_cache, key, vals)
         w[ia, ib] = vals
         w[ib, ia] = vals
-        if key is not None:
-            _remember(self._w_cache, key, w.copy())
         return w
 
     def _pair_arrays(self, mask: np.ndarray) -> tuple:
