@@ -43,7 +43,8 @@ def main() -> Plans:
     office = nk.load_example_office()
     # gaps=False: this story is about pairs and placements, not the gap analysis (faster)
     proposal = nk.plan(office, gaps=False)
-    print("Forslaget:", proposal.pairs, "-", proposal.allocation.n_moves, "bytter")
+    print("Forslaget har parene", ", ".join(" + ".join(p) for p in proposal.pairs),
+          f"og {proposal.allocation.n_moves} bytter")
     print("Forslaget for brukeren:", proposal.allocation.assignment[BRUKER])
     print()
 

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 import navkompetanse as nk
+from navkompetanse.text import fmt  # numbers as a Norwegian reader writes them
 
 
 def main(out: Path | str | None = None, lang: str = "nb") -> nk.Plan:
@@ -27,8 +28,9 @@ def main(out: Path | str | None = None, lang: str = "nb") -> nk.Plan:
     # 1. The office: 25 veiledere and 1 800 brukere, the library's built-in example.
     office = nk.load_example_office()
     summary = office.summary()
+    heavy = "tunge saker" if lang == "nb" else "heavy cases"
     print(f"{summary['name']}: {summary['n_veiledere']} veiledere, "
-          f"{summary['n_brukere']} brukere, {summary['tunge_saker']} tunge saker")
+          f"{fmt(summary['n_brukere'], lang)} brukere, {summary['tunge_saker']} {heavy}")
 
     # 2. One call: the competence map, proposed pairs, a distribution of the brukere, today's
     #    distribution to compare with, the gap analysis, mentoring and a fairness audit.

@@ -49,7 +49,7 @@ def test_quickstart_as_a_newcomer_runs_it(tmp_path):
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     text = done.stdout
-    assert text.startswith("NAV Eksempelby: 25 veiledere, 1800 brukere")
+    assert text.startswith("NAV Eksempelby: 25 veiledere, 1 800 brukere, 241 tunge saker")
     assert "Plan for NAV Eksempelby" in text                       # the plan in words
     assert "foreslås som veileder-par" in text                     # a pair explained
     assert "Bruker b-000001 trenger" in text                       # a bruker explained
