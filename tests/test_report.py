@@ -283,6 +283,18 @@ def test_without_the_plot_extra_each_chart_says_which_extra_brings_it(example_pl
             assert "<figcaption>" in figure
 
 
+def test_a_machine_without_matplotlib_still_gets_the_report(example_plan, monkeypatch):
+    """The real case, not a patched helper: `pip install .` has no matplotlib, and the demo
+    must still write its report (the plot module imports matplotlib only when it draws)."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    page = example_plan.to_html()
+    figures = re.findall(r'<figure class="chart">(.*?)</figure>', page, re.S)
+    assert figures and all("<svg" not in f and escape(_TEXT["nb"]["chart_missing"]) in f
+                           for f in figures)
+
+
 def test_with_the_plot_extra_every_chart_is_inline_svg_with_its_sentence(pages):
     pytest.importorskip("matplotlib")
     if report_module._plot_module() is None:

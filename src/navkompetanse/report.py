@@ -654,8 +654,11 @@ class Chart:
 
 
 def _plot_module() -> Any:
-    """:mod:`navkompetanse.plot`, or None when it or matplotlib is not installed."""
+    """:mod:`navkompetanse.plot`, or None when it or matplotlib is not installed (the plot
+    module imports matplotlib only when it draws, so matplotlib is checked here)."""
     try:
+        import matplotlib  # noqa: F401
+
         from . import plot  # type: ignore[attr-defined]
     except ImportError:
         return None
