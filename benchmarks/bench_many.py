@@ -61,7 +61,14 @@ def _cpu() -> float:
 
 
 def _peak_mb() -> float:
-    """Peak resident memory of this process, MB (Linux reports kB)."""
+    """Peak resident memory of this process, MB: VmHWM (Linux), which starts afresh in a
+    new program; ``ru_maxrss`` survives exec, so a spawned worker would report its parent's."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -138,15 +145,19 @@ def _one_office_peak(v: int, b: int) -> dict:
             warnings.simplefilter("ignore", CapacityWarning)
             save_office(synthetic_office(v, b, seed=1), path)
         code = f"""
-import json, resource, time, warnings
+import json, time, warnings
 warnings.simplefilter("ignore")
 from navkompetanse import load_office, plan
 office = load_office({str(path)!r})
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+base = hwm()
 t = time.perf_counter()
 p = plan(office, gaps=False, time_limit={OPTIONS["time_limit"]})
 print(json.dumps({{"veiledere": {v}, "brukere": {b}, "before_plan_mb": base,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mb": hwm(),
     "seconds": time.perf_counter() - t, "status": p.status}}))
 """
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -200,12 +211,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(paths)} office files ready ({time.perf_counter() - started:.1f} s)",
           flush=True)
     results = []
-    for mode in args.modes.split(","):
+    for mode in [m for m in args.modes.split(",") if m]:
         with tempfile.TemporaryDirectory() as tmp:
             results.append(measure(mode, paths, args.workers, tmp if args.out else None))
         r = results[-1]
         print(f"{mode}: {r['wall_s']:.1f} s wall, {r['cpu_s']:.1f} s CPU", flush=True)
-    _table(results)
+    if results:
+        _table(results)
     memory = []
     if args.memory:
         print("\n| veiledere × brukere | peak MB | before plan MB | plan s | status |")
