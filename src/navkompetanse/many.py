@@ -355,7 +355,7 @@ def _plan_one(job: _Job) -> dict[str, Any]:
                         f"({Path(where.filename).name}:{where.lineno})", started, office)
     if not result.ok:
         kind = "time_limit" if result.status == "time_limit" else "infeasible"
-        return _failure(job, kind, result.describe("en"), started, office, plan_file)
+        return _failure(job, kind, result.describe(job.lang), started, office, plan_file)
     over = result.overload
     return dict(
         office=job.key, name=office.name,
