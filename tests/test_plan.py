@@ -427,3 +427,27 @@ def test_to_office_ends_split_trials_and_starts_new_ones():
     assert new and all(ongoing[frozenset(p)].started == day and
                        not ongoing[frozenset(p)].confirmed for p in new)
     assert office.pair_history == load_example_office().pair_history  # input untouched
+
+
+def test_progress_shows_the_steps_on_a_terminal_and_stays_silent_in_a_pipe(capsys,
+                                                                          monkeypatch):
+    import builtins
+    import sys
+
+    office = synthetic_office(6, 120, seed=2)
+    plan(office, gaps=False, progress=True)  # pytest's stderr is no terminal: silent
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):  # the one-line fallback, whatever is installed
+        if name == "tqdm":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    plan(office, gaps=False, progress=True)
+    err = capsys.readouterr().err
+    assert "7/7 rettferdighet" in err and "1/7 kompetansekart" in err
+    plan(office, gaps=False)  # a small office: no progress unless asked
+    assert capsys.readouterr().err == ""

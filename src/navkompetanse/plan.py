@@ -17,6 +17,7 @@ import difflib
 import json
 import math
 import os
+import sys
 import time
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -84,6 +85,9 @@ PAIRING_MIN_S_PER_CANDIDATE = 2e-5
 #: comparison, the fairness audit, the provenance's input hash and the plan's texts (measured
 #: 16 µs per bruker at 10,000 brukere, 2026-12-02; today's distribution is made first).
 PLAN_RESERVE_S_PER_BRUKER = 2e-5
+#: Offices this large show the plan's steps (when stderr is a terminal).
+PROGRESS_MIN_BRUKERE = 5000
+
 #: The gap analysis runs only when at least this much time per bruker is left after the
 #: allocation: its measures alone take about 10 µs per bruker and its price LP more; with less
 #: the plan holds no gap analysis (the report says so) rather than overrun the limit.
@@ -153,6 +157,11 @@ class PlanOptions(BaseModel):
         what stays short and the development, recruiting and part-time steps that close it
         most, each verified by re-solving) within what is left of ``time_limit``; False
         leaves it out (``Plan.gaps`` is None).
+    progress : bool, optional
+        Show the plan's steps on stderr as it works (tqdm when the ``progress`` extra is
+        installed, else one line). None (default): only for offices of at least
+        :data:`PROGRESS_MIN_BRUKERE` brukere and only when stderr is a terminal; never in a
+        pipe or a log.
     learning : bool
         True (default): the plan holds the learning network and a mentoring plan
         (:func:`~navkompetanse.learning_plan`), and the allocation leaves each mentor the
@@ -189,6 +198,7 @@ class PlanOptions(BaseModel):
     today: dt.date | None = None
     seed: StrictInt = 0
     gaps: StrictBool = True
+    progress: StrictBool | None = None
     learning: StrictBool = True
     max_mentees_per_mentor: Annotated[StrictInt, Field(ge=0)] = 2
     prefer_cross_avdeling: StrictBool = True
@@ -761,9 +771,59 @@ def _applied(opts: PlanOptions, baseline: Plan | None, made: Plan) -> tuple[Appl
     return tuple(out)
 
 
+class _Steps:
+    """The plan's steps on stderr while it works: tqdm when installed, else one line that is
+    rewritten; silent unless asked (or a large office) and stderr is a terminal."""
+
+    NAMES = {"nb": ("kompetansekart", "dagens fordeling", "læring", "par", "fordeling",
+                    "gapanalyse", "rettferdighet"),
+             "en": ("competence map", "today", "learning", "pairs", "allocation", "gaps",
+                    "fairness")}
+
+    def __init__(self, office: Office, opts: PlanOptions, lang: str) -> None:
+        wanted = (opts.progress if opts.progress is not None
+                  else office.n_brukere >= PROGRESS_MIN_BRUKERE)
+        self.on = bool(wanted) and sys.stderr.isatty()
+        self.names, self.bar, self.k = self.NAMES[lang], None, 0
+        if self.on:
+            try:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=len(self.names), file=sys.stderr, leave=False)
+            except ImportError:
+                self.bar = None
+
+    def step(self) -> None:
+        if not self.on:
+            return
+        name = self.names[min(self.k, len(self.names) - 1)]
+        self.k += 1
+        if self.bar is not None:
+            self.bar.set_description(name)
+            self.bar.update(1)
+        else:
+            print(f"\r{self.k}/{len(self.names)} {name:<20}", end="", file=sys.stderr,
+                  flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.on:
+            print("\r" + " " * 40 + "\r", end="", file=sys.stderr, flush=True)
+
+
 def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
                baseline: Plan | None, started: float) -> Plan:
     """The plan itself (``plan()`` checked the arguments and made the baseline)."""
+    steps = _Steps(office, opts, lang)
+    try:
+        return _steps_of_plan(office, policy, lang, opts, baseline, started, steps)
+    finally:
+        steps.close()
+
+
+def _steps_of_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
+                   baseline: Plan | None, started: float, progress: _Steps) -> Plan:
     wall_start = time.time()
     deadline = started + opts.time_limit
     # Set aside for what follows the allocation (today's distribution, the comparison, the
@@ -773,11 +833,13 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
     pinned, required, forbidden, given = _override_options(office, opts)
 
     cmap = competence_map(office, policy, lang=lang)
+    progress.step()
     network = learning = None
     reserved: dict[str, float] | None = None
     # today's distribution first: it does not depend on the proposal, and the time left after
     # it is what pairing and allocation share
     today = status_quo(solve_on, policy=policy, lang=lang)
+    progress.step()
     pair_view = solve_on
     if opts.learning:
         # mentoring is work: the mentors' capacity for it is set aside before the pairing and
@@ -789,6 +851,7 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
                                  max_relations=_mentoring_room(solve_on, policy), lang=lang)
         reserved = dict(learning.reserved) or None
         pair_view = _without_reserved(solve_on, reserved, policy)
+    progress.step()
     pairing: PairingResult | None = None
     skipped = False
     if given is not None:
@@ -806,11 +869,13 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
                 same_avdeling=opts.same_avdeling, max_pairs=opts.max_pairs,
                 time_limit=max(budget, MIN_STEP_S), today=opts.today, lang=lang, **extra)
             units = pairing
+    progress.step()
     remaining = max(deadline - time.perf_counter() - reserve, MIN_STEP_S)
     allocation = allocate_portfolios(
         solve_on, pairs=units, policy=policy, max_moves=opts.max_moves,
         pinned=pinned, time_limit=remaining, allow_overflow=opts.overflow,
         hard_specialty=opts.hard_specialty, seed=opts.seed, reserved=reserved, lang=lang)
+    progress.step()
     comparison = compare(today, allocation, lang=lang)
     status = _plan_status(pairing, allocation, skipped=skipped)
     overload = allocation.overload
@@ -822,7 +887,9 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
             pinned=pinned, allow_overflow=opts.overflow,
             hard_specialty=opts.hard_specialty, seed=opts.seed, reserved=reserved,
             time_limit=max(left, MIN_STEP_S), lang=lang)
+    progress.step()
     fairness = fairness_audit(solve_on, today, allocation, lang=lang)
+    progress.step()
     messages = {code: _plan_message(office, pairing, allocation, code, skipped=skipped)
                 for code in ("nb", "en")}
     steps = {name: {"status": part.status, "gap": _finite(getattr(part, "gap", None))}
