@@ -502,7 +502,8 @@ def plan_many(offices: Iterable[Office | str | os.PathLike[str]], *,
     lang, policy, **plan_options
         Passed to :func:`~navkompetanse.plan` for every office. ``gaps`` is False unless
         given: the gap analysis re-solves each office many times and is most of the cost at
-        national scale (docs/scale.md).
+        national scale (docs/scale.md). Each plan's own ``progress`` is off: the run shows
+        one bar (``progress``), not one per office.
 
     Yields
     ------
@@ -519,7 +520,8 @@ def plan_many(offices: Iterable[Office | str | os.PathLike[str]], *,
     lang = check_lang(lang)
     if order not in ("stable", "completed"):
         raise ValueError(f"order must be 'stable' or 'completed', got {order!r}")
-    plan_options = {"gaps": False, **plan_options}
+    # each plan's own step-by-step progress stays off in the workers: the run has one bar
+    plan_options = {"gaps": False, **plan_options, "progress": False}
     PlanOptions.parse(plan_options, source="plan_many options")  # fail once, not per office
     out_dir = None
     if out is not None:
