@@ -14,6 +14,7 @@ EXPECTED = {
     "PairRecord", "Preference", "GapAnalysis", "gap_analysis",
     "Scenario", "ScenarioComparison", "compare_scenarios",
     "LearningNetwork", "LearningPlan", "learning_network", "learning_plan", "anonymize",
+    "plan_many", "ManySummary", "OfficeSummary",
     "Veileder", "Bruker", "LearningRelation", "Assessment", "DIMENSIONS", "Policy",
     # I/O and synthetic offices (fixed: load_office, save_office, synthetic_office)
     "load_office", "save_office", "office_from_dict", "office_to_dict", "office_json_schema",

@@ -37,6 +37,7 @@ from .exceptions import (
     Problem,
 )
 from .io import load_office, office_from_dict, office_json_schema, office_to_dict, save_office
+from .many import ManySummary, OfficeSummary, plan_many
 from .models import (
     DIMENSIONS,
     Assessment,
@@ -79,11 +80,13 @@ __all__ = [
     "InvalidInputError",
     "LearningNetwork",
     "LearningPlan",
+    "ManySummary",
     "LearningRelation",
     "Malgruppe",
     "NavkompetanseError",
     "NavkompetanseWarning",
     "Office",
+    "OfficeSummary",
     "PairRecord",
     "Pair",
     "PairingResult",
@@ -116,6 +119,7 @@ __all__ = [
     "load_plan",
     "pair_veiledere",
     "plan",
+    "plan_many",
     "save_office",
     "status_quo",
     "synthetic_office",
