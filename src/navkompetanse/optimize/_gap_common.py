@@ -215,6 +215,28 @@ def descent(a, load, c, w, C, deadline, swaps=True):
 
 
 # ----------------------------------------------------------------------------- MIP
+def _highs_model(cost: object, A: sparse.csc_array, row_lo: object, row_up: object,
+                 col_up: object) -> object:
+    """``min cost·x`` over ``row_lo ≤ A x ≤ row_up``, ``0 ≤ x ≤ col_up`` as a HiGHS model
+    (column-wise ``A``): what :func:`highs_mip` and :func:`highs_lp` both hand HiGHS."""
+    h = _highs_core
+    n_row, n_col = A.shape
+    lp = h.HighsLp()
+    lp.num_col_, lp.num_row_ = n_col, n_row
+    lp.col_cost_ = np.asarray(cost, dtype=float)
+    lp.col_lower_ = np.zeros(n_col)
+    lp.col_upper_ = np.broadcast_to(np.asarray(col_up, dtype=float), (n_col,)).copy()
+    lp.row_lower_ = np.asarray(row_lo, dtype=float)
+    lp.row_upper_ = np.asarray(row_up, dtype=float)
+    am = lp.a_matrix_
+    am.format_ = h.MatrixFormat.kColwise
+    am.num_col_, am.num_row_ = n_col, n_row
+    am.start_ = A.indptr.astype(np.int32)
+    am.index_ = A.indices.astype(np.int32)
+    am.value_ = A.data.astype(float)
+    return lp
+
+
 def highs_mip(cost, A, row_lo, row_up, col_up, deadline, rel_gap=0.0, cutoff=None, start=None,
               options=None):
     """``min cost.x`` s.t. ``row_lo <= A x <= row_up``, ``0 <= x <= col_up`` integer.
@@ -247,19 +269,7 @@ def highs_mip(cost, A, row_lo, row_up, col_up, deadline, rel_gap=0.0, cutoff=Non
     if _highs_core is None or MIP_BACKEND == "milp":
         return _scipy_mip(cost, A, row_lo, row_up, col_up, left, rel_gap, cutoff_opt)
     h = _highs_core
-    lp = h.HighsLp()
-    lp.num_col_, lp.num_row_ = n_col, n_row
-    lp.col_cost_ = np.asarray(cost, dtype=float)
-    lp.col_lower_ = np.zeros(n_col)
-    lp.col_upper_ = np.broadcast_to(np.asarray(col_up, dtype=float), (n_col,)).copy()
-    lp.row_lower_ = np.asarray(row_lo, dtype=float)
-    lp.row_upper_ = np.asarray(row_up, dtype=float)
-    am = lp.a_matrix_
-    am.format_ = h.MatrixFormat.kColwise
-    am.num_col_, am.num_row_ = n_col, n_row
-    am.start_ = A.indptr.astype(np.int32)
-    am.index_ = A.indices.astype(np.int32)
-    am.value_ = A.data.astype(float)
+    lp = _highs_model(cost, A, row_lo, row_up, col_up)
     lp.integrality_ = [h.HighsVarType.kInteger] * n_col
     highs = h._Highs()
     highs.setOptionValue("output_flag", bool(os.environ.get("NAVK_GAP_MIP_LOG")))  # debugging
@@ -340,19 +350,7 @@ def highs_lp(cost, A, row_lo, row_up, deadline, solver="ipm"):
         y[~eq] = r.ineqlin.marginals
         return np.asarray(r.x), y
     h = _highs_core
-    lp = h.HighsLp()
-    lp.num_col_, lp.num_row_ = n_col, n_row
-    lp.col_cost_ = np.asarray(cost, dtype=float)
-    lp.col_lower_ = np.zeros(n_col)
-    lp.col_upper_ = np.full(n_col, np.inf)
-    lp.row_lower_ = np.asarray(row_lo, dtype=float)
-    lp.row_upper_ = np.asarray(row_up, dtype=float)
-    am = lp.a_matrix_
-    am.format_ = h.MatrixFormat.kColwise
-    am.num_col_, am.num_row_ = n_col, n_row
-    am.start_ = A.indptr.astype(np.int32)
-    am.index_ = A.indices.astype(np.int32)
-    am.value_ = A.data.astype(float)
+    lp = _highs_model(cost, A, row_lo, row_up, np.inf)
     highs = h._Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("solver", solver)
