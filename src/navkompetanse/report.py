@@ -29,11 +29,10 @@ import numpy as np
 from .analysis.competence_map import LEVELS, SHARE_MIN_GROUP_SIZE
 from .models import DIMENSIONS
 from .results import status_word
-from .text import dimension_name, fmt, join, number, percent, person, unit_label
+from .text import dimension_name, fmt, join, number, percent, person, unit_label, work_words
 from .text.allocation import overload_unit_lines
 from .text.allocation import reason_text as move_reason_text
 from .text.gap_analysis import TEXT as GAP_TEXT
-from .text.gap_analysis import work_words
 from .text.pairing import date_text
 from .text.pairing import reason_text as single_reason_text
 from .trust import override_sentence

@@ -66,8 +66,8 @@ from ..scoring import (
     penalty_scale,
     workload_points,
 )
-from ..text import check_lang, dimension_name, fmt, join, person
-from ..text.gap_analysis import TEXT, work_words
+from ..text import check_lang, dimension_name, fmt, join, person, work_words
+from ..text.gap_analysis import TEXT
 from .competence_map import SHARE_MIN_GROUP_SIZE as SHARE_MIN
 
 __all__ = [

@@ -75,8 +75,7 @@ from ..models import DIMENSIONS, Office
 from ..policy import Policy
 from ..results import FrozenDict, Result, freeze_fields, strict_json
 from ..scoring import capacity_points, need_levels, penalty_scale
-from ..text import check_lang, dimension_name, fmt, join, person
-from ..text.gap_analysis import work_words
+from ..text import check_lang, dimension_name, fmt, join, person, work_words
 from ..text.learning_relations import TEXT
 from .competence_map import SHARE_MIN_GROUP_SIZE as SHARE_MIN
 

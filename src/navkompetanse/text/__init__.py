@@ -34,6 +34,7 @@ __all__ = [
     "percent",
     "person",
     "unit_label",
+    "work_words",
 ]
 
 #: The languages every explanation, message and report is available in.
@@ -108,6 +109,28 @@ def dimension_name(dimension: object, lang: str = "nb") -> str:
     """
     name = str(getattr(dimension, "value", dimension))
     return _DIMENSION_EN.get(name, name) if lang == "en" else name
+
+
+#: The four kinds of work in plain words: what a leader calls the work a dimension stands for.
+WORK = {
+    "nb": {"relasjonell": "brukermøter og tett oppfølging",
+           "struktur": "planlegging og rutiner",
+           "forvaltning": "saksbehandling og vedtak",
+           "digital": "digital oppfølging"},
+    "en": {"relasjonell": "meetings with brukere and close follow-up",
+           "struktur": "planning and routines",
+           "forvaltning": "casework and decisions",
+           "digital": "digital follow-up"},
+}
+
+
+def work_words(dimension: object, lang: str = "nb") -> str:
+    """The kind of work a dimension stands for (``forvaltning`` → ``saksbehandling og vedtak``).
+
+    >>> work_words("forvaltning"), work_words("digital", "en")
+    ('saksbehandling og vedtak', 'digital follow-up')
+    """
+    return WORK[lang][str(getattr(dimension, "value", dimension))]
 
 
 def levels_text(levels: Mapping[object, float], lang: str = "nb") -> str:

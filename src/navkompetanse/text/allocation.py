@@ -23,7 +23,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import check_lang, dimension_name, fmt, join, levels_text, percent, person, unit_label
+from . import (
+    check_lang,
+    dimension_name,
+    fmt,
+    join,
+    levels_text,
+    percent,
+    person,
+    unit_label,
+    work_words,
+)
 
 __all__ = [
     "comparison_text",
@@ -68,10 +78,6 @@ _NB: dict[str, str] = {
     "why_capacity": "Brukeren flyttes for å gi plass: dagens enhet ville ellers fått for mye, "
                     "eller andre trenger den mer.",
     # preferences (the kinds of work in plain words, never the dimension codes)
-    "work:relasjonell": "brukermøter og tett oppfølging",
-    "work:struktur": "planlegging og rutiner",
-    "work:forvaltning": "saksbehandling og vedtak",
-    "work:digital": "digital oppfølging",
     "pref_likes": "det {who} liker å jobbe med ({work})",
     "pref_liked": "Plasseringen passer også med {list}.",
     "pref_drains": "{who} synes {work} tapper energi",
@@ -182,10 +188,6 @@ _EN: dict[str, str] = {
     "why_specialty": "She moves because {unit} has her target group as specialty.",
     "why_capacity": "She moves to make room: the current unit would otherwise be over its "
                     "capacity, balance or heavy-case limit, or others need it more.",
-    "work:relasjonell": "meetings with brukere and close follow-up",
-    "work:struktur": "planning and routines",
-    "work:forvaltning": "casework and decisions",
-    "work:digital": "digital follow-up",
     "pref_likes": "what {who} likes doing ({work})",
     "pref_liked": "The placement also suits {list}.",
     "pref_drains": "{who} finds {work} draining",
@@ -315,7 +317,7 @@ def work_text(dims: Sequence[str], lang: str = "nb") -> str:
     >>> work_text(["digital"], "en")
     'digital follow-up'
     """
-    return join([phrase(f"work:{d}", lang) for d in dims], lang)
+    return join([work_words(d, lang) for d in dims], lang)
 
 
 def _by_person(dims: Sequence[str], who: Sequence[str], key: str, lang: str,

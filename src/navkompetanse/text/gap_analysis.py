@@ -2,25 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["TEXT", "WORK", "work_words"]
-
-#: The four kinds of work in plain words (what a leader calls the work, not the dimension).
-WORK = {
-    "nb": {"relasjonell": "brukermøter og tett oppfølging",
-           "struktur": "planlegging og rutiner",
-           "forvaltning": "saksbehandling og vedtak",
-           "digital": "digital oppfølging"},
-    "en": {"relasjonell": "meetings and close follow-up",
-           "struktur": "planning and routines",
-           "forvaltning": "casework and decisions",
-           "digital": "digital follow-up"},
-}
-
-
-def work_words(dimension: object, lang: str = "nb") -> str:
-    """The kind of work a dimension stands for, in plain words."""
-    return WORK[lang][str(getattr(dimension, "value", dimension))]
-
+__all__ = ["TEXT"]
 
 TEXT = {
     "nb": {

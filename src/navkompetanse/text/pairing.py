@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from . import check_lang, dimension_name, fmt, join, levels_text, percent, person
+from . import check_lang, dimension_name, fmt, join, levels_text, percent, person, work_words
 
 __all__ = [
     "REASONS",
@@ -82,10 +82,6 @@ _NB: dict[str, str] = {
     "capacity": "Felles kapasitet: {points} poeng ({own}, minus {share} til samarbeid).",
     "learning": "De har allerede et læringsforhold, og det teller med.",
     "no_gain": "Paret gir ingen gevinst i dekning; det står fordi leder har låst det.",
-    "task:relasjonell": "brukermøter og tett oppfølging",
-    "task:struktur": "planlegging og rutiner",
-    "task:forvaltning": "saksbehandling og vedtak",
-    "task:digital": "digital oppfølging",
     # the same kinds of work in a sentence about who does what (definite form)
     "work:relasjonell": "brukermøtene",
     "work:struktur": "planleggingen",
@@ -217,10 +213,6 @@ _EN: dict[str, str] = {
     "capacity": "Joint capacity: {points} points ({own}, less {share} for working together).",
     "learning": "They already have a learning relation, which counts.",
     "no_gain": "The pair gains nothing in cover; it stands because it is pinned.",
-    "task:relasjonell": "meetings with brukere and close follow-up",
-    "task:struktur": "planning and routines",
-    "task:forvaltning": "casework and decisions",
-    "task:digital": "digital follow-up",
     "work:relasjonell": "the meetings with brukere",
     "work:struktur": "the planning",
     "work:forvaltning": "the casework",
@@ -358,7 +350,7 @@ def explain_pair(pair: Any, lang: str, names: Mapping[str, str], overhead: float
                                   gain=fmt(pair.gain, lang))]
     lead_parts = [
         t["leads"].format(who=person(ident, names), dims=dimensions_text(dims, lang),
-                          tasks=", ".join(t[f"task:{_value(d)}"] for d in dims))
+                          tasks=", ".join(work_words(_value(d), lang) for d in dims))
         for ident in (a, b) if (dims := by_person[ident])]
     if lead_parts:
         text.append("; ".join(lead_parts) + ".")
