@@ -572,9 +572,7 @@ def _decision_lines(plan: Plan, lang: str) -> list[str]:
     for applied in getattr(plan, "overrides", ()):
         o = applied.override
         if o.kind == "place":
-            who = o.bruker
-            head = {"nb": f"Bruker {who}: ", "en": f"Bruker {who}: "}[lang]
-            out.append(head + override_sentence(applied, plan.names, lang))
+            out.append(f"Bruker {o.bruker}: " + override_sentence(applied, plan.names, lang))
             continue
         pair = " + ".join(unit_label(m, plan.names) for m in o.members)
         before = {"proposed": {"nb": "forslaget hadde dem som par",

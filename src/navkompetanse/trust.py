@@ -32,6 +32,7 @@ from ._frozen import FrozenDict, freeze
 from .io import office_to_dict
 from .models import IDENT_PATTERN, Office
 from .privacy import contains_fodselsnummer
+from .results import strict_json
 from .text import unit_label
 
 __all__ = ["AppliedOverride", "Override", "Provenance", "canonical_sha256", "override_sentence",
@@ -195,14 +196,7 @@ class Provenance:
             object.__setattr__(self, name, freeze(getattr(self, name)))
 
     def to_dict(self) -> dict[str, Any]:
-        def plain(value: Any) -> Any:
-            if isinstance(value, Mapping):
-                return {k: plain(v) for k, v in value.items()}
-            if isinstance(value, tuple | list):
-                return [plain(v) for v in value]
-            return value
-
-        return {k: plain(getattr(self, k)) for k in self.__dataclass_fields__}
+        return strict_json({k: getattr(self, k) for k in self.__dataclass_fields__})
 
 
 def _utc(timestamp: float) -> str:

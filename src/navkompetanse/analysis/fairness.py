@@ -151,20 +151,14 @@ class FairnessAudit(Result):
         """One flagged disparity in plain words, today and proposed."""
         lang = self.lang if lang is None else check_lang(lang)
         t = TEXT[lang]
-        side = self._describe(d.side, d.grouping, d.measure, d.proposed_high, d.proposed_low,
-                              d.proposed, d.kind, lang)
+        what = t["sentence"][d.measure].format(
+            high=_group_name(d.grouping, d.proposed_high, lang),
+            low=_group_name(d.grouping, d.proposed_low, lang),
+            amount=self._amount(d.measure, d.proposed, d.kind, lang))
         if d.measure == "moved_share":  # nobody moves today: only the proposal has a spread
-            return t["flag_moves"].format(what=side)
+            return t["flag_moves"].format(what=what)
         before = self._amount(d.measure, d.today, d.kind, lang)
-        return t["flag"].format(what=side, before=before, change=t[d.change])
-
-    def _describe(self, side: str, grouping: str, measure: str, high: str, low: str,
-                  value: float, kind: str, lang: str) -> str:
-        words = TEXT[lang]
-        return words["sentence"][measure].format(
-            high=_group_name(side, grouping, high, lang),
-            low=_group_name(side, grouping, low, lang),
-            amount=self._amount(measure, value, kind, lang))
+        return t["flag"].format(what=what, before=before, change=t[d.change])
 
     @staticmethod
     def _amount(measure: str, value: float, kind: str, lang: str) -> str:
@@ -201,7 +195,7 @@ class FairnessAudit(Result):
                 f"{t['measure'][m]} {_value(m, g.today[m], lang)} → "
                 f"{_value(m, g.proposed[m], lang)}"
                 for m in _MEASURES[g.side] if m in g.today)
-            lines.append(f"  {_group_name(g.side, grouping, g.group, lang)} "
+            lines.append(f"  {_group_name(grouping, g.group, lang)} "
                          f"({fmt(g.n, lang)}): {figures}")
         return "\n".join(lines)
 
@@ -232,9 +226,9 @@ class FairnessAudit(Result):
                 f"({sum(d.change == 'widens' for d in self.flags)} widen)")
 
 
-def _group_name(side: str, grouping: str, group: str, lang: str) -> str:
+def _group_name(grouping: str, group: str, lang: str) -> str:
     if grouping == "avdeling":
-        return ("avdeling " if lang == "nb" else "avdeling ") + group
+        return "avdeling " + group  # the Norwegian word in both languages, as elsewhere
     return GROUP_WORDS[lang].get((grouping, group), group)
 
 

@@ -339,7 +339,7 @@ class GapAnalysis(Result):
                 "part_time": [p.to_dict() for p in self.part_time],
                 "underused": [dataclasses.asdict(u) for u in self.underused],
                 "training": [dataclasses.asdict(n) for n in self.training],
-                "stats": dict(self.stats) | {"idents": None},
+                "stats": {k: v for k, v in self.stats.items() if k != "idents"},
             }
         return strict_json(data)
 
@@ -534,10 +534,9 @@ class _Verifier:
     """Re-solves the allocation with a change applied and states the gain it proves."""
 
     def __init__(self, base: AllocationResult, options: Mapping[str, Any], policy: Policy,
-                 deadline: float | None, need_of: Any) -> None:
+                 deadline: float | None) -> None:
         self.base, self.options, self.policy = base, dict(options), policy
         self.deadline = deadline
-        self.need_of = need_of
         self.times: list[float] = []
         self.out_of_time = False
         self.base_lost = self._lost(base)
@@ -672,7 +671,7 @@ def gap_analysis(
         floors = np.array([min(u.balance_floor, u.load_points)
                            for u in allocation.units.values()], dtype=float)
         prices = _prices(need, workload, covers, caps, floors, policy)
-        verifier = _Verifier(allocation, options, policy, deadline, need)
+        verifier = _Verifier(allocation, options, policy, deadline)
         if prices is not None:
             development = _development(office, allocation, unit_ids, unit_of, need, covers,
                                        caps, floors, prices, verifier, top)
