@@ -11,7 +11,6 @@ from navkompetanse import (
     Bruker,
     CompetenceProfile,
     Office,
-    Policy,
     Veileder,
     allocate_portfolios,
     load_example_office,
@@ -123,7 +122,7 @@ def test_contract_texts_and_frames(analysis):
     assert len(repr(analysis)) < 200 and "<table>" in analysis._repr_html_()
     top = analysis.development[0]
     nb, en = analysis.explain(top.ident), analysis.explain(top.ident, lang="en")
-    assert "Veileder 1" in nb or "Veileder" in nb
+    assert f"{analysis.names[top.ident]} ({top.ident})" in nb  # names where the office has them
     assert "forvaltning" in nb and "regulations" in en and "forvaltning" not in en
     for code in ("development", "recruit", "part_time", "shortfall", "TRENGER"):
         assert code not in analysis.explain()
@@ -177,7 +176,6 @@ def test_bad_arguments_are_refused(short_office):
         gap_analysis(short_office, time_limit=0)
     with pytest.raises(ValueError, match="lang"):
         gap_analysis(short_office, lang="no")
-    assert Policy()  # the analysis never changes the policy it is given
 
 
 def test_a_small_hidden_avdeling_hides_the_smallest_shown_one_too():
