@@ -18,7 +18,7 @@ from navkompetanse.synthetic import synthetic_office
 
 DATA = Path(__file__).parent / "data"
 #: Fields that depend on the run, not the office.
-RUN_FIELDS = ("seconds", "plan_file")
+RUN_FIELDS = ("seconds", "cpu_seconds", "plan_file")
 
 
 def _small(seed: int, enhet: str, n_brukere: int = 150):

@@ -61,7 +61,7 @@ FAILURES = ("invalid", "infeasible", "time_limit", "crash")
 SUMMARY_COLUMNS = (
     "office", "name", "scenario", "brukere", "veiledere", "shortfall_today",
     "shortfall_proposed", "moves", "overload_points", "status", "certified_gap", "seconds",
-    "failure", "reason", "plan_file",
+    "cpu_seconds", "failure", "reason", "plan_file",
 )
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -129,6 +129,9 @@ class OfficeSummary(Result):
         The allocation's certified optimality gap.
     seconds : float
         Wall time of the office in its worker (reading, scenario, plan, writing).
+    cpu_seconds : float
+        CPU time of the worker's process for the same (on a loaded machine the figure to
+        compare: wall time there includes waiting for a core).
     failure : str or None
         ``invalid``, ``infeasible``, ``time_limit`` or ``crash`` (:data:`FAILURES`); None
         when planned.
@@ -150,6 +153,7 @@ class OfficeSummary(Result):
     status: str
     certified_gap: float | None
     seconds: float
+    cpu_seconds: float = 0.0
     failure: str | None = None
     reason: str = ""
     plan_file: str | None = None
@@ -312,8 +316,8 @@ class _Job:
     lang: str
 
 
-def _failure(job: _Job, kind: str, reason: str, started: float, office: Office | None = None,
-             plan_file: str | None = None) -> dict[str, Any]:
+def _failure(job: _Job, kind: str, reason: str, started: tuple[float, float],
+             office: Office | None = None, plan_file: str | None = None) -> dict[str, Any]:
     return dict(
         office=job.key, name=office.name if office is not None else "",
         scenario=job.scenario.name if job.scenario is not None else "",
@@ -321,7 +325,8 @@ def _failure(job: _Job, kind: str, reason: str, started: float, office: Office |
         veiledere=office.n_veiledere if office is not None else 0,
         shortfall_today=None, shortfall_proposed=None, moves=None, overload_points=0.0,
         status="time_limit" if kind == "time_limit" else "infeasible", certified_gap=None,
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - started[0],
+        cpu_seconds=time.process_time() - started[1],
         failure=kind, reason=mask_text(reason)[:2000], plan_file=plan_file, lang=job.lang)
 
 
@@ -330,7 +335,7 @@ def _plan_one(job: _Job) -> dict[str, Any]:
     from .io import load_office
     from .plan import plan
 
-    started = time.perf_counter()
+    started = (time.perf_counter(), time.process_time())
     office = None
     try:
         office = job.source if isinstance(job.source, Office) else load_office(job.source)
@@ -367,7 +372,8 @@ def _plan_one(job: _Job) -> dict[str, Any]:
         overload_points=max(0.0, float(over.load_points - over.capacity_points))
         if over is not None else 0.0,
         status=result.status, certified_gap=float(result.allocation.gap),
-        seconds=time.perf_counter() - started, plan_file=plan_file, lang=job.lang)
+        seconds=time.perf_counter() - started[0], cpu_seconds=time.process_time() - started[1],
+        plan_file=plan_file, lang=job.lang)
 
 
 # --------------------------------------------------------------------------------------------
@@ -577,8 +583,9 @@ def _collect(future: Future[Any], job: _Job, out: str | None) -> OfficeSummary:
     try:
         data = future.result()
     except Exception as exc:  # the worker process died (BrokenProcessPool), or dask lost it
-        data = _failure(job, "crash", f"{type(exc).__name__}: {exc}", time.perf_counter())
-        data["seconds"] = 0.0
+        data = _failure(job, "crash", f"{type(exc).__name__}: {exc}",
+                        (time.perf_counter(), time.process_time()))
+        data["seconds"] = data["cpu_seconds"] = 0.0
     summary = OfficeSummary(**data)
     if out is not None:
         _write_summary(out, summary)
