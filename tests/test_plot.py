@@ -403,6 +403,38 @@ def test_to_svg_of_a_figure_of_its_own_keeps_it_open_when_asked(the_plan):
         plot.to_svg("not a chart")
 
 
+def test_to_svg_lays_a_chart_out_once_at_its_own_size_and_cuts_nothing_off(the_plan):
+    """A chart with a layout engine is laid out once and drawn at its size (8 inches wide,
+    no crop); everything drawn lies inside the figure (long names on the left, the legend
+    below), and a figure kept open keeps its engine."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    for draw in (plot.loads, plot.coverage, plot.profile):
+        ax = draw(the_plan)
+        fig = ax.figure
+        engine = fig.get_layout_engine()
+        svg = plot.to_svg(fig, close=False)
+        root = ET.fromstring(svg)
+        width, height = fig.get_size_inches() * 72
+        assert root.get("width") == f"{width:g}pt" and root.get("height") == f"{height:g}pt"
+        assert fig.get_layout_engine() is engine
+        fig.set_layout_engine(None)  # as drawn: no second layout when measured here
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        drawn = ax.get_tightbbox(renderer)
+        assert drawn.x0 >= 0 and drawn.y0 >= 0, (draw.__name__, drawn)
+        assert drawn.x1 <= fig.bbox.x1 and drawn.y1 <= fig.bbox.y1, (draw.__name__, drawn)
+        left = min(t.get_window_extent(renderer).x0 for t in ax.get_yticklabels())
+        assert left < 0.25 * fig.bbox.width  # the names sit at the left edge, not indented
+        plt.close(fig)
+
+
+def test_to_svg_crops_a_figure_without_a_layout_engine(the_plan):
+    fig, ax = plt.subplots(figsize=(8, 3), layout=None)
+    plot.shortfall(the_plan, ax=ax)
+    root = ET.fromstring(plot.to_svg(fig))
+    assert float(root.get("width").removesuffix("pt")) < 8 * 72  # cropped to the drawing
+
+
 # ---- without matplotlib -------------------------------------------------------------------
 
 

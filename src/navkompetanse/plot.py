@@ -887,6 +887,7 @@ def learning_network(subject: Any, *, ax: Axes | None = None, lang: str = "nb") 
 # --------------------------------------------------------------------------------------------
 
 _ID = re.compile(r'\bid="([^"]+)"')
+_REF = re.compile(r'(url\(#|href="#)([^)"]+)([)"])')
 
 
 def _figure(ax_or_figure: Any) -> Figure:
@@ -908,7 +909,9 @@ def to_svg(ax_or_figure: Any, *, close: bool = True) -> str:
     font, nothing is downloaded), matplotlib's ids salted with a fixed salt, and every id
     prefixed with a hash of the drawing, so several charts on one page never share an id and
     the same chart gives the same string. The chart's titles become the SVG's ``<title>``
-    (what a screen reader says).
+    (what a screen reader says). A figure with a layout engine (every chart of this module:
+    constrained layout) is laid out once and drawn at its own size, 8 inches wide; one
+    without is cropped to what is drawn.
 
     Parameters
     ----------
@@ -922,6 +925,8 @@ def to_svg(ax_or_figure: Any, *, close: bool = True) -> str:
     str
     """
     mpl = _matplotlib()
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
     fig = _figure(ax_or_figure)
     titles = [t for a in fig.axes if (t := a.get_title().replace("\n", " – "))]
     buf = io.StringIO()
@@ -931,20 +936,35 @@ def to_svg(ax_or_figure: Any, *, close: bool = True) -> str:
     from matplotlib import font_manager
 
     measured = font_manager.FontProperties(family=["sans-serif"]).get_name()
+    metadata = {"Date": None, **({"Title": "; ".join(titles)} if titles else {})}
+    engine = fig.get_layout_engine()
     with mpl.rc_context({"svg.hashsalt": SVG_SALT, "svg.fonttype": "none",
-                         "font.sans-serif": [measured]}):
-        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.08,
-                    metadata={"Date": None, **({"Title": "; ".join(titles)} if titles else {})})
+                         "font.sans-serif": [measured], "figure.autolayout": False,
+                         "figure.constrained_layout.use": False}):
+        if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
+            # the figure's own layout (constrained: the charts of this module) once, then
+            # drawn as laid out, with no engine (None: savefig draws an extra time to lay
+            # out a figure with any engine, and a tight crop measures every text again;
+            # together 2-3 times the cost of the drawing itself)
+            engine.execute(fig)
+            fig.set_layout_engine(None)
+            try:
+                fig.savefig(buf, format="svg", metadata=metadata)
+            finally:
+                fig.set_layout_engine(engine)
+        else:  # laid out by hand (or not at all): crop to what is drawn
+            fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.08,
+                        metadata=metadata)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)
     prefix = "nk" + hashlib.sha256(svg.encode("utf-8")).hexdigest()[:8] + "-"
     ids = set(_ID.findall(svg))
-    if ids:
-        names = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
-        svg = re.sub(rf'\bid="({names})"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
-        svg = re.sub(rf'(url\(#|href="#)({names})([)"])',
-                     lambda m: f"{m.group(1)}{prefix}{m.group(2)}{m.group(3)}", svg)
+    if ids:  # matplotlib's ids and the references to them, by lookup (not one big pattern)
+        svg = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"' if m.group(1) in ids
+                      else m.group(0), svg)
+        svg = _REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}{m.group(3)}"
+                       if m.group(2) in ids else m.group(0), svg)
     # an inline <style> is global in an HTML page: scope matplotlib's to this drawing
     svg = svg.replace("<svg ", f'<svg id="{prefix}svg" role="img" ', 1)
     svg = svg.replace("<style type=\"text/css\">*{", f'<style type="text/css">#{prefix}svg *{{', 1)
