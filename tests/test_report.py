@@ -6,6 +6,7 @@ The browser checks (layout at 900 px, printing on A4) are in test_report_browser
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
 from html.parser import HTMLParser
@@ -148,6 +149,50 @@ def test_the_example_plan_fills_every_section_it_holds(example_plan, pages, lang
     # the solver: status and the certified gap of the distribution
     assumptions = " ".join(parsed.sections["assumptions"])
     assert t["s_alloc_gap"] in assumptions and t["policy"] in assumptions
+
+
+def test_a_trial_whose_review_date_has_passed_is_called_overdue():
+    from types import SimpleNamespace as Pair
+
+    trial = Pair(trial=True, review_date=dt.date(2026, 3, 1))
+    made = dt.date(2026, 12, 2)
+    assert report_module._trial_text(trial, made, "nb") == (
+        "forsøk; vurderingen var 1. mars 2026 og er forfalt")
+    assert report_module._trial_text(trial, made, "en") == (
+        "trial; its review was due on 1 March 2026 and is overdue")
+    for before in (dt.date(2026, 1, 15), dt.date(2026, 3, 1), None):  # the day itself: due
+        assert report_module._trial_text(trial, before, "nb") == "forsøk, vurderes 1. mars 2026"
+        assert report_module._trial_text(trial, before, "en") == (
+            "trial, review on 1 March 2026")
+    assert report_module._trial_text(Pair(trial=True, review_date=None), made, "nb") == "forsøk"
+    assert report_module._trial_text(Pair(trial=False, review_date=None), made, "en") == (
+        "established pair")
+
+
+@pytest.mark.parametrize("made", [dt.date(2026, 12, 2), dt.date(2026, 1, 15)])
+def test_the_pairs_say_which_reviews_are_overdue_on_the_plan_s_day(made, monkeypatch):
+    """The example office's trial pair from December 2025 (review 1 March 2026), pinned: on
+    a plan made after that date the page and the text say the review is overdue, before it
+    they give the date; the new pairs' reviews (the plan's day plus the trial weeks) never
+    are."""
+    trial_pair = ("Z295574", "Z851776")
+    made_plan = _plan(load_example_office(), required=[trial_pair], gaps=False,
+                      learning=False, today=made)
+    monkeypatch.setattr(report_module, "_plot_module", lambda: None)  # the text, not charts
+    for lang in LANGS:
+        page = " ".join(_parse(made_plan.to_html(lang)).sections["pairs"])
+        text = made_plan.text(lang)
+        for pair in made_plan.pairing.pairs:
+            said = report_module._trial_text(pair, made, lang)
+            assert said in page and said in text
+            overdue = "forfalt" in said or "overdue" in said
+            assert overdue == (pair.members == trial_pair and made > dt.date(2026, 3, 1))
+        line = next(t for t in text.splitlines() if t.startswith("Z295574 + Z851776:"))
+        assert line.endswith({"nb": "forsøk; vurderingen var 1. mars 2026 og er forfalt",
+                              "en": "trial; its review was due on 1 March 2026 and is "
+                                    "overdue"}[lang] if made.year == 2026 and made.month == 12
+                             else {"nb": "forsøk, vurderes 1. mars 2026",
+                                   "en": "trial, review on 1 March 2026"}[lang])
 
 
 # ---- language --------------------------------------------------------------------------------

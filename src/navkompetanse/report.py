@@ -16,6 +16,7 @@ leader's own document, so the pair and move tables name the veiledere.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import textwrap
 from collections import Counter
@@ -114,6 +115,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "pair": "Par", "division": "Arbeidsdeling", "n_brukere": "Brukere",
         "capacity": "Kapasitet (poeng)",
         "trial": "Forsøk", "review": "forsøk, vurderes {date}", "trial_nodate": "forsøk",
+        "review_overdue": "forsøk; vurderingen var {date} og er forfalt",
         "settled": "fast par", "shared": "deler {work}", "likes": "liker det",
         "leads": "{who}: {work}",
         "pairs_note": "Brukere og kapasitet er parets i forslaget. Et nytt par er et forsøk: de "
@@ -249,6 +251,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "pair": "Pair", "division": "Division of labour", "n_brukere": "Brukere",
         "capacity": "Capacity (points)",
         "trial": "Trial", "review": "trial, review on {date}", "trial_nodate": "trial",
+        "review_overdue": "trial; its review was due on {date} and is overdue",
         "settled": "established pair", "shared": "share {work}", "likes": "likes it",
         "leads": "{who}: {work}",
         "pairs_note": "Brukere and capacity are the pair's in the proposal. A new pair is a "
@@ -772,6 +775,18 @@ def _division(pair: Any, plan: Plan, lang: str) -> list[str]:
     return lines
 
 
+def _trial_text(pair: Any, today: dt.date | None, lang: str) -> str:
+    """A pair's standing: settled, or a trial with its review date, said to be overdue when
+    that date is before the plan's day (``today``)."""
+    t = _TEXT[lang]
+    if not pair.trial:
+        return t["settled"]
+    if pair.review_date is None:
+        return t["trial_nodate"]
+    key = "review_overdue" if today is not None and pair.review_date < today else "review"
+    return t[key].format(date=date_text(pair.review_date, lang))
+
+
 def _pairs_view(plan: Plan, lang: str, charts: bool = True) -> dict[str, Any]:
     t = _TEXT[lang]
     pairing = plan.pairing
@@ -782,11 +797,7 @@ def _pairs_view(plan: Plan, lang: str, charts: bool = True) -> dict[str, Any]:
         message = pairing.explain(lang=lang)
         for pair in pairing.pairs:
             unit = plan.allocation.units.get(pair.unit_id)
-            if pair.trial:
-                trial = (t["review"].format(date=date_text(pair.review_date, lang))
-                         if pair.review_date else t["trial_nodate"])
-            else:
-                trial = t["settled"]
+            trial = _trial_text(pair, pairing.today or plan.options.today, lang)
             rows.append({
                 "label": unit_label(pair.unit_id, plan.names),
                 "members": [person(m, plan.names) for m in pair.members],
@@ -1036,8 +1047,6 @@ def _provenance_rows(provenance: Any, lang: str) -> list[tuple[str, str]]:
 
 def _when(iso: str, lang: str) -> str:
     """``2026-12-02T04:52:19.062+00:00`` as ``2. desember 2026 kl. 04:52:19 UTC``."""
-    import datetime as dt
-
     try:
         moment = dt.datetime.fromisoformat(iso).astimezone(dt.UTC)
     except ValueError:
