@@ -195,6 +195,18 @@ def test_the_pairs_say_which_reviews_are_overdue_on_the_plan_s_day(made, monkeyp
                                    "en": "trial, review on 1 March 2026"}[lang])
 
 
+def test_the_office_number_is_enhet_in_norwegian_and_office_in_english(example_plan, pages):
+    office = example_plan.office
+    assert report_module.office_summary_text(office, "nb").startswith(
+        f"{office.name} (enhet {office.enhet})\n")
+    assert report_module.office_summary_text(office, "en").startswith(
+        f"{office.name} (office {office.enhet})\n")
+    subtitle = {lang: re.search(r'<p class="subtitle">(.*?)</p>', pages[lang]).group(1)
+                for lang in LANGS}
+    assert f"enhet {office.enhet}" in subtitle["nb"]
+    assert f"office {office.enhet}" in subtitle["en"] and "enhet" not in subtitle["en"]
+
+
 # ---- language --------------------------------------------------------------------------------
 
 #: What must never reach a Norwegian reader: codes and English words of the code.

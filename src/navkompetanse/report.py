@@ -65,6 +65,7 @@ _TEXT: dict[str, dict[str, Any]] = {
     "nb": {
         "title": "Plan for {name}",
         "subtitle": "Forslag til veileder-par og fordeling av brukere, enhet {enhet}",
+        "office_id": "enhet {enhet}",
         "advice": "Forslagene er råd til en leder, ikke vedtak.",
         "contents": "Innhold",
         "glance": "Kontoret i korte trekk", "map": "Kompetansekart",
@@ -201,7 +202,8 @@ _TEXT: dict[str, dict[str, Any]] = {
     },
     "en": {
         "title": "Plan for {name}",
-        "subtitle": "Proposed veileder-pairs and distribution of brukere, enhet {enhet}",
+        "subtitle": "Proposed veileder-pairs and distribution of brukere, office {enhet}",
+        "office_id": "office {enhet}",
         "advice": "The proposals are advice to a leader, not decisions.",
         "contents": "Contents",
         "glance": "The office at a glance", "map": "Competence map",
@@ -374,7 +376,7 @@ _YES_NO = {"nb": ("ja", "nei"), "en": ("yes", "no")}
 def office_summary_text(office: Office, lang: str = "nb") -> str:
     """The office in a few lines: staff, positions, brukere by innsatsgruppe (in words)."""
     s = office.summary()
-    lines = [f"{s['name']} (enhet {s['enhet']})",
+    lines = [f"{s['name']} ({_TEXT[lang]['office_id'].format(enhet=s['enhet'])})",
              *(f"  {line}" for line in _office_lines(office, lang))]
     rows = _group_rows(office, lang)
     width = max((len(label) for label, _ in rows), default=0)
