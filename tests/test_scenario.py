@@ -194,6 +194,34 @@ def test_a_scenario_is_frozen_and_composing_makes_a_new_one():
         s.name = "b"
 
 
+def test_a_number_of_levels_or_positions_agrees_with_its_noun():
+    from navkompetanse.scenario import _amount
+
+    assert _amount(1, "levels", "nb") == "1 nivå" and _amount(1.0, "levels", "en") == "1 level"
+    assert _amount(1.004, "levels", "nb") == "1 nivå"  # as written: 1
+    assert _amount(1.08, "levels", "nb") == "1,08 nivåer"
+    assert _amount(0, "levels", "en") == "0 levels" and _amount(2, "levels", "nb", 0) == (
+        "2 nivåer")
+    assert _amount(1, "positions", "en") == "1 full position"
+    assert _amount(3, "positions", "en") == "3 full positions"
+    assert _amount(1, "positions", "nb") == _amount(1, "positions", "nb") == "1 årsverk"
+    one, two = (Scenario("s").raise_level("B000001", "forvaltning", n) for n in (1, 2))
+    assert "går opp 1 nivå i " in one.text("nb")
+    assert "går opp 2 nivåer i " in two.text("nb") and "goes up 2 levels in " in two.text("en")
+    assert "goes up 1 level in " in one.text("en")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_comparison_s_text_writes_no_number_with_the_wrong_noun(comparison, lang):
+    text = comparison.explain(lang=lang)
+    noun = {"nb": r"nivå(?:er)?", "en": r"levels?"}[lang]
+    found = re.findall(rf"(?<![\d,.])(\d+(?:[,.]\d+)?) ({noun})\b", text)
+    assert found, text  # the baseline's shortfall is written with its noun
+    for number, word in found:
+        assert (number == "1") == (word in ("nivå", "level")), (number, word)
+    assert not re.search(r"\d nivåer? per bruker \S+ → \S+ nivåer", text)
+
+
 def test_apply_never_changes_the_input(office):
     policy = Policy()
     office_before, policy_before = office.model_dump(), policy.model_dump()

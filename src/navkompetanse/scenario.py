@@ -336,7 +336,7 @@ class RaiseLevel(Step):
     def text(self, lang: str, names: Mapping[str, str] | None = None) -> str:
         return _TEXT[lang]["raise"].format(who=person(self.ident, names),
                                            dim=dimension_name(self.dimension, lang),
-                                           n=fmt(self.levels, lang))
+                                           n=_amount(self.levels, "levels", lang, 0))
 
 
 @dataclass(frozen=True)
@@ -853,6 +853,21 @@ def _num(value: float, lang: str) -> str:
     return fmt(value, lang, 2)
 
 
+#: Nouns that follow a number, per language: (after exactly 1, after any other number).
+_NOUNS = {
+    "levels": {"nb": ("nivå", "nivåer"), "en": ("level", "levels")},
+    "positions": {"nb": ("årsverk", "årsverk"), "en": ("full position", "full positions")},
+}
+
+
+def _amount(value: float, noun: str, lang: str, decimals: int = 2) -> str:
+    """A number and its noun, singular after exactly 1 as written (``1 nivå``, ``1,08
+    nivåer``, ``2 levels``)."""
+    text = fmt(value, lang, decimals)
+    one, more = _NOUNS[noun][lang]
+    return f"{text} {one if text == '1' else more}"
+
+
 def _signed(value: float, lang: str, decimals: int = 1) -> str:
     text = fmt(value, lang, decimals)
     return text if text.startswith(("-", "–")) or text == "0" else "+" + text
@@ -1130,7 +1145,8 @@ def _figures_line(comp: ScenarioComparison, f: ScenarioFigures, lang: str, *,
     if f.baseline and f.ok:
         return t["base_figures"].format(
             load=fmt(f.load_points, lang, 0), lpp=fmt(f.load_per_position, lang),
-            hpp=fmt(f.heavy_per_position, lang), ms=_num(f.mean_shortfall, lang))
+            hpp=fmt(f.heavy_per_position, lang),
+            ms=_amount(f.mean_shortfall, "levels", lang))
     if not f.ok:
         return t["failed"].format(name=f.name, status=status_word(f.status, lang),
                                   reason=f.messages.get(lang, "") if reason else "").strip()
@@ -1156,8 +1172,8 @@ def _overload_text(f: ScenarioFigures, lang: str) -> str:
     t = _TEXT[lang]
     if f.overload_share > 0:
         return t["overload"].format(share=percent(f.overload_share, lang, 0),
-                                    n=fmt(f.positions_needed, lang))
-    return t["overload_heavy"].format(n=fmt(f.positions_needed, lang))
+                                    n=_amount(f.positions_needed, "positions", lang))
+    return t["overload_heavy"].format(n=_amount(f.positions_needed, "positions", lang))
 
 
 def _scenario_text(comp: ScenarioComparison, f: ScenarioFigures, lang: str) -> str:
@@ -1203,7 +1219,7 @@ def _overall_text(comp: ScenarioComparison, lang: str, *, reason: bool = True) -
     b = comp.baseline
     head = t["overall" if len(comp.scenarios) != 1 else "overall_one"].format(
                                n=fmt(len(comp.scenarios), lang), lb=fmt(b.load_per_position, lang),
-                               mb=_num(b.mean_shortfall, lang))
+                               mb=_amount(b.mean_shortfall, "levels", lang))
     if not b.ok:
         head = t["failed"].format(name=b.name, status=status_word(b.status, lang),
                                   reason=b.messages.get(lang, "") if reason else "").strip()
@@ -1303,7 +1319,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "shift": "{share} av de andre brukerne kommer i målgruppen {group} (trekning {seed})",
         "leave": "{who} slutter",
         "join": "{who} begynner ({pct} % stilling; {levels})",
-        "raise": "{who} går opp {n} nivå i {dim}",
+        "raise": "{who} går opp {n} i {dim}",
         "policy": "{what} settes til {value}",
         "a_policy_number": "et tall i policyen",
         "yes": "ja", "no": "nei",
@@ -1312,15 +1328,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "short": "{lpp} poeng per årsverk, mangel {ms}",
         "head": "«{name}»: {steps}.",
         "base_figures": "Arbeidsmengde {load} poeng, {lpp} per årsverk; {hpp} tunge saker per "
-                        "årsverk; gjennomsnittlig mangel {ms} nivåer per bruker.",
+                        "årsverk; gjennomsnittlig mangel {ms} per bruker.",
         "load": "Arbeidsmengde {b} → {s} poeng ({d}); per årsverk {lb} → {ls}.",
         "heavy": "Tunge saker per årsverk {hb} → {hs}.",
-        "shortfall": "Gjennomsnittlig mangel per bruker {mb} → {ms} nivåer.",
+        "shortfall": "Gjennomsnittlig mangel per bruker, i nivåer: {mb} → {ms}.",
         "scarce": "Knappest blir {dim}: mangelen som gjenstår øker med {d} (vektet).",
         "none_scarce": "Ingen kompetanse blir knappere.",
-        "overload": "Mer arbeid enn kapasitet: {share} over; {n} årsverk til ville løst det.",
-        "overload_heavy": "Flere tunge saker enn grensene tillater; {n} årsverk til ville løst "
-                          "det.",
+        "overload": "Mer arbeid enn kapasitet: {share} over; {n} til ville løst det.",
+        "overload_heavy": "Flere tunge saker enn grensene tillater; {n} til ville løst det.",
         "instead": "I stedet for, ikke i tillegg: {n_out} brukere går ut av porteføljene til "
                    "veiledere som blir, og {n_in} kommer inn; {lighter} får lettere og "
                    "{heavier} tyngre portefølje.",
@@ -1338,9 +1353,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "bad_options": "Valgene for planen (festede brukere eller par) nevner noen som ikke "
                        "er på kontoret etter endringen.",
         "overall_one": "Ett scenario sammenlignet med utgangspunktet ({lb} poeng per årsverk, "
-                       "mangel {mb} nivåer per bruker).",
+                       "mangel {mb} per bruker).",
         "overall": "{n} scenarier sammenlignet med utgangspunktet ({lb} poeng per årsverk, "
-                   "mangel {mb} nivåer per bruker).",
+                   "mangel {mb} per bruker).",
         "line": "«{name}»: arbeidsmengde {d} poeng, per årsverk {lb} → {ls}, mangel "
                 "{mb} → {ms}; {scarce}.",
         "scarce_short": "knappest blir {dim}",
@@ -1358,7 +1373,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "shift": "{share} of the other brukere come into the malgruppe {group} (draw {seed})",
         "leave": "{who} leaves",
         "join": "{who} joins ({pct} % position; {levels})",
-        "raise": "{who} goes up {n} level(s) in {dim}",
+        "raise": "{who} goes up {n} in {dim}",
         "policy": "{what} set to {value}",
         "a_policy_number": "a number of the policy",
         "yes": "yes", "no": "no",
@@ -1367,16 +1382,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "short": "{lpp} points per position, shortfall {ms}",
         "head": "“{name}”: {steps}.",
         "base_figures": "Workload {load} points, {lpp} per full position; {hpp} heavy cases "
-                        "per full position; mean shortfall {ms} levels per bruker.",
+                        "per full position; mean shortfall {ms} per bruker.",
         "load": "Workload {b} → {s} points ({d}); per full position {lb} → {ls}.",
         "heavy": "Heavy cases per full position {hb} → {hs}.",
-        "shortfall": "Mean shortfall per bruker {mb} → {ms} levels.",
+        "shortfall": "Mean shortfall per bruker, in levels: {mb} → {ms}.",
         "scarce": "Scarcest becomes {dim}: the shortfall left grows by {d} (weighted).",
         "none_scarce": "No competence becomes scarcer.",
-        "overload": "More work than capacity: {share} over; {n} more full positions would "
-                    "relieve it.",
-        "overload_heavy": "More heavy cases than the limits allow; {n} more full positions "
-                          "would relieve it.",
+        "overload": "More work than capacity: {share} over; {n} more would relieve it.",
+        "overload_heavy": "More heavy cases than the limits allow; {n} more would relieve it.",
         "instead": "Instead of, not on top of: {n_out} brukere leave the portfolios of "
                    "veiledere who stay, and {n_in} arrive; {lighter} get a lighter and "
                    "{heavier} a heavier portfolio.",
@@ -1394,9 +1407,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "bad_options": "The plan's options (pinned brukere or pairs) name someone who is not "
                        "in the office after the change:",
         "overall_one": "One scenario compared with the baseline ({lb} points per full "
-                       "position, shortfall {mb} levels per bruker).",
+                       "position, shortfall {mb} per bruker).",
         "overall": "{n} scenarios compared with the baseline ({lb} points per full position, "
-                   "shortfall {mb} levels per bruker).",
+                   "shortfall {mb} per bruker).",
         "line": "“{name}”: workload {d} points, per position {lb} → {ls}, shortfall "
                 "{mb} → {ms}; {scarce}.",
         "scarce_short": "scarcest becomes {dim}",
