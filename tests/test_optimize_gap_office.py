@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 import pytest
-from gap_reference import milp_ref, real_office_instance, within_time_limit
+from gap_reference import milp_ref, office_instance, real_office_instance, within_time_limit
 
 from navkompetanse.optimize import solve_gap
 from navkompetanse.optimize._gap_office import aggregate_classes
@@ -95,6 +95,38 @@ def test_prices_with_mask():
         L = lagrangian(p, w, C, r.prices, "max", allowed)
         assert L >= r.bound - 1e-9 * abs(L)
         assert allowed[np.arange(len(w)), r.assignment].all()
+
+
+@pytest.mark.parametrize("sense", ["max", "min"])
+def test_item_path_prices_certify_bound(sense):
+    """Items that do not compress (item-level path, n*m above the exact LP's size): the bound
+    may come from other prices than the primal's (per-unit smoothing, ``_item_prices``);
+    ``prices`` must be the ones whose exact Lagrangian gives it."""
+    p, w, C = office_instance(3500, 12, seed=3)
+    r = solve_gap(p, w, C, sense=sense, time_limit=1.5, rel_gap=1e-4)
+    assert r.stats.get("classes") is None or r.stats["classes"] > 3000  # not the class path
+    assert r.ok and r.prices is not None and (r.prices >= 0).all()
+    L = lagrangian(p, w, C, r.prices, sense, None)
+    assert L == pytest.approx(r.bound, rel=1e-9, abs=1e-9)
+    assert (r.bound >= r.objective) if sense == "max" else (r.bound <= r.objective)
+
+
+def test_lbfgs_keeps_a_better_start():
+    """From good multipliers, annealing from a hot temperature can end worse than it started:
+    ``_lagrangian_lbfgs`` returns its start then (it used to return the worse end point)."""
+    from navkompetanse.optimize._gap import _lagrangian, _lagrangian_lbfgs
+    from navkompetanse.optimize._gap_office import _smooth_dual
+
+    p, w, C = office_instance(3000, 40, seed=1)
+    c = -p
+    W = np.broadcast_to(w[:, None], c.shape)
+    mu0 = _smooth_dual(c / w[:, None], w, C, np.inf)
+    L0 = _lagrangian(c, W, C, mu0)[0]
+    # one short hot temperature cannot reach the smoothing's optimum
+    mu = _lagrangian_lbfgs(c, W, C, np.inf, mu0=mu0, temps=(3e-2,))
+    assert _lagrangian(c, W, C, mu)[0] >= L0
+    far = _lagrangian_lbfgs(c, W, C, np.inf, mu0=None, temps=(3e-2,))
+    assert _lagrangian(c, W, C, far)[0] < L0  # the start really was the better one
 
 
 def test_real_office_quality_and_time_limit():
