@@ -631,7 +631,7 @@ def test_exact_mode_with_max_pairs_and_existing_pairs_against_brute_force():
         assert result.status == "optimal" and result.gap == 0.0
 
 
-def _random_model(rng, n, *, n_groups=25):
+def _random_model(rng, n, *, n_groups=25, preference=None):
     levels = rng.integers(1, 6, size=(n, 4))
     need = rng.integers(1, 6, size=(n_groups, 4))
     stronger = (levels[:, None, :] > levels[None, :, :]).any(axis=2)
@@ -651,7 +651,8 @@ def _random_model(rng, n, *, n_groups=25):
                         count=rng.integers(1, 12, n_groups).astype(float),
                         points=rng.choice([0.4, 1.0, 2.0, 3.5], n_groups), policy=_policy(),
                         candidate=candidate, learning=learning, continuity=continuity,
-                        pair_cost=float(rng.choice([0.0, 0.25, 1.0])), existing=existing)
+                        pair_cost=float(rng.choice([0.0, 0.25, 1.0])), existing=existing,
+                        preference=preference)
 
 
 def test_node_bound_is_valid_at_every_node():
@@ -695,8 +696,10 @@ def test_node_bound_is_valid_at_every_node():
     assert checked >= 20
 
 
-def test_branch_and_bound_alone_finds_the_optimum():
-    """From the worst start (no pairs), the tree search reaches brute force's optimum."""
+@pytest.mark.parametrize("table", [True, False], ids=["table", "tree"])
+def test_branch_and_bound_alone_finds_the_optimum(table):
+    """From the worst start (no pairs), the tree search and the best-first search over the
+    table of pairings both reach brute force's optimum."""
     from navkompetanse.pairing.exact import branch_and_bound
 
     rng = np.random.default_rng(9)
@@ -712,11 +715,61 @@ def test_branch_and_bound_alone_finds_the_optimum():
             return seen[key]
 
         out = branch_and_bound(model, ev(frozenset()), ev, max_pairs=max_pairs,
-                               node_budget=5000, lp_budget=5000)
+                               node_budget=5000, lp_budget=5000, table=table)
         assert out.proven and out.bound == out.best.objective
         exact = brute_force(model, max_pairs=max_pairs)
         assert out.best.objective == pytest.approx(exact, abs=1e-6), trial
 
+
+def test_table_search_with_preferences_proves_brute_force_optimum():
+    """With preferences (a pairing's value is below the bound at its own prices), required
+    pairs, ``max_pairs`` and pairings the caller judged already: the best-first search over
+    the table of pairings proves brute force's optimum, in fewer LPs than the tree over all
+    trials; stopped at once, its bound still holds."""
+    from navkompetanse.pairing.exact import branch_and_bound
+
+    rng = np.random.default_rng(21)
+    checked, lps = 0, {True: 0, False: 0}
+    for trial in range(10):
+        n = int(rng.integers(5, 9))
+        model = _random_model(rng, n, preference=rng.integers(-1, 2, (n, 4)))
+        cand = np.argwhere(np.triu(model.candidate, 1))
+        if len(cand) < 3:
+            continue
+        if trial % 3 == 2:
+            model.required = (tuple(int(v) for v in cand[0]),)
+        max_pairs = [None, 2, None][trial % 3]
+        pinned = {v for p in model.required for v in p}
+        other = next(tuple(int(v) for v in c) for c in cand[::-1] if not set(c.tolist()) & pinned)
+        for table in (True, False):
+            seen = {}
+
+            def ev(pairs, model=model, seen=seen):
+                key = frozenset(pairs)
+                if key not in seen:
+                    seen[key] = model.evaluate(key)
+                return seen[key]
+
+            start = ev(frozenset(model.required))
+            ev(frozenset(model.required) | {other})  # judged before the search
+            out = branch_and_bound(model, start, ev, max_pairs=max_pairs, node_budget=5000,
+                                   lp_budget=5000, known=seen, table=table,
+                                   lp_count=lambda seen=seen: len(seen))
+            lps[table] += out.n_lp
+            assert out.proven and out.bound == out.best.objective
+            # brute force through the same evaluations (with preferences a pairing's value
+            # depends on which optimal vertex the LP returned; the bound holds for any)
+            exact = max(ev(m).objective for m in all_matchings(list(range(n)))
+                        if all(model.candidate[a, b] for a, b in m)
+                        and set(model.required) <= set(m)
+                        and (max_pairs is None or len(m) <= max_pairs))
+            assert out.best.objective >= exact - 1e-7 * max(1.0, abs(exact)), (trial, table)
+            short = branch_and_bound(model, start, ev, max_pairs=max_pairs, node_budget=0,
+                                     table=table)
+            assert not short.proven and short.bound >= exact - 1e-7 * max(1.0, abs(exact))
+        checked += 1
+    assert checked >= 6
+    assert lps[True] < lps[False], lps
 
 def test_gains_are_exact_marginals_on_small_offices():
     office = domain_office()

@@ -37,16 +37,36 @@ bisection on ``θ`` lower the bound; when it is not below the incumbent the node
 on a pair of the bound's inner matching (child 1 forces it in, child 2 out). A node without
 free candidate pairs is a leaf: its one pairing is evaluated.
 
+Offices of up to ``TABLE_MAX_N`` veiledere
+------------------------------------------
+There every pairing is a row of one table (9 496 matchings at 10), so the tree is not
+needed: each pairing ``M`` gets its own bound ``ub(M) = min_μ L_M(μ)``, the least over the
+prices ``μ`` of every pairing judged so far (one gather-and-sum over the table per price
+vector) and the search's bound. Best first: the unjudged permitted pairing with the largest
+``ub`` is judged (one LP; its prices then lower every row), until no unjudged pairing's
+``ub`` is above the incumbent. Pairings the caller has judged already (``known``, the
+search's cache) count as judged: their value is known exactly, so they need no bound.
+
+This matters with preferences. The allocation LP places brukere by cover and adds each
+unit's preference term afterwards, while the bound is over unit types (valuation.py, "Unit
+types"), so ``L(μ*)`` at a pairing's own prices stays above its value and a tree node that
+holds the incumbent could not be closed before its leaves (10 veiledere: 69 nodes and 27
+LPs with preferences against 43 and 15 without). A judged pairing needs no bound at all, and
+a row's bound is the least over every price vector seen rather than one per node: 3 judged
+pairings and 3 LPs on the same office, 0–3 without preferences. ``max_pairs``, required
+pairs, the candidate mask and the overhead budget are masks on the rows.
+
 Budgets are counts (nodes, LPs), so results do not depend on the machine; ``deadline`` is a
-hard wall-clock stop. When the tree is not exhausted the proven bound is the largest bound of
-an open node (or the incumbent).
+hard wall-clock stop. When the search is not finished the proven bound is the largest bound of
+an open node or unjudged pairing (or the incumbent).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
@@ -107,6 +127,28 @@ def _matching_table(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
         size = np.array([len(r) for r in rows], dtype=np.int64)
         _TABLES[n] = (table, size, ia, ib)
     return _TABLES[n]
+
+
+_ROWS: dict[int, dict[int, int]] = {}
+
+
+def _row_of(n: int) -> dict[int, int]:
+    """The row of :func:`_matching_table` ``(n)`` of every matching, keyed by the bitmask of
+    its edges (bit ``e`` for edge ``e`` of ``np.triu_indices(n, 1)``: 45 bits at 10)."""
+    if n not in _ROWS:
+        table, size, ia, _ = _matching_table(n)
+        bits = np.append(np.left_shift(1, np.arange(len(ia), dtype=np.int64)), 0)
+        _ROWS[n] = {int(m): r for r, m in enumerate(bits[table].sum(axis=1).tolist())}
+    return _ROWS[n]
+
+
+def _edge_mask(n: int, pairs: frozenset) -> int:
+    """Bitmask of the edges of ``pairs`` in the numbering of :func:`_row_of`."""
+    mask = 0
+    for a, b in pairs:
+        a, b = min(a, b), max(a, b)
+        mask |= 1 << (a * (2 * n - a - 1) // 2 + b - a - 1)
+    return mask
 
 
 _SPENT: dict[tuple[int, bytes], np.ndarray] = {}
@@ -245,6 +287,119 @@ def node_bound(model: PairingModel, mu: np.ndarray, forced: frozenset, allowed: 
     return best[0], forced | frozenset(inner)
 
 
+_ROW_MASKS: dict[int, np.ndarray] = {}
+
+
+def _row_masks(n: int) -> np.ndarray:
+    """The edge bitmask of every row of :func:`_matching_table` ``(n)`` (int64)."""
+    if n not in _ROW_MASKS:
+        table, _, ia, _ = _matching_table(n)
+        bits = np.append(np.left_shift(1, np.arange(len(ia), dtype=np.int64)), 0)
+        _ROW_MASKS[n] = bits[table].sum(axis=1)
+    return _ROW_MASKS[n]
+
+
+def _table_search(model: PairingModel, incumbent: Evaluation,
+                  evaluate: Callable[[frozenset], Evaluation], *, max_pairs: int | None,
+                  root_bound: float, node_budget: int, lp_budget: int, deadline: float,
+                  lp_count: Callable[[], int] | None,
+                  known: Mapping[frozenset, Evaluation] | None) -> BBOutcome:
+    """Best first over every pairing of a small office, each with its own bound (module
+    doc, "Offices of up to ``TABLE_MAX_N`` veiledere").
+
+    ``ub[row]`` is the least bound of that pairing over the prices of every pairing judged
+    so far (and ``root_bound``); the unjudged pairing with the largest ``ub`` is judged next
+    (one LP), until none can beat the incumbent.
+    """
+    n = model.n
+    table, size, ia, ib = _matching_table(n)
+    columns = _columns(n)
+    row_of = _row_of(n)
+    prices = _Prices(model)
+    lp0 = lp_count() if lp_count else 0
+    best = incumbent
+    # the pairings the office may have: candidate pairs only, the required ones in, at most
+    # max_pairs, within the overhead budget
+    feasible = np.append(model.candidate[ia, ib], True)[table].all(axis=1)
+    req = _edge_mask(n, frozenset(model.required))
+    if req:
+        feasible &= (_row_masks(n) & req) == req
+    if max_pairs is not None:
+        feasible &= size <= max_pairs
+    if model.budget_binding:
+        spent = _spent(model.cost, table, ia, ib)
+        feasible &= spent <= model.budget + 1e-9 * max(1.0, model.budget)
+    ub = np.where(feasible, float(root_bound), -np.inf)
+    judged = ~feasible
+    priced: set[bytes] = set()
+    taken = 0
+
+    def offer(e: Evaluation) -> None:
+        nonlocal best
+        if (max_pairs is not None and len(e.pairs) > max_pairs) or not np.isfinite(e.objective):
+            return
+        if e.objective > best.objective + _tol(best.objective) or (
+                abs(e.objective - best.objective) <= _tol(best.objective)
+                and sorted(e.pairs) < sorted(best.pairs)
+                and e.objective >= best.objective):
+            best = e
+
+    def price(e: Evaluation) -> None:
+        """Every pairing's bound at ``e``'s prices, ``Σ μ n + Σ_v K_v(μ) + Σ_{ab∈M} (w_ab(μ)
+        + bonus_ab)``, kept where it is lower (one gather-and-sum over the table)."""
+        key = e.mu.tobytes()
+        if not e.affordable or not np.isfinite(e.objective) or key in priced:
+            return
+        priced.add(key)
+        base, w = prices(e.mu)
+        vec = np.append(w[ia, ib], 0.0)
+        val = vec[columns[0]]
+        for col in columns[1:]:
+            val += vec[col]
+        val += base
+        np.minimum(ub, val, out=ub)
+
+    def take_known() -> None:
+        """The pairings the caller judged (the search's, and ours through ``evaluate``)."""
+        nonlocal taken
+        if known is None or len(known) <= taken:
+            return
+        for pairs, e in islice(known.items(), taken, None):
+            row = row_of.get(_edge_mask(n, pairs))
+            if row is not None:  # (anything else is not a pairing of these veiledere)
+                judged[row] = True
+                offer(e)
+        taken = len(known)
+
+    take_known()
+    price(incumbent)
+    nodes = 0
+    stopped: str | None = None
+    while True:
+        take_known()
+        open_ub = np.where(judged, -np.inf, ub)
+        k = int(np.argmax(open_ub))  # the first of equal bounds: the table order is fixed
+        if open_ub[k] <= best.objective + _tol(best.objective):
+            break
+        if time.perf_counter() > deadline:
+            stopped = "time"
+            break
+        if nodes >= node_budget or (lp_count and lp_count() - lp0 >= lp_budget):
+            stopped = "budget"
+            break
+        nodes += 1
+        e = evaluate(frozenset((int(ia[j]), int(ib[j])) for j in table[k] if j < len(ia)))
+        judged[k] = True
+        offer(e)
+        price(e)
+    proven = stopped is None
+    open_ub = np.where(judged, -np.inf, ub)
+    bound = best.objective if proven else max(best.objective, float(open_ub.max()))
+    n_lp = (lp_count() - lp0) if lp_count else 0
+    return BBOutcome(best=best, proven=proven, bound=float(bound), nodes=nodes, n_lp=n_lp,
+                     stopped=stopped, counts={"judged": nodes, "prices": len(priced)})
+
+
 def branch_and_bound(
     model: PairingModel,
     incumbent: Evaluation,
@@ -257,13 +412,26 @@ def branch_and_bound(
     rounds: int = 2,
     deadline: float = np.inf,
     lp_count: Callable[[], int] | None = None,
+    known: Mapping[frozenset, Evaluation] | None = None,
+    table: bool | None = None,
 ) -> BBOutcome:
     """Prove ``incumbent`` optimal or find a better pairing (module doc).
 
     ``evaluate(pairs)`` solves the allocation LP of a pairing (callers share a cache);
-    ``lp_count()`` says how many LPs it has solved so far (for ``lp_budget``).
+    ``lp_count()`` says how many LPs it has solved so far (for ``lp_budget``). ``known`` is
+    that cache (pairing -> its evaluation, every pairing ``evaluate`` has judged): up to
+    ``TABLE_MAX_N`` veiledere those pairings need no bound (module doc). ``table``: the
+    best-first search over the table of pairings (True) or the tree (False); by default the
+    table up to ``TABLE_MAX_N`` veiledere.
     """
     n = model.n
+    if table is None:
+        table = 2 <= n <= TABLE_MAX_N
+    if table:
+        return _table_search(model, incumbent, evaluate, max_pairs=max_pairs,
+                             root_bound=root_bound, node_budget=node_budget,
+                             lp_budget=lp_budget, deadline=deadline, lp_count=lp_count,
+                             known=known)
     required = frozenset(model.required)
     prices = _Prices(model)
     lp0 = lp_count() if lp_count else 0

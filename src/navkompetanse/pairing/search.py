@@ -326,7 +326,7 @@ def search_pairing(
         bb = branch_and_bound(
             model, best, lambda pairs: ev_of(pairs, search=False), max_pairs=max_pairs,
             root_bound=bound, node_budget=exact_nodes, lp_budget=exact_lps,
-            deadline=deadline, lp_count=lambda: len(seen))
+            deadline=deadline, lp_count=lambda: len(seen), known=seen)
         if bb.stopped == "time":
             state["timed_out"] = True
         best = bb.best  # the incumbent or better
