@@ -449,3 +449,48 @@ def test_progress_shows_the_steps_on_a_terminal_and_stays_silent_in_a_pipe(capsy
     assert "7/7 rettferdighet" in err and "1/7 kompetansekart" in err
     plan(office, gaps=False)  # a small office: no progress unless asked
     assert capsys.readouterr().err == ""
+
+
+def test_a_plan_file_writes_placements_as_a_table_and_reads_version_1(made, tmp_path,
+                                                                       monkeypatch):
+    from navkompetanse import _state
+
+    path = made.save(tmp_path / "plan.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    placements = document["state"]["fields"]["allocation"]["fields"]["placements"]
+    assert placements["__table__"].endswith(":Placement")
+    assert placements["keys"] == list(made.allocation.placements)
+    assert placements["columns"]["need"]["__rows__"] == ["relasjonell", "struktur",
+                                                          "forvaltning", "digital"]
+    # the same plan written value by value, as version 1 did, loads back the same
+    monkeypatch.setattr(_state, "TABLE_MIN_ROWS", 10**9)
+    old = {"format": PLAN_FORMAT, "version": 1, "plan": made.to_dict(),
+           "state": _state.encode(made)}
+    assert "__table__" not in json.dumps(old["state"])
+    monkeypatch.undo()
+    (tmp_path / "v1.json").write_text(json.dumps(old), encoding="utf-8")
+    assert load_plan(tmp_path / "v1.json") == made == load_plan(path)
+    assert len(path.read_text(encoding="utf-8")) < 0.8 * len(json.dumps(old))
+
+
+@pytest.mark.parametrize("table, needle", [
+    ({"__table__": "navkompetanse.allocation.result:Placement", "kind": "__tuple__"},
+     "columns and kind"),
+    ({"__table__": "navkompetanse.allocation.result:Placement", "kind": "__frozendict__",
+      "columns": {"bruker_id": ["b1"]}}, "needs its keys"),
+    ({"__table__": "navkompetanse.allocation.result:Placement", "kind": "__tuple__",
+      "columns": {"bruker_id": ["b1", "b2"], "unit": ["u1"]}}, "differ in length"),
+    ({"__table__": "navkompetanse.allocation.result:Placement", "kind": "__tuple__",
+      "columns": {"need": {"__rows__": ["relasjonell"], "values": [[1, 2]]}}},
+     "one value per key"),
+    ({"__table__": "navkompetanse.allocation.result:Placement", "kind": "__tuple__",
+      "columns": {"nonsense": [1]}}, "no field"),
+    ({"__table__": "navkompetanse.plan:Path", "kind": "__tuple__", "columns": {}},
+     "not a navkompetanse class"),
+])
+def test_a_broken_table_in_a_plan_file_is_refused(tmp_path, table, needle):
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format": PLAN_FORMAT, "version": 2, "state": table}),
+                    encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=needle):
+        load_plan(path)

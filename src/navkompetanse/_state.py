@@ -2,9 +2,11 @@
 
 ``encode`` turns a tree of the library's own values (frozen dataclasses, pydantic models,
 FrozenDicts, tuples, enums, numpy values, NaN and infinities) into plain JSON data with small
-type tags; ``decode`` rebuilds the same tree. Only classes defined in ``navkompetanse`` are
-rebuilt, and only dataclasses, pydantic models and enums among them: a state file cannot make
-the loader call anything else.
+type tags; ``decode`` rebuilds the same tree. A tuple or mapping of many dataclasses of one
+class (an allocation's placements: one per bruker) is written as a table, one list per field
+(``__table__``), and a field whose values are mappings with the same keys as rows of values
+(``__rows__``). Only classes defined in ``navkompetanse`` are rebuilt, and only dataclasses,
+pydantic models and enums among them: a state file cannot make the loader call anything else.
 
 >>> from navkompetanse.results import FrozenDict
 >>> state = encode(FrozenDict({"a": (1.5, float("nan"))}))
@@ -61,14 +63,111 @@ def encode(value: Any) -> Any:
         }
     if isinstance(value, dict):
         tag = "__frozendict__" if isinstance(value, FrozenDict) else "__dict__"
+        if _tabular(value.values()):
+            return _table(tuple(value.values()), tag, [encode(k) for k in value])
         return {tag: [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, tuple):
+        if _tabular(value):
+            return _table(value, "__tuple__", None)
         return {"__tuple__": [encode(v) for v in value]}
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, set | frozenset):
         return {"__frozenset__": [encode(v) for v in sorted(value, key=repr)]}
     raise TypeError(f"cannot save a value of type {type(value).__name__} in a plan")
+
+
+#: Collections of at least this many dataclasses of one class are written as a table.
+TABLE_MIN_ROWS = 4
+
+
+def _tabular(values: Any) -> bool:
+    values = tuple(values)
+    if len(values) < TABLE_MIN_ROWS:
+        return False
+    cls = type(values[0])
+    return (dataclasses.is_dataclass(cls) and not isinstance(values[0], type)
+            and all(type(v) is cls for v in values))
+
+
+def _table(rows: tuple, kind: str, keys: list | None) -> dict[str, Any]:
+    """Dataclasses of one class as one column per field (module docstring)."""
+    data: dict[str, Any] = {
+        "__table__": _name(type(rows[0])), "kind": kind,
+        "columns": {f.name: _column([getattr(r, f.name) for r in rows])
+                    for f in dataclasses.fields(rows[0])},
+    }
+    if keys is not None:
+        data["keys"] = keys
+    return data
+
+
+def _column(values: list) -> Any:
+    """A table's column: its values, or mappings with one set of keys as rows of values."""
+    first = values[0]
+    if isinstance(first, FrozenDict) and first:
+        keys = tuple(first)
+        if all(isinstance(v, FrozenDict) and tuple(v) == keys for v in values):
+            return {"__rows__": [encode(k) for k in keys],
+                    "values": [[encode(x) for x in v.values()] for v in values]}
+    return [encode(v) for v in values]
+
+
+def _decode_table(data: dict, where: str) -> Any:
+    cls = _class(data.get("__table__"), where)
+    if not dataclasses.is_dataclass(cls):
+        raise _bad(where, f"{data['__table__']} is not a dataclass")
+    columns, kind, keys = data.get("columns"), data.get("kind"), data.get("keys")
+    if not isinstance(columns, dict) or kind not in ("__tuple__", "__frozendict__", "__dict__"):
+        raise _bad(where, "a table needs its columns and kind")
+    decoded = {name: _decode_column(col, f"{where}.{name}") for name, col in columns.items()}
+    lengths = {len(col) for col in decoded.values()}
+    if kind != "__tuple__":
+        if not isinstance(keys, list):
+            raise _bad(where, "a table of a mapping needs its keys")
+        lengths.add(len(keys))
+    if len(lengths) > 1:
+        raise _bad(where, "the table's columns differ in length")
+    n = lengths.pop() if lengths else 0
+    rows = tuple(_build(cls, {name: col[i] for name, col in decoded.items()}, f"{where}[{i}]")
+                 for i in range(n))
+    if kind == "__tuple__":
+        return rows
+    built = {decode(k, where): row for k, row in zip(keys, rows, strict=True)}
+    return FrozenDict(built) if kind == "__frozendict__" else built
+
+
+def _decode_column(col: Any, where: str) -> list:
+    if isinstance(col, list):
+        return [decode(v, f"{where}[{i}]") for i, v in enumerate(col)]
+    if isinstance(col, dict) and set(col) == {"__rows__", "values"}:
+        keys = [decode(k, where) for k in col["__rows__"]]
+        rows = col["values"]
+        if not isinstance(rows, list) or any(
+                not isinstance(r, list) or len(r) != len(keys) for r in rows):
+            raise _bad(where, "every row needs one value per key")
+        return [FrozenDict({k: decode(v, where) for k, v in zip(keys, r, strict=True)})
+                for r in rows]
+    raise _bad(where, "not a column this library wrote")
+
+
+def _build(cls: type, fields: Any, where: str) -> Any:
+    """A dataclass from its decoded fields (init fields through ``__init__``, others set)."""
+    if not isinstance(fields, dict):
+        raise _bad(where, "a dataclass needs its fields")
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(fields) - set(known))
+    if unknown:
+        raise _bad(where, f"{cls.__name__} has no field(s) {', '.join(unknown)}")
+    init = {k: v for k, v in fields.items() if known[k].init}
+    try:
+        obj = cls(**init)
+    except TypeError as exc:
+        raise _bad(where, f"{cls.__name__}: {exc}") from None
+    for k, v in fields.items():
+        if not known[k].init:
+            object.__setattr__(obj, k, v)
+    return obj
 
 
 def _class(name: Any, where: str) -> type:
@@ -105,6 +204,8 @@ def decode(data: Any, where: str = "state") -> Any:
         return data
     if isinstance(data, list):
         return [decode(v, f"{where}[{i}]") for i, v in enumerate(data)]
+    if isinstance(data, dict) and "__table__" in data:
+        return _decode_table(data, where)
     if not isinstance(data, dict) or len(data) not in (1, 2):
         raise _bad(where, "not a value this library wrote")
     if "__tuple__" in data:
@@ -153,18 +254,5 @@ def decode(data: Any, where: str = "state") -> Any:
         fields = data.get("fields")
         if not isinstance(fields, dict):
             raise _bad(where, "a dataclass needs its fields")
-        known = {f.name: f for f in dataclasses.fields(cls)}
-        unknown = sorted(set(fields) - set(known))
-        if unknown:
-            raise _bad(where, f"{cls.__name__} has no field(s) {', '.join(unknown)}")
-        values = {k: decode(v, f"{where}.{k}") for k, v in fields.items()}
-        init = {k: v for k, v in values.items() if known[k].init}
-        try:
-            obj = cls(**init)
-        except TypeError as exc:
-            raise _bad(where, f"{cls.__name__}: {exc}") from None
-        for k, v in values.items():
-            if not known[k].init:
-                object.__setattr__(obj, k, v)
-        return obj
+        return _build(cls, {k: decode(v, f"{where}.{k}") for k, v in fields.items()}, where)
     raise _bad(where, "not a value this library wrote")

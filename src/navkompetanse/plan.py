@@ -64,7 +64,10 @@ __all__ = ["PLAN_FORMAT", "Plan", "PlanOptions", "load_plan", "plan"]
 
 #: ``format`` of a saved plan file, and the version of its layout.
 PLAN_FORMAT = "navkompetanse-plan"
-PLAN_FORMAT_VERSION = 1
+PLAN_FORMAT_VERSION = 2
+#: Versions :func:`load_plan` reads: 2 writes many dataclasses of one class as a table
+#: (``_state``); a version 1 file holds the same values one by one, and loads the same.
+READABLE_PLAN_VERSIONS = (1, 2)
 
 #: Share of ``time_limit`` the pairing may use at most; the allocation gets what is left.
 PAIRING_TIME_SHARE = 0.5
@@ -449,28 +452,35 @@ class Plan(Result):
 
     # ---- export --------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data for other tools: every part's ``to_dict()`` and the options."""
-        return strict_json({
+        """Plain JSON data for other tools: every part's ``to_dict()`` and the options.
+
+        The parts' own ``to_dict()`` are strict JSON already (the result contract): only the
+        plan's own values go through ``strict_json`` here, so the placements (one per bruker,
+        twice) are not walked again.
+        """
+        def part(result: Any) -> Any:
+            return result.to_dict() if result is not None else None
+
+        data = strict_json({
             "status": self.status, "message": self.message, "messages": dict(self.messages),
-            "overload": self.overload.to_dict() if self.overload is not None else None,
-            "lang": self.lang, "runtime_s": self.runtime_s,
+            "overload": part(self.overload), "lang": self.lang, "runtime_s": self.runtime_s,
             "office": self.office.summary(), "options": self.options.to_dict(),
             "policy": self.policy.model_dump(mode="json"),
             "pairs": [list(p) for p in self.pairs],
-            "competence_map": self.competence_map.to_dict(),
-            "pairing": self.pairing.to_dict() if self.pairing is not None else None,
-            "allocation": self.allocation.to_dict(),
-            "today": self.today.to_dict(),
-            "comparison": self.comparison.to_dict(),
-            "gaps": self.gaps.to_dict() if self.gaps is not None else None,
-            "fairness": self.fairness.to_dict() if self.fairness is not None else None,
-            "learning": self.learning.to_dict() if self.learning is not None else None,
-            "learning_network": (self.learning_network.to_dict()
-                                 if self.learning_network is not None else None),
+        })
+        data.update({
+            "competence_map": part(self.competence_map), "pairing": part(self.pairing),
+            "allocation": part(self.allocation), "today": part(self.today),
+            "comparison": part(self.comparison), "gaps": part(self.gaps),
+            "fairness": part(self.fairness), "learning": part(self.learning),
+            "learning_network": part(self.learning_network),
+        })
+        data.update(strict_json({
             "overrides": [o.to_dict() for o in self.overrides],
             "override_cost": self.override_cost,
-            "provenance": self.provenance.to_dict() if self.provenance is not None else None,
-        })
+            "provenance": part(self.provenance),
+        }))
+        return data
 
     def to_json(self, indent: int | None = None) -> str:
         """The plan as JSON text: ``plan`` (plain data, :meth:`to_dict`) and ``state``.
@@ -1068,10 +1078,11 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
         raise InvalidInputError([Problem(
             "format", "format", f"not a navkompetanse plan (format is not {PLAN_FORMAT!r})",
             hint="load an office file with load_office, a plan with load_plan")], source=source)
-    if document.get("version") != PLAN_FORMAT_VERSION:
+    if document.get("version") not in READABLE_PLAN_VERSIONS:
         raise InvalidInputError([Problem(
             "version", "version", f"plan format version {document.get('version')!r} is not "
-            f"{PLAN_FORMAT_VERSION}", value=None,
+            f"one this version reads ({', '.join(map(str, READABLE_PLAN_VERSIONS))})",
+            value=None,
             hint="save the plan again with this version of navkompetanse")], source=source)
     try:
         loaded = decode(document.get("state"))

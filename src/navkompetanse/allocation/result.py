@@ -159,19 +159,36 @@ class Placement:
         return int(sum(self.shortfall.values()))
 
     def to_dict(self) -> dict[str, Any]:
+        """Strict JSON data as it is built (one per bruker: :meth:`AllocationResult.to_dict`
+        does not walk these again)."""
         return {
             "bruker_id": self.bruker_id, "unit": self.unit, "current_unit": self.current_unit,
-            "need": dict(self.need), "cover": dict(self.cover),
-            "shortfall": dict(self.shortfall), "fit": self.fit,
-            "current_shortfall": dict(self.current_shortfall), "current_fit": self.current_fit,
-            "moved": self.moved, "reason": self.reason, "preference": self.preference,
+            "need": _ints(self.need), "cover": _ints(self.cover),
+            "shortfall": _ints(self.shortfall), "fit": _number(self.fit),
+            "current_shortfall": _ints(self.current_shortfall),
+            "current_fit": _number(self.current_fit),
+            "moved": bool(self.moved), "reason": self.reason,
+            "preference": _number(self.preference),
             "liked": list(self.liked), "liked_by": list(self.liked_by),
             "drained": list(self.drained), "drained_by": list(self.drained_by),
-            "continuity_weight": self.continuity_weight,
+            "continuity_weight": _number(self.continuity_weight),
             "continuity_reason": self.continuity_reason,
             "continuity_group": self.continuity_group,
-            "work_energising": self.work_energising, "work_draining": self.work_draining,
+            "work_energising": _number(self.work_energising),
+            "work_draining": _number(self.work_draining),
         }
+
+
+def _number(value: Any) -> float | None:
+    """A float for JSON: None where it does not exist (NaN, infinite)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _ints(mapping: Mapping[str, Any]) -> dict[str, int]:
+    return {str(k): int(v) for k, v in mapping.items()}
 
 
 @dataclass(frozen=True)
@@ -533,14 +550,14 @@ class AllocationResult(Result):
             "assignment": dict(self.assignment),
             "units": {uid: u.to_dict() for uid, u in self.units.items()},
             "unassigned": dict(self.unassigned),
-            "placements": {bid: p.to_dict() for bid, p in self.placements.items()},
+            "placements": None,
             "moves": [dataclasses.asdict(m) for m in self.moves],
             "overflow": dict(self.overflow), "violations": list(self.violations),
             "names": dict(self.names), "stats": dict(self.stats),
             "overload": self.overload.to_dict() if self.overload is not None else None,
             "preference": {ident: s.to_dict() for ident, s in self.preference.items()},
             "preference_totals": self.preference_totals() if self.preference else None,
-        })
+        }) | {"placements": {bid: p.to_dict() for bid, p in self.placements.items()}}
 
     def _unit_name(self, unit: str | None) -> str | None:
         """The members' names (``Kari Nordmann + Ola``), None when none of them has one."""
