@@ -109,6 +109,32 @@ def test_stable_order_against_completion_order(offices):
         plan_many(given, order="fastest")
 
 
+class _Recording(ThreadPoolExecutor):
+    """One thread: runs what it is given in the order it was given, and records it."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.keys: list[str] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.keys.append(args[0].key)
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_largest_offices_are_sent_first_and_come_back_in_order(offices, tmp_path):
+    small, big = _small(5, "0105", n_brukere=60), _small(6, "0106", n_brukere=400)
+    save_office(big, tmp_path / "0106.json")
+    save_office(small, tmp_path / "0105.json")
+    given = [tmp_path / "0105.json", offices[0], tmp_path / "0106.json", offices[1]]
+    with _Recording() as pool:
+        got = [s.office for s in plan_many(given, executor=pool, order="stable",
+                                           progress=False)]
+    assert got == ["0105", "0101", "0106", "0102"]
+    # Office objects by brukere x veiledere (0102 has 200 brukere, 0101 150), files by size
+    assert pool.keys.index("0102") < pool.keys.index("0101")
+    assert pool.keys.index("0106") < pool.keys.index("0105")
+
+
 def test_out_resume_and_summary_csv(offices, tmp_path):
     with _Counting() as pool:
         first = list(plan_many(offices, executor=pool, out=tmp_path, order="stable",

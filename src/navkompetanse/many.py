@@ -415,6 +415,19 @@ def _jobs(offices: Iterable[Office | str | os.PathLike[str]],
     return jobs
 
 
+def _size(job: _Job) -> float:
+    """How much work an office is likely to be: brukere × veiledere, or its file's size."""
+    if isinstance(job.source, Office):
+        return float(job.source.n_brukere * max(job.source.n_veiledere, 1))
+    path = Path(job.source)
+    try:
+        if path.is_dir():
+            return float(sum(f.stat().st_size for f in path.iterdir() if f.is_file()))
+        return float(path.stat().st_size)
+    except OSError:  # not there: its failure is reported by the worker, soon
+        return 0.0
+
+
 def _done(out: str | None, key: str) -> OfficeSummary | None:
     """The summary an earlier run wrote for ``key``, unless that office crashed (retried)."""
     if out is None:
@@ -550,7 +563,9 @@ def _run(jobs: list[_Job], executor: Any, progress: bool, order: str, out: str |
     futures: dict[Future[Any], _Job] = {}
     ready: dict[str, OfficeSummary] = {k: s for k, s in earlier.items() if s is not None}
     try:
-        for job in todo:
+        # largest first: a large office sent last would keep one worker busy while the
+        # others wait (results still come back in the order asked for)
+        for job in sorted(todo, key=_size, reverse=True):
             futures[executor.submit(_plan_one, job)] = job
         if order == "completed":
             for key in list(ready):
