@@ -18,6 +18,10 @@ number of unit types and allocation LPs), or as pytest-benchmark::
     cd /work/main && PYTHONPATH=src python -m pytest benchmarks/bench_pairing_preferences.py \
         -s --benchmark-only
 
+Over many offices of one size (each with its own preference seed; on and off in turn)::
+
+    cd /work/main && PYTHONPATH=src python benchmarks/bench_pairing_preferences.py --offices [10]
+
 The LP count is the fairer yardstick on a loaded machine: the search spends a fixed budget
 of allocation LPs, so the time on/off differs by what one LP and the model build cost.
 """
@@ -108,6 +112,46 @@ def table(cases=CASES, repeats: int = 5) -> str:
     return "\n".join(lines)
 
 
+def offices(n_veiledere: int = 10, seeds=range(1, 15), repeats: int = 3) -> str:
+    """On/off over many offices of one size (``synthetic_office(n, 72 n, seed)``, each with
+    its own preference seed ``10 + seed``): the minimum CPU time of ``repeats`` calls each,
+    on and off measured in turn; per office the ratio, LPs and whether the pairing is the
+    same, then the ratio of the totals and the worst office."""
+    n_b = CASES.get(n_veiledere, 72 * n_veiledere)
+    lines = ["| seed | CPU off (s) | CPU on (s) | on/off | LPs off / on |",
+             "|---:|---:|---:|---:|---:|"]
+    total = {False: 0.0, True: 0.0}
+    worst = (0.0, None)
+    for seed in seeds:
+        plain = synthetic_office(n_veiledere, n_b, seed=seed)
+        cases = {False: plain, True: with_preferences(plain, seed=10 + seed)}
+        best = {False: np.inf, True: np.inf}
+        lps = {}
+        for prefs in (False, True):
+            timed(cases[prefs])  # warm-up
+        for _ in range(repeats):
+            for prefs in (False, True):
+                _, cpu, result = timed(cases[prefs])
+                best[prefs] = min(best[prefs], cpu)
+                lps[prefs] = result.stats["n_lp"]
+        ratio = best[True] / best[False]
+        worst = max(worst, (ratio, seed), key=lambda x: x[0])
+        for prefs in (False, True):
+            total[prefs] += best[prefs]
+        lines.append(f"| {seed} | {best[False]:.3f} | {best[True]:.3f} | {ratio:.2f} "
+                     f"| {lps[False]} / {lps[True]} |")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines.append(f"\n{n_veiledere} veiledere, {len(list(seeds))} offices: CPU together off "
+                 f"{total[False]:.3f} s, on {total[True]:.3f} s, on/off "
+                 f"{total[True] / total[False]:.2f}; worst office {worst[0]:.2f} (seed "
+                 f"{worst[1]}); load average {load} on {os.cpu_count()} cores")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    sizes = [int(a) for a in sys.argv[1:]] or list(CASES)
-    print(table({n: CASES[n] for n in sizes}))
+    if "--offices" in sys.argv[1:]:
+        rest = [int(a) for a in sys.argv[1:] if a != "--offices"]
+        print(offices(*rest[:1]))
+    else:
+        sizes = [int(a) for a in sys.argv[1:]] or list(CASES)
+        print(table({n: CASES[n] for n in sizes}))
