@@ -31,7 +31,7 @@ from ._result import GapResult, _verify_gap
 __all__ = ["solve_gap"]
 
 _LP_MAX_VARS = 30_000  # use the exact HiGHS LP below this many variables
-_ITEM_SMOOTH_SHARE = 0.3  # of the price budget: per-unit smoothing before L-BFGS-B
+_ITEM_SMOOTH_SHARE = 0.3  # of the time left after the primal: per-unit prices (bound)
 
 
 def _verify(assignment, profit, weight2d, capacity, allowed, objective=None):
@@ -145,28 +145,27 @@ def _lagrangian_lbfgs(c, W, C, deadline, mu0=None, k_cand=None, temps=(3e-3, 3e-
     return best_mu * scale
 
 
-def _item_prices(c, w, W, C, deadline):
-    """Capacity prices for the item-level path: ``(mu for the primal, mu for the bound)``.
+def _unit_prices(c, w, C, deadline):
+    """Capacity prices from :func:`_gap_office._smooth_dual` on the costs per unit of weight
+    (items of positive weight; None without any), for the bound of the item-level path.
 
-    :func:`_lagrangian_lbfgs` (annealed from hot: its reduced costs make a balanced greedy
-    start) and, for a share of the time (:data:`_ITEM_SMOOTH_SHARE`) before it,
-    :func:`_gap_office._smooth_dual` on the costs per unit of weight, whose prices often give
-    a much better exact Lagrangian but a poor greedy start.  The bound's prices are the
-    better of the two by the exact value.  Issue 10's ``random`` family at 10,000 x 150: the
-    per-unit smoothing reaches 9,997.3 in 0.1 s where L-BFGS-B had 10,003.6-10,008.4 after
-    0.2-1 s (the LP value is at most 9,995.9); its greedy start is 9,942.5 against 9,994.2.
+    The smoothing keeps the best prices of its path by the exact Lagrangian, its start
+    ``0`` included; :func:`_lagrangian_lbfgs` returns the end of its annealing, whose reduced
+    costs make a balanced greedy start but whose bound can be worse than ``0``'s.  So the
+    primal keeps the L-BFGS-B prices and these only replace the bound (and the reduced costs
+    of the fixing that goes with it) when they are better.  Issue 10's ``random`` family
+    (capacities 5-15 % above the load) at 10,000 x 150: these give 9,997.3 (there, ``0``
+    itself: nothing on the smoothing's path beat it) where L-BFGS-B ends at 10,003.6-10,008.4
+    after 0.2-1 s; the LP value is at most 9,995.9.  At 10,000 x 60: 9,990.9 (``0`` again)
+    in 0.1 s and 9,985.0 in 2 s, against L-BFGS-B's 9,988.3 in 0.35 s.  Their greedy start would
+    be 9,942.5 against 9,994.2 at 10,000 x 150.
     """
-    t = time.perf_counter()
     pos = (w > 0) & np.isfinite(c).any(axis=1)
-    mu_s = None
-    if pos.any():
-        cp = c[pos]
-        d = np.where(np.isfinite(cp), cp / w[pos, None], np.inf)
-        mu_s = _smooth_dual(d, w[pos], C, t + _ITEM_SMOOTH_SHARE * (deadline - t))
-    mu = _lagrangian_lbfgs(c, W, C, deadline)
-    if mu_s is not None and _lagrangian(c, W, C, mu_s)[0] > _lagrangian(c, W, C, mu)[0]:
-        return mu, mu_s
-    return mu, mu
+    if not pos.any():
+        return None
+    cp = c[pos]
+    d = np.where(np.isfinite(cp), cp / w[pos, None], np.inf)
+    return _smooth_dual(d, w[pos], C, deadline)
 
 
 def _lp(c, W, C, allowed_mask):
@@ -421,7 +420,6 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     C = C_work  # verification in finish() still uses the caller's capacities
     x_lp = None
     fin = np.isfinite(c)
-    lb_b = -np.inf
     if n * m <= _LP_MAX_VARS:
         st, x_lp, mu = _lp(np.where(fin, c, 0.0), W, C, fin)
         if st == "infeasible":
@@ -431,14 +429,9 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
             x_lp, mu = None, np.zeros(m)
     else:
         budget = 60.0 if time_limit is None else 0.35 * float(time_limit)
-        mu, mu_b = _item_prices(c, w, W, C, min(deadline, time.perf_counter() + budget))
-        if mu_b is not mu:
-            lb_b = _lagrangian(c, W, C, mu_b)[0]
+        mu = _lagrangian_lbfgs(c, W, C, min(deadline, time.perf_counter() + budget))
     lb, red, _ = _lagrangian(c, W, C, mu)
     price_box[0] = np.asarray(mu, dtype=float).copy()
-    if lb_b > lb:  # the bound's prices differ from the primal's (see _item_prices)
-        lb = lb_b
-        price_box[0] = np.asarray(mu_b, dtype=float).copy()
     stats["stages"]["bound"] = time.perf_counter() - t0
 
     # ---- primal
@@ -460,6 +453,16 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     budget_end = deadline if time_limit is not None else (
         time.perf_counter() + max(1.0, 3.0 * (time.perf_counter() - t0)))
     delta = 1.0 if integer else 0.0
+    mu_bound = None  # prices of the bound when they are not the primal's mu
+    if x_lp is None and not closed(inc, lb) and time.perf_counter() < budget_end:
+        now = time.perf_counter()
+        mu_s = _unit_prices(c, w, C, now + _ITEM_SMOOTH_SHARE * (budget_end - now))
+        if mu_s is not None:
+            lb_s, red_s, _ = _lagrangian(c, W, C, mu_s)
+            if lb_s > lb:  # fixing below must use the reduced costs of the bound's prices
+                lb, red, mu_bound = lb_s, red_s, mu_s
+                price_box[0] = np.asarray(mu_s, dtype=float).copy()
+        stats["stages"]["unit_prices"] = time.perf_counter() - t0
     if not closed(inc, lb) and time.perf_counter() < budget_end:
         # ---- exact stage on the reduced problem (interruptible MIP) when it is small, or
         # when no solution is known (it may prove infeasibility); else LNS + better prices
@@ -489,7 +492,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         else:
             stats["mip_status"] = "lns"
             a, inc, lb, mu = _improve_items(a, c, w, W, C, mu, lb, budget_end, closed, delta,
-                                            seed, stats, mu_bound=price_box[0])
+                                            seed, stats, mu_bound=mu_bound)
             price_box[0] = np.asarray(mu, dtype=float).copy()
         stats["stages"]["exact"] = time.perf_counter() - t0
     if a is None:
@@ -497,7 +500,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     return finish(a, lb, "auto", "")
 
 
-def _improve_items(a, c, w, W, C, mu, lb, end, closed, delta, seed, stats, mu_bound=None):
+def _improve_items(a, c, w, W, C, mu, lb, end, closed, delta, seed, stats, mu_bound=mu_bound):
     """Item-level improvement until ``end``: LNS steps alternating with better prices.
 
     Primal: :func:`class_lns` with one class per item.  Dual: the smoothed Lagrangian
