@@ -500,7 +500,7 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
     return finish(a, lb, "auto", "")
 
 
-def _improve_items(a, c, w, W, C, mu, lb, end, closed, delta, seed, stats, mu_bound=mu_bound):
+def _improve_items(a, c, w, W, C, mu, lb, end, closed, delta, seed, stats, mu_bound=None):
     """Item-level improvement until ``end``: LNS steps alternating with better prices.
 
     Primal: :func:`class_lns` with one class per item.  Dual: the smoothed Lagrangian
