@@ -214,15 +214,16 @@ def test_cli_plan_many_and_resume(offices, tmp_path):
     code = main(["plan-many", str(folder), "--workers", "1", "--out", str(out),
                  "--time-limit", "5"])
     assert code == 3  # one office has no plan
-    assert sorted(p.name for p in out.glob("*.plan.json")) == ["0101.plan.json",
-                                                                "0102.plan.json"]
+    assert sorted(p.name for p in out.glob("*.plan.json.gz")) == ["0101.plan.json.gz",
+                                                                   "0102.plan.json.gz"]
+    assert load_plan(out / "0101.plan.json.gz").office == offices[0]
     with (out / "summary.csv").open(encoding="utf-8") as f:
         rows = {r["office"]: r for r in csv.DictReader(f)}
     assert rows["bad"]["failure"] == "invalid" and rows["0101"]["failure"] == ""
     (folder / "bad.json").unlink()
-    stamp = (out / "0101.plan.json").stat().st_mtime_ns
+    stamp = (out / "0101.plan.json.gz").stat().st_mtime_ns
     assert main(["plan-many", str(folder / "*.json"), "--out", str(out), "--resume"]) == 0
-    assert (out / "0101.plan.json").stat().st_mtime_ns == stamp  # not planned again
+    assert (out / "0101.plan.json.gz").stat().st_mtime_ns == stamp  # not planned again
     with (out / "summary.csv").open(encoding="utf-8") as f:
         assert [r["office"] for r in csv.DictReader(f)] == ["0101", "0102"]
     assert main(["plan-many", str(tmp_path / "nothing-*.json"), "--out", str(out)]) == 1

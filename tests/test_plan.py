@@ -494,3 +494,16 @@ def test_a_broken_table_in_a_plan_file_is_refused(tmp_path, table, needle):
                     encoding="utf-8")
     with pytest.raises(InvalidInputError, match=needle):
         load_plan(path)
+
+
+def test_a_plan_saved_to_a_gz_path_is_compressed_and_loads_back(made, tmp_path):
+    packed = made.save(tmp_path / "plan.json.gz")
+    plain = made.save(tmp_path / "plan.json")
+    assert packed.read_bytes()[:2] == b"\x1f\x8b"
+    assert packed.stat().st_size < plain.stat().st_size / 5
+    assert load_plan(packed) == made == load_plan(plain)
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(packed.read_bytes()[: packed.stat().st_size // 2])
+    with pytest.raises(InvalidInputError, match="cut short or damaged") as err:
+        load_plan(cut)
+    assert "cut.json.gz" in str(err.value)

@@ -57,6 +57,9 @@ __all__ = [
 #: Why an office has no plan: its data was invalid, no plan exists under the hard rules, the
 #: time limit came before a distribution was found, or the planner (or its worker) crashed.
 FAILURES = ("invalid", "infeasible", "time_limit", "crash")
+#: Seconds per office when plan_many is not given a ``time_limit`` (each office stops as soon
+#: as its plan is certified; the limit matters only for the hardest).
+MANY_TIME_LIMIT_S = 60.0
 #: The columns of the summary CSV, in order.
 SUMMARY_COLUMNS = (
     "office", "name", "scenario", "brukere", "veiledere", "shortfall_today",
@@ -347,7 +350,7 @@ def _plan_one(job: _Job) -> dict[str, Any]:
             result = plan(office, policy=policy, lang=job.lang, **job.options)
         plan_file = None
         if job.out is not None:
-            plan_file = str(result.save(Path(job.out) / f"{job.key}.plan.json"))
+            plan_file = str(result.save(Path(job.out) / f"{job.key}.plan.json.gz"))
     except InvalidInputError as exc:
         return _failure(job, "invalid", str(exc), started, office)
     except OSError as exc:  # a file that is not there or cannot be read: bad input too
@@ -508,7 +511,7 @@ def plan_many(offices: Iterable[Office | str | os.PathLike[str]], *,
     order : {"completed", "stable"}
         ``completed`` yields each office as soon as it is done; ``stable`` in the order given.
     out : path, optional
-        A folder: each worker writes its plan there (``<office>.plan.json``, read with
+        A folder: each worker writes its plan there (``<office>.plan.json.gz``, read with
         ``load_plan``) and the summary beside it (``<office>.summary.json``).
     scenarios : sequence of Scenario or None, optional
         Plan every office under every scenario (``None`` in the list: the office as it is);
@@ -521,8 +524,10 @@ def plan_many(offices: Iterable[Office | str | os.PathLike[str]], *,
     lang, policy, **plan_options
         Passed to :func:`~navkompetanse.plan` for every office. ``gaps`` is False unless
         given: the gap analysis re-solves each office many times and is most of the cost at
-        national scale (docs/scale.md). Each plan's own ``progress`` is off: the run shows
-        one bar (``progress``), not one per office.
+        national scale (docs/scale.md). ``time_limit`` is :data:`MANY_TIME_LIMIT_S` per
+        office unless given: a batch has nobody waiting, and the largest offices on a busy
+        machine found no distribution in ``plan()``'s interactive 10 s. Each plan's own
+        ``progress`` is off: the run shows one bar (``progress``), not one per office.
 
     Yields
     ------
@@ -540,7 +545,8 @@ def plan_many(offices: Iterable[Office | str | os.PathLike[str]], *,
     if order not in ("stable", "completed"):
         raise ValueError(f"order must be 'stable' or 'completed', got {order!r}")
     # each plan's own step-by-step progress stays off in the workers: the run has one bar
-    plan_options = {"gaps": False, **plan_options, "progress": False}
+    plan_options = {"gaps": False, "time_limit": MANY_TIME_LIMIT_S, **plan_options,
+                    "progress": False}
     PlanOptions.parse(plan_options, source="plan_many options")  # fail once, not per office
     out_dir = None
     if out is not None:

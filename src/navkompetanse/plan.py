@@ -14,12 +14,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import gzip
 import json
 import math
 import os
 import sys
 import time
 import warnings
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +67,9 @@ __all__ = ["PLAN_FORMAT", "Plan", "PlanOptions", "load_plan", "plan"]
 #: ``format`` of a saved plan file, and the version of its layout.
 PLAN_FORMAT = "navkompetanse-plan"
 PLAN_FORMAT_VERSION = 2
+#: gzip level of a plan saved to a ``.gz`` path (3: 13 times smaller than the JSON; higher
+#: levels take twice the time for a quarter less).
+GZIP_LEVEL = 3
 #: Versions :func:`load_plan` reads: 2 writes many dataclasses of one class as a table
 #: (``_state``); a version 1 file holds the same values one by one, and loads the same.
 READABLE_PLAN_VERSIONS = (1, 2)
@@ -495,9 +500,17 @@ class Plan(Result):
         return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=indent)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write :meth:`to_json` to ``path`` (UTF-8); :func:`load_plan` reads it back."""
+        """Write :meth:`to_json` to ``path`` (UTF-8); :func:`load_plan` reads it back.
+
+        A path ending in ``.gz`` is written gzip-compressed (about a thirteenth of the size,
+        for 0.15 s per 40 MB of JSON): what ``plan_many`` writes for each office.
+        """
         path = Path(path)
-        path.write_text(self.to_json(), encoding="utf-8")
+        if path.suffix == ".gz":
+            with gzip.open(path, "wt", encoding="utf-8", compresslevel=GZIP_LEVEL) as f:
+                f.write(self.to_json())
+        else:
+            path.write_text(self.to_json(), encoding="utf-8")
         return path
 
     def override(self, *overrides: Override) -> Plan:
@@ -1060,7 +1073,14 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
     path = Path(path)
     source = str(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":  # gzip (Plan.save to a .gz path), whatever the name
+            raw = gzip.decompress(raw)
+        document = json.loads(raw.decode("utf-8"))
+    except (gzip.BadGzipFile, EOFError, zlib.error):
+        raise InvalidInputError([Problem(source, "", "a gzip file that is cut short or damaged",
+                                         hint="save the plan again with Plan.save")],
+                                source=source) from None
     except UnicodeDecodeError:
         raise InvalidInputError([Problem(source, "", "not UTF-8 text",
                                          hint="a plan file is JSON written by Plan.save")],
