@@ -84,6 +84,54 @@ def test_every_reported_value_equals_an_independent_re_solve(short_office, analy
         assert p.gain_low <= p.gain <= p.gain_high
 
 
+def _re_solve_cases(office: Office) -> list[tuple[str, Office, dict]]:
+    """Offices and allocation options a re-solve meets: plain, a pair, pins and a moves
+    budget, mentors' reserved time, the hard rules, an overloaded office placed anyway or
+    refused, and pins no distribution can keep."""
+    a, b = office.idents[:2]
+    kept = set(office.idents[:2])
+    crowded = office.replace(  # 240 brukere on 2 veiledere (the others' brukere ufordelt)
+        veiledere=office.veiledere[:2],
+        brukere=tuple(x if x.veileder in kept else x.model_copy(update={"veileder": None})
+                      for x in office.brukere))
+    return [
+        ("plain", office, {}),
+        ("a pair", office, {"pairs": [(a, b)]}),
+        ("pins and moves", office, {"pinned": {"b-0": b, "b-1": a}, "max_moves": 12}),
+        ("reserved", office, {"reserved": {a: 20.0}, "kommunal_only": True,
+                              "hard_specialty": True}),
+        ("overflow", crowded, {"allow_overflow": True}),
+        ("overloaded, refused", crowded, {}),
+        ("pins over capacity", office,
+         {"pinned": {f"b-{i}": a for i in range(200)}, "max_moves": 0}),
+    ]
+
+
+def test_a_re_solve_proves_what_allocate_portfolios_proves(short_office):
+    """The gap analysis' lean re-solve (the allocation's own steps without writing its
+    records) states the same status, objective, bound and per-bruker fit and shortfall as
+    allocate_portfolios, case by case — including the ones without a distribution."""
+    from navkompetanse.analysis.gaps import _resolve
+    from navkompetanse.policy import Policy
+
+    seen = set()
+    for name, office, options in _re_solve_cases(short_office):
+        options = dict(options)
+        pairs = options.pop("pairs", [])
+        full = allocate_portfolios(office, pairs=pairs, time_limit=20.0, **options)
+        lean = _resolve(office, pairs=pairs, policy=Policy(), time_limit=20.0, **options)
+        seen.add(full.ok)
+        assert lean.status == full.status, name
+        if not full.ok:
+            assert np.isnan(lean.objective) and lean.lost == lean.shortfall == {}, name
+            continue
+        assert lean.objective == full.objective and lean.bound == full.bound, name
+        assert lean.lost == {bid: 1.0 - p.fit for bid, p in full.placements.items()}, name
+        assert lean.shortfall == {bid: p.total_shortfall
+                                  for bid, p in full.placements.items()}, name
+    assert seen == {True, False}  # both kinds of case were met
+
+
 def test_shortfall_adds_up_to_the_fit_lost(short_office, analysis):
     base = allocate_portfolios(short_office)
     lost = sum(1.0 - p.fit for p in base.placements.values())

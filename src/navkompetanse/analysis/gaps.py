@@ -56,6 +56,10 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_array
 
 from ..allocation import AllocationResult, allocate_portfolios
+from ..allocation.model import build_model, model_violations, resolve_units
+from ..allocation.propose import MIN_SOLVE_S, WRAP_S_PER_BRUKER, _iv_reserved
+from ..allocation.solve import solve_model
+from ..exceptions import NavkompetanseError
 from ..models import DIMENSIONS, CompetenceProfile, Office, Veileder
 from ..policy import Policy
 from ..results import FrozenDict, Result, freeze_fields, strict_json
@@ -66,6 +70,7 @@ from ..scoring import (
     penalty_scale,
     workload_points,
 )
+from ..scoring import shortfall as shortfall_levels
 from ..text import check_lang, dimension_name, fmt, join, person, work_words
 from ..text.gap_analysis import TEXT
 from .competence_map import SHARE_MIN_GROUP_SIZE as SHARE_MIN
@@ -530,6 +535,66 @@ def _new_ident(office: Office) -> str:
     raise ValueError("no free ident for a new veileder")  # pragma: no cover
 
 
+@dataclass(frozen=True)
+class _Resolved:
+    """What a re-solve proves: its status, objective and bound, and per bruker the fit lost
+    (``1 - fit``) and the levels missing — the numbers the gap analysis reads."""
+
+    status: str
+    objective: float
+    bound: float
+    lost: dict[str, float]
+    shortfall: dict[str, int]
+
+
+def _resolve(office: Office, *, pairs: Any, policy: Policy, time_limit: float,
+             max_moves: int | None = None, pinned: Mapping[str, str] | None = None,
+             allow_overflow: bool = False, hard_specialty: bool = False, seed: int = 0,
+             kommunal_only: bool | None = None, reserved: Mapping[str, float] | None = None,
+             gap_tol: float = 1e-3) -> _Resolved:
+    """:func:`~navkompetanse.allocate_portfolios`' own steps (canonical order, the model, the
+    solve, the overflow retry, the check of the plan against every limit and of its
+    objective), without writing the result's records per bruker and per move, which the
+    analysis does not read (a quarter of each re-solve on the example office). The test
+    ``test_a_re_solve_proves_what_allocate_portfolios_proves`` holds the two equal."""
+    started = time.perf_counter()
+    office = office.canonical()
+    kommunal = policy.kommunal_only if kommunal_only is None else bool(kommunal_only)
+    common = {"pinned": pinned, "max_moves": max_moves, "hard_specialty": hard_specialty,
+              "kommunal_only": kommunal, "reserved": _iv_reserved(office, reserved, policy)}
+    units = resolve_units(office, pairs)
+    model, diagnoses, _ = build_model(office, units, policy, allow_overflow=allow_overflow,
+                                      **common)
+    nothing = float("nan")
+    if diagnoses:
+        return _Resolved("infeasible", nothing, nothing, {}, {})
+    deadline = started + float(time_limit)
+    reserve = WRAP_S_PER_BRUKER * model.n_brukere
+
+    def left() -> float:
+        return max(deadline - time.perf_counter() - reserve, MIN_SOLVE_S)
+
+    outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
+    if (outcome.status == "infeasible" and allow_overflow
+            and deadline - time.perf_counter() - reserve > MIN_SOLVE_S):
+        model, _, _ = build_model(office, units, policy, allow_overflow=True,
+                                  relax_balance=True, **common)
+        outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
+    if outcome.assignment is None:
+        status = "infeasible" if outcome.status == "infeasible" else "time_limit"
+        return _Resolved(status, nothing, nothing, {}, {})
+    x = outcome.assignment
+    objective = model.objective(x) if model.n_brukere else 0.0
+    broken = model_violations(model, x)
+    if broken or abs(objective - outcome.objective) > 1e-6 * max(1.0, outcome.objective):
+        raise NavkompetanseError(f"internal error: the plan breaks {broken}")  # a bug
+    fit = model.fit[np.arange(model.n_brukere), x]
+    short = shortfall_levels(model.need, model.cover[x]).sum(axis=1)
+    return _Resolved(outcome.status, float(objective), float(outcome.bound),
+                     dict(zip(model.bruker_ids, (1.0 - fit).tolist(), strict=True)),
+                     dict(zip(model.bruker_ids, short.astype(int).tolist(), strict=True)))
+
+
 class _Verifier:
     """Re-solves the allocation with a change applied and states the gain it proves."""
 
@@ -539,37 +604,34 @@ class _Verifier:
         self.deadline = deadline
         self.times: list[float] = []
         self.out_of_time = False
-        self.base_lost = self._lost(base)
-
-    def _lost(self, result: AllocationResult) -> dict[str, float]:
-        return {bid: 1.0 - p.fit for bid, p in result.placements.items()}
+        self.base_lost = {bid: 1.0 - p.fit for bid, p in base.placements.items()}
+        self.base_shortfall = {bid: p.total_shortfall for bid, p in base.placements.items()}
 
     def left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.perf_counter()
 
-    def solve(self, office: Office) -> AllocationResult | None:
+    def solve(self, office: Office) -> _Resolved | None:
         left = self.left()
         if left is not None and left <= 0.05:
             self.out_of_time = True
             return None
         start = time.perf_counter()
-        result = allocate_portfolios(
-            office, pairs=_pairs_of(self.base), policy=self.policy,
-            time_limit=min(left, 10.0) if left is not None else 10.0, **self.options)
+        result = _resolve(office, pairs=_pairs_of(self.base), policy=self.policy,
+                          time_limit=min(left, 10.0) if left is not None else 10.0,
+                          **self.options)
         self.times.append(time.perf_counter() - start)
         return result
 
-    def gain(self, result: AllocationResult) -> tuple[float, float, float, float, int]:
+    def gain(self, result: _Resolved) -> tuple[float, float, float, float, int]:
         """(gain, gain_low, gain_high, shortfall change, brukere better) against the base."""
         base = self.base
         gain = result.objective - base.objective
         low = result.objective - base.bound
         high = result.bound - base.objective
-        lost = self._lost(result)
-        change = sum(lost.values()) - sum(self.base_lost.values())
-        better = sum(1 for bid, p in result.placements.items()
-                     if bid in base.placements
-                     and p.total_shortfall < base.placements[bid].total_shortfall)
+        change = sum(result.lost.values()) - sum(self.base_lost.values())
+        before = self.base_shortfall
+        better = sum(1 for bid, levels in result.shortfall.items()
+                     if bid in before and levels < before[bid])
         return gain, low, high, change, better
 
 
