@@ -6,6 +6,8 @@ Run::
         --benchmark-only -s
 
 or ``PYTHONPATH=src python benchmarks/bench_gap_analysis.py [--big]`` for a plain table.
+The plain table starts with the analysis' lean re-solve against re-solving through
+``allocate_portfolios`` (CPU of each, the ratio, and whether the analyses are equal).
 
 The issue's targets: the example office (25 veiledere, 1,800 brukere) under 2 s, and
 ``synthetic_office(150, 10000)`` under 20 s, with the number of re-solves and the time per
@@ -74,6 +76,48 @@ def every_candidate(name: str) -> dict:
             "gains": [round(g, 3) for _, (g, _) in top]}
 
 
+def resolve_paths(name: str) -> dict:
+    """The analysis with its lean re-solve against re-solving through allocate_portfolios
+    (which also writes every placement and move the analysis never reads): CPU of each, the
+    ratio, and whether the two analyses are equal (``to_dict`` without the timing stats)."""
+    import navkompetanse.analysis.gaps as gaps
+
+    class ThroughAllocate(gaps._Verifier):
+        def solve(self, office):
+            left = self.left()
+            r = allocate_portfolios(office, pairs=gaps._pairs_of(self.base), policy=self.policy,
+                                    time_limit=min(left, 10.0) if left is not None else 10.0,
+                                    **self.options)
+            self.times.append(0.0)
+            return gaps._Resolved(r.status, r.objective, r.bound,
+                                  {b: 1.0 - q.fit for b, q in r.placements.items()},
+                                  {b: q.total_shortfall for b, q in r.placements.items()})
+
+    office = CASES[name]()
+    base = allocate_portfolios(office)
+    lean_verifier, out = gaps._Verifier, {}
+    try:
+        for label, verifier in (("lean", lean_verifier), ("allocate", ThroughAllocate)):
+            gaps._Verifier = verifier
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = gap_analysis(office, allocation=base, time_limit=None)
+            out[label] = (time.perf_counter() - wall, time.process_time() - cpu,
+                          {k: v for k, v in result.to_dict().items() if k != "stats"})
+    finally:
+        gaps._Verifier = lean_verifier
+    return {"case": name, "lean_wall_s": out["lean"][0], "lean_cpu_s": out["lean"][1],
+            "allocate_wall_s": out["allocate"][0], "allocate_cpu_s": out["allocate"][1],
+            "cpu_ratio": out["allocate"][1] / out["lean"][1],
+            "equal": out["lean"][2] == out["allocate"][2]}
+
+
+@pytest.mark.parametrize("name", ["example 25x1800"])
+def test_re_solve_paths(benchmark, name):
+    out = benchmark.pedantic(resolve_paths, args=(name,), rounds=1, iterations=1)
+    print(out)
+    assert out["equal"]
+
+
 @pytest.mark.parametrize("name", ["example 25x1800"])
 def test_gap_analysis(benchmark, name):
     out = benchmark.pedantic(analyse, args=(name,), rounds=1, iterations=1)
@@ -87,7 +131,15 @@ def test_every_candidate_re_solved(benchmark, name):
 
 
 if __name__ == "__main__":
+    import os
+
     names = list(CASES) if "--big" in sys.argv else ["example 25x1800"]
+    for case in names:
+        r = resolve_paths(case)
+        print(f"{case}: re-solves lean {r['lean_cpu_s']:.2f} s CPU ({r['lean_wall_s']:.2f} wall), "
+              f"through allocate_portfolios {r['allocate_cpu_s']:.2f} s CPU "
+              f"({r['allocate_wall_s']:.2f} wall): {r['cpu_ratio']:.2f}x; analyses equal: "
+              f"{r['equal']}; load average {os.getloadavg()[0]:.2f}")
     for case in names:
         ours = analyse(case)
         print(f"{case}: gap_analysis {ours['wall_s']:.2f} s wall, {ours['cpu_s']:.2f} s CPU, "
