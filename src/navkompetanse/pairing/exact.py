@@ -54,7 +54,9 @@ holds the incumbent could not be closed before its leaves (10 veiledere: 69 node
 LPs with preferences against 43 and 15 without). A judged pairing needs no bound at all, and
 a row's bound is the least over every price vector seen rather than one per node: 3 judged
 pairings and 3 LPs on the same office, 0–3 without preferences. ``max_pairs``, required
-pairs, the candidate mask and the overhead budget are masks on the rows.
+pairs, the candidate mask and the overhead budget are masks on the rows. It is still a
+branch-and-bound (best first, on a tree one level deep whose leaves are the pairings): its
+``nodes`` are the pairings it judged, and the result's proof says so in those words.
 
 Budgets are counts (nodes, LPs), so results do not depend on the machine; ``deadline`` is a
 hard wall-clock stop. When the search is not finished the proven bound is the largest bound of
