@@ -334,6 +334,27 @@ def test_pairing_budget_leaves_the_allocation_its_expected_need():
     assert plan_module._pairing_budget(big, 0.7) == pytest.approx(need)
     # no time for both: no pairing
     assert plan_module._pairing_budget(big, 0.3) is None
+    # on a busy machine (each CPU second takes two of wall time) every need doubles
+    assert plan_module._pairing_budget(big, 1.5) == pytest.approx(0.75)
+    assert plan_module._pairing_budget(big, 1.5, 2.0) == pytest.approx(2 * need)
+    assert plan_module._pairing_budget(big, 0.7, 2.0) is None
+
+
+def test_slowness_is_wall_seconds_per_cpu_second_within_bounds(monkeypatch):
+    import importlib
+
+    plan_module = importlib.import_module("navkompetanse.plan")
+    clock = {"wall": 100.0, "cpu": 10.0}
+    monkeypatch.setattr(plan_module.time, "perf_counter", lambda: clock["wall"])
+    monkeypatch.setattr(plan_module.time, "process_time", lambda: clock["cpu"])
+    clock.update(wall=100.02, cpu=10.001)  # too short a sample to judge by
+    assert plan_module._slowness(100.0, 10.0) == 1.0
+    clock.update(wall=101.0, cpu=10.5)  # half a core
+    assert plan_module._slowness(100.0, 10.0) == pytest.approx(2.0)
+    clock.update(wall=101.0, cpu=11.6)  # threads: more CPU than wall is a free core
+    assert plan_module._slowness(100.0, 10.0) == 1.0
+    clock.update(wall=110.0, cpu=10.1)  # starved: capped
+    assert plan_module._slowness(100.0, 10.0) == plan_module.SLOWNESS_MAX
 
 
 def test_plan_without_time_for_pairs_keeps_todays_pairs_and_says_so(monkeypatch):

@@ -81,10 +81,18 @@ PAIRING_TIME_SHARE = 0.5
 #: 10,000 × 150 (3.3e-7), with margin. The pairing gets no more than what leaves this.
 ALLOC_S_PER_CELL = 4e-7
 #: Seconds per bruker the allocation needs at least for a distribution (building the model
-#: and writing the result, about 15 µs) plus, per bruker × veileder, its greedy plan of last
-#: resort (``allocation.solve.GREEDY_S_PER_CELL``).
+#: and writing the result, about 15 µs) plus, per bruker × veileder, building the fit and
+#: its greedy plan of last resort: at 20,245 × 299 (6 million cells) a plan took 0.73
+#: CPU-seconds and 0.33 found none (``allocation.solve.GREEDY_S_PER_CELL`` is the greedy's
+#: own 60 ns).
 ALLOC_MIN_S_PER_BRUKER = 2e-5
-ALLOC_MIN_S_PER_CELL = 6e-8
+ALLOC_MIN_S_PER_CELL = 1.2e-7
+#: The time needs above are for a free core. Before it shares the time, ``plan()`` measures
+#: how many wall seconds each of its CPU seconds took so far (at least SLOWNESS_SAMPLE_S of
+#: them; at most SLOWNESS_MAX) and scales the needs by it: on a machine busy with other jobs
+#: a city office's allocation is otherwise left too little time for any distribution.
+SLOWNESS_SAMPLE_S = 0.05
+SLOWNESS_MAX = 4.0
 #: Seconds per candidate pair (n(n-1)/2 for n veiledere) the pairing needs before it has a
 #: proposal: measured about 0.2 s at 150 veiledere (11,175 candidates; 1.8e-5). With less
 #: time than this the plan keeps today's pairs and says so.
@@ -848,6 +856,7 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
 def _steps_of_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
                    baseline: Plan | None, started: float, progress: _Steps) -> Plan:
     wall_start = time.time()
+    clock = (time.perf_counter(), time.process_time())  # how fast this process runs now
     deadline = started + opts.time_limit
     # Set aside for what follows the allocation (today's distribution, the comparison, the
     # plan's texts): about PLAN_RESERVE_S_PER_BRUKER per bruker.
@@ -883,7 +892,7 @@ def _steps_of_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
             units: Any = given
         elif opts.pairs == "propose":
             budget = _pairing_budget(
-                office, max(share * (deadline - time.perf_counter() - reserve), 0.0))
+                office, max(share * (deadline - time.perf_counter() - reserve), 0.0), slow)
             if budget is None:
                 skipped = True  # no time for both: a distribution first, with today's pairs
                 units = office.pairs
@@ -903,11 +912,18 @@ def _steps_of_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
             reserved=keep, lang=lang)
         return pairing, skipped, allocation
 
-    # With mentors' time set aside (and RETRY_MIN_S or more left) the first try gets half
-    # the time: where the portfolios
-    # need that time (tight balance floors), the brukere come first — pair and allocate
-    # again without the reservation, and propose no mentoring that takes capacity.
-    ample = deadline - time.perf_counter() - reserve > RETRY_MIN_S
+    # What follows the allocation takes longer on a busy machine too.
+    slow = _slowness(*clock)
+    reserve *= slow
+    # With mentors' time set aside, and time for two tries (RETRY_MIN_S or more, and half of
+    # it covering the pairing's and the allocation's expected need), the first try gets half
+    # the time: where the portfolios need more (tight balance floors), the brukere come
+    # first — pair and allocate again without the reservation, and propose no mentoring that
+    # takes capacity. Without that much time there is one try, with all of it.
+    left = deadline - time.perf_counter() - reserve
+    n, m = office.n_brukere, office.n_veiledere
+    expected = slow * (ALLOC_S_PER_CELL * n * m + PAIRING_MIN_S_PER_CANDIDATE * m * (m - 1) / 2)
+    ample = left > RETRY_MIN_S and 0.5 * left >= expected
     pairing, skipped, allocation = pair_and_allocate(pair_view, reserved,
                                                      0.5 if reserved and ample else 1.0)
     progress.step()
@@ -999,7 +1015,17 @@ def _finite(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
-def _pairing_budget(office: Office, available: float) -> float | None:
+def _slowness(wall_start: float, cpu_start: float) -> float:
+    """Wall seconds per CPU second of this process since the plan began (1 on a free core;
+    SLOWNESS_SAMPLE_S, SLOWNESS_MAX)."""
+    wall = time.perf_counter() - wall_start
+    cpu = time.process_time() - cpu_start
+    if wall < SLOWNESS_SAMPLE_S or cpu <= 0:
+        return 1.0
+    return min(max(wall / cpu, 1.0), SLOWNESS_MAX)
+
+
+def _pairing_budget(office: Office, available: float, slowness: float = 1.0) -> float | None:
     """Seconds for the pairing out of ``available``, or None when there is no time for a
     proposal and a distribution both.
 
@@ -1007,14 +1033,16 @@ def _pairing_budget(office: Office, available: float) -> float | None:
     expected need (:data:`ALLOC_S_PER_CELL`); if that leaves the pairing less than it needs
     for a proposal (:data:`PAIRING_MIN_S_PER_CANDIDATE`), the pairing gets just that, when
     the allocation keeps what it needs for a distribution at all
-    (:data:`ALLOC_MIN_S_PER_BRUKER`, ``_PER_CELL``); otherwise None.
+    (:data:`ALLOC_MIN_S_PER_BRUKER`, ``_PER_CELL``); otherwise None. Every need is
+    multiplied by ``slowness`` (:func:`_slowness`).
     """
     n, m = office.n_brukere, len(office.veiledere)
-    need = PAIRING_MIN_S_PER_CANDIDATE * m * (m - 1) / 2
-    budget = min(PAIRING_TIME_SHARE * available, available - ALLOC_S_PER_CELL * n * m)
+    need = slowness * PAIRING_MIN_S_PER_CANDIDATE * m * (m - 1) / 2
+    budget = min(PAIRING_TIME_SHARE * available,
+                 available - slowness * ALLOC_S_PER_CELL * n * m)
     if budget >= need:
         return budget
-    left = available - ALLOC_MIN_S_PER_BRUKER * n - ALLOC_MIN_S_PER_CELL * n * m
+    left = available - slowness * (ALLOC_MIN_S_PER_BRUKER * n + ALLOC_MIN_S_PER_CELL * n * m)
     return need if left >= need else None
 
 
