@@ -40,9 +40,10 @@ def main(out: Path | str | None = None, lang: str = "nb") -> nk.Plan:
     print(p.explain())          # the whole plan in plain words
     print()
 
-    # 3. Why this pair, and why this bruker goes where she goes.
-    first_pair = p.pairs[0]
-    print(p.explain(first_pair))
+    # 3. Why a new pair, and why this bruker goes where she goes.
+    proposed = [pair.members for pair in (p.pairing.pairs if p.pairing else ())
+                if not pair.existing]
+    print(p.explain(proposed[0] if proposed else p.pairs[0]))
     print()
     print(p.explain(office.brukere[0].id))
     print()

@@ -61,6 +61,9 @@ def test_plan_gives_pairs_allocation_today_and_map(made, office):
     assert {row.key for row in made.comparison.rows} >= {"mean_shortfall", "moves"}
     assert len(made.competence_map.dimensions) == 4
     assert "NAV" in made.message and made.messages["en"] != made.messages["nb"]
+    # the office number in each language's own word
+    assert f"(enhet {office.enhet})" in made.messages["nb"]
+    assert f"(office {office.enhet})" in made.messages["en"] and "enhet" not in made.messages["en"]
 
 
 def test_options_reach_the_engines(office):

@@ -1068,7 +1068,7 @@ def _plan_status(pairing: PairingResult | None, allocation: AllocationResult, *,
 
 def _plan_message(office: Office, pairing: PairingResult | None,
                   allocation: AllocationResult, lang: str, *, skipped: bool = False) -> str:
-    head = f"Plan for {office.name} (enhet {office.enhet})."  # the same words in nb and en
+    head = f"Plan for {office.name} ({'enhet' if lang == 'nb' else 'office'} {office.enhet})."
     parts = [head]
     if allocation.overload is not None and allocation.ok:
         # the overload first; the allocation's own message then starts after it
