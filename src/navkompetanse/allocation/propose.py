@@ -47,7 +47,7 @@ from .model import (
     violation_records,
 )
 from .result import AllocationResult, Move, Overload, Placement, PreferenceShare, Unit
-from .solve import solve_model
+from .solve import SolveOutcome, solve_model
 
 __all__ = ["allocate_portfolios", "naive", "office_overload", "status_quo"]
 
@@ -376,6 +376,62 @@ def _iv_reserved(office: Office, reserved: Mapping[str, float] | None,
     return points
 
 
+@dataclasses.dataclass(frozen=True)
+class SolvedOffice:
+    """What :func:`solve_office` found: the model solved last, the solver's outcome (None
+    when the model has diagnoses), the overflow notes and the office's overload."""
+
+    model: AllocationModel
+    outcome: SolveOutcome | None
+    diagnoses: Sequence[Diagnosis]
+    notes: Sequence[dict[str, str]]
+    overload: Overload | None
+
+
+def solve_office(office: Office, *, pairs: Any, policy: Policy, deadline: float,
+                 max_moves: int | None = None, pinned: Mapping[str, str] | None = None,
+                 allow_overflow: bool = False, hard_specialty: bool = False, seed: int = 0,
+                 gap_tol: float = 1e-3, kommunal_only: bool | None = None,
+                 reserved: Mapping[str, float] | None = None) -> SolvedOffice:
+    """The allocation's solve without its result: the model of ``office`` (in canonical
+    order, arguments checked), the solve until ``deadline`` (``perf_counter``) less the
+    result's writing, the retry with one bruker's room above the balance caps when whole
+    brukere do not fit, and the check of the plan against every limit and of its objective.
+    :func:`allocate_portfolios` writes its result from this; the gap analysis' re-solves
+    read the plan's numbers only."""
+    kommunal = policy.kommunal_only if kommunal_only is None else bool(kommunal_only)
+    common = {"pinned": pinned, "max_moves": max_moves, "hard_specialty": hard_specialty,
+              "kommunal_only": kommunal, "reserved": _iv_reserved(office, reserved, policy)}
+    units = resolve_units(office, pairs)
+    model, diagnoses, notes = build_model(office, units, policy,
+                                          allow_overflow=allow_overflow, **common)
+    overload = office_overload(model, policy)
+    if diagnoses:
+        return SolvedOffice(model, None, diagnoses, notes, overload)
+    # The solve gets what is left of the limit once the model is built and the result's
+    # writing (about WRAP_S_PER_BRUKER per bruker) is set aside.
+    reserve = WRAP_S_PER_BRUKER * model.n_brukere
+
+    def left() -> float:
+        return max(deadline - time.perf_counter() - reserve, MIN_SOLVE_S)
+
+    outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
+    if (outcome.status == "infeasible" and allow_overflow
+            and deadline - time.perf_counter() - reserve > MIN_SOLVE_S):
+        # Whole brukere do not fit under the balance caps (tiny offices): allow one bruker's
+        # weight above the fair share, as the overflow rule does, and report it.
+        model, _, notes = build_model(office, units, policy, allow_overflow=True,
+                                      relax_balance=True, **common)
+        outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
+    if outcome.assignment is not None:
+        x = outcome.assignment
+        broken = model_violations(model, x)
+        if broken or abs(model.objective(x) - outcome.objective) > 1e-6 * max(
+                1.0, outcome.objective):
+            raise NavkompetanseError(f"internal error: the plan breaks {broken}")  # a bug
+    return SolvedOffice(model, outcome, (), notes, overload)
+
+
 def allocate_portfolios(
     office: Office,
     *,
@@ -494,36 +550,15 @@ def allocate_portfolios(
     started = time.perf_counter()
     policy = _iv_allocate(policy, max_moves, time_limit, lang)
     office = office.canonical()  # one order for the solver: same office, same plan
-    kommunal = policy.kommunal_only if kommunal_only is None else bool(kommunal_only)
-    reserved_points = _iv_reserved(office, reserved, policy)
     names = office_names(office)
-    units = resolve_units(office, pairs)
-    model, diagnoses, notes = build_model(
-        office, units, policy, pinned=pinned, max_moves=max_moves,
-        hard_specialty=hard_specialty, allow_overflow=allow_overflow, kommunal_only=kommunal,
-        reserved=reserved_points,
-    )
-    overload = office_overload(model, policy)
-    if diagnoses:
-        return _infeasible(model, diagnoses, lang=lang, names=names, overload=overload)
-    # The solve gets what is left of the limit once the model is built and the result's
-    # writing (about WRAP_S_PER_BRUKER per bruker) is set aside.
-    deadline = started + float(time_limit)
-    reserve = WRAP_S_PER_BRUKER * model.n_brukere
-
-    def left() -> float:
-        return max(deadline - time.perf_counter() - reserve, MIN_SOLVE_S)
-
-    outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
-    if (outcome.status == "infeasible" and allow_overflow
-            and deadline - time.perf_counter() - reserve > MIN_SOLVE_S):
-        # Whole brukere do not fit under the balance caps (tiny offices): allow one bruker's
-        # weight above the fair share, as the overflow rule does, and report it.
-        model, _, notes = build_model(
-            office, units, policy, pinned=pinned, max_moves=max_moves,
-            hard_specialty=hard_specialty, allow_overflow=True, relax_balance=True,
-            kommunal_only=kommunal, reserved=reserved_points)
-        outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
+    solved = solve_office(
+        office, pairs=pairs, policy=policy, max_moves=max_moves, pinned=pinned,
+        deadline=started + float(time_limit), allow_overflow=allow_overflow,
+        hard_specialty=hard_specialty, seed=seed, gap_tol=gap_tol,
+        kommunal_only=kommunal_only, reserved=reserved)
+    model, outcome, overload = solved.model, solved.outcome, solved.overload
+    if outcome is None:
+        return _infeasible(model, solved.diagnoses, lang=lang, names=names, overload=overload)
     if outcome.assignment is None:
         if outcome.status == "infeasible":
             return _infeasible(model, [_packing_diagnosis(model)], lang=lang, names=names,
@@ -531,9 +566,7 @@ def allocate_portfolios(
         return _no_plan(model, "time_limit", _both(lambda lg: no_plan_text("time_limit", lg)),
                         lang=lang, names=names, stats=outcome.stats, overload=overload)
     x = outcome.assignment
-    broken = model_violations(model, x)
-    if broken or abs(model.objective(x) - outcome.objective) > 1e-6 * max(1.0, outcome.objective):
-        raise NavkompetanseError(f"internal error: the plan breaks {broken}")  # a bug, not input
+    notes = solved.notes
     stay = np.where(model.current >= 0, model.current, x)
     n_moves = model.n_moves(x)
     improvement = (model.objective(x) - model.objective(stay)) / n_moves if n_moves else 0.0

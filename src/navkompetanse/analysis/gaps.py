@@ -56,10 +56,7 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_array
 
 from ..allocation import AllocationResult, allocate_portfolios
-from ..allocation.model import build_model, model_violations, resolve_units
-from ..allocation.propose import MIN_SOLVE_S, WRAP_S_PER_BRUKER, _iv_reserved
-from ..allocation.solve import solve_model
-from ..exceptions import NavkompetanseError
+from ..allocation.propose import solve_office
 from ..models import DIMENSIONS, CompetenceProfile, Office, Veileder
 from ..policy import Policy
 from ..results import FrozenDict, Result, freeze_fields, strict_json
@@ -552,42 +549,26 @@ def _resolve(office: Office, *, pairs: Any, policy: Policy, time_limit: float,
              allow_overflow: bool = False, hard_specialty: bool = False, seed: int = 0,
              kommunal_only: bool | None = None, reserved: Mapping[str, float] | None = None,
              gap_tol: float = 1e-3) -> _Resolved:
-    """:func:`~navkompetanse.allocate_portfolios`' own steps (canonical order, the model, the
-    solve, the overflow retry, the check of the plan against every limit and of its
-    objective), without writing the result's records per bruker and per move, which the
-    analysis does not read (a quarter of each re-solve on the example office). The test
-    ``test_a_re_solve_proves_what_allocate_portfolios_proves`` holds the two equal."""
-    started = time.perf_counter()
-    office = office.canonical()
-    kommunal = policy.kommunal_only if kommunal_only is None else bool(kommunal_only)
-    common = {"pinned": pinned, "max_moves": max_moves, "hard_specialty": hard_specialty,
-              "kommunal_only": kommunal, "reserved": _iv_reserved(office, reserved, policy)}
-    units = resolve_units(office, pairs)
-    model, diagnoses, _ = build_model(office, units, policy, allow_overflow=allow_overflow,
-                                      **common)
+    """:func:`~navkompetanse.allocate_portfolios`' own solve (``allocation.propose.
+    solve_office``: canonical order, the model, the solve, the overflow retry, the check of
+    the plan against every limit and of its objective), without writing the result's records
+    per bruker and per move, which the analysis does not read (a quarter of each re-solve on
+    the example office). ``test_a_re_solve_proves_what_allocate_portfolios_proves`` holds
+    the two equal."""
+    solved = solve_office(
+        office.canonical(), pairs=pairs, policy=policy,
+        deadline=time.perf_counter() + float(time_limit), max_moves=max_moves,
+        pinned=pinned, allow_overflow=allow_overflow, hard_specialty=hard_specialty,
+        seed=seed, gap_tol=gap_tol, kommunal_only=kommunal_only, reserved=reserved)
+    model, outcome = solved.model, solved.outcome
     nothing = float("nan")
-    if diagnoses:
+    if outcome is None:
         return _Resolved("infeasible", nothing, nothing, {}, {})
-    deadline = started + float(time_limit)
-    reserve = WRAP_S_PER_BRUKER * model.n_brukere
-
-    def left() -> float:
-        return max(deadline - time.perf_counter() - reserve, MIN_SOLVE_S)
-
-    outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
-    if (outcome.status == "infeasible" and allow_overflow
-            and deadline - time.perf_counter() - reserve > MIN_SOLVE_S):
-        model, _, _ = build_model(office, units, policy, allow_overflow=True,
-                                  relax_balance=True, **common)
-        outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
     if outcome.assignment is None:
         status = "infeasible" if outcome.status == "infeasible" else "time_limit"
         return _Resolved(status, nothing, nothing, {}, {})
     x = outcome.assignment
     objective = model.objective(x) if model.n_brukere else 0.0
-    broken = model_violations(model, x)
-    if broken or abs(objective - outcome.objective) > 1e-6 * max(1.0, outcome.objective):
-        raise NavkompetanseError(f"internal error: the plan breaks {broken}")  # a bug
     fit = model.fit[np.arange(model.n_brukere), x]
     short = shortfall_levels(model.need, model.cover[x]).sum(axis=1)
     return _Resolved(outcome.status, float(objective), float(outcome.bound),
