@@ -25,13 +25,12 @@ from scipy.optimize import linprog, minimize
 
 from ._gap_classic import solve_classic
 from ._gap_common import descent, lattice_capacity, reduced_cost_keep, repair, solve_mip
-from ._gap_office import _smooth_dual, class_lns, solve_office
+from ._gap_office import class_lns, solve_office
 from ._result import GapResult, _verify_gap
 
 __all__ = ["solve_gap"]
 
 _LP_MAX_VARS = 30_000  # use the exact HiGHS LP below this many variables
-_ITEM_SMOOTH_SHARE = 0.3  # of the time left after the primal: per-unit prices (bound)
 
 
 def _verify(assignment, profit, weight2d, capacity, allowed, objective=None):
@@ -143,29 +142,6 @@ def _lagrangian_lbfgs(c, W, C, deadline, mu0=None, k_cand=None, temps=(3e-3, 3e-
         if val > best_val:
             best_val, best_mu = val, mu.copy()
     return best_mu * scale
-
-
-def _unit_prices(c, w, C, deadline):
-    """Capacity prices from :func:`_gap_office._smooth_dual` on the costs per unit of weight
-    (items of positive weight; None without any), for the bound of the item-level path.
-
-    The smoothing keeps the best prices of its path by the exact Lagrangian, its start
-    ``0`` included; :func:`_lagrangian_lbfgs` returns the end of its annealing, whose reduced
-    costs make a balanced greedy start but whose bound can be worse than ``0``'s.  So the
-    primal keeps the L-BFGS-B prices and these only replace the bound (and the reduced costs
-    of the fixing that goes with it) when they are better.  Issue 10's ``random`` family
-    (capacities 5-15 % above the load) at 10,000 x 150: these give 9,997.3 (there, ``0``
-    itself: nothing on the smoothing's path beat it) where L-BFGS-B ends at 10,003.6-10,008.4
-    after 0.2-1 s; the LP value is at most 9,995.9.  At 10,000 x 60: 9,990.9 (``0`` again)
-    in 0.1 s and 9,985.0 in 2 s, against L-BFGS-B's 9,988.3 in 0.35 s.  Their greedy start would
-    be 9,942.5 against 9,994.2 at 10,000 x 150.
-    """
-    pos = (w > 0) & np.isfinite(c).any(axis=1)
-    if not pos.any():
-        return None
-    cp = c[pos]
-    d = np.where(np.isfinite(cp), cp / w[pos, None], np.inf)
-    return _smooth_dual(d, w[pos], C, deadline)
 
 
 def _lp(c, W, C, allowed_mask):
@@ -454,15 +430,19 @@ def solve_gap(profit, weight, capacity, *, sense="max", allowed=None, time_limit
         time.perf_counter() + max(1.0, 3.0 * (time.perf_counter() - t0)))
     delta = 1.0 if integer else 0.0
     mu_bound = None  # prices of the bound when they are not the primal's mu
-    if x_lp is None and not closed(inc, lb) and time.perf_counter() < budget_end:
-        now = time.perf_counter()
-        mu_s = _unit_prices(c, w, C, now + _ITEM_SMOOTH_SHARE * (budget_end - now))
-        if mu_s is not None:
-            lb_s, red_s, _ = _lagrangian(c, W, C, mu_s)
-            if lb_s > lb:  # fixing below must use the reduced costs of the bound's prices
-                lb, red, mu_bound = lb_s, red_s, mu_s
-                price_box[0] = np.asarray(mu_s, dtype=float).copy()
-        stats["stages"]["unit_prices"] = time.perf_counter() - t0
+    if x_lp is None and not closed(inc, lb):
+        # L-BFGS-B returns the end of its annealing (reduced costs that make a balanced
+        # greedy start), which can bound worse than no prices at all where capacities are
+        # loose.  Issue 10's random family (capacities 5-15 % above the load) at
+        # 10,000 x 150: L(0) = 9,997.3 against 10,003.6-10,008.4 after 0.2-1 s of L-BFGS-B
+        # (max form; the LP value is at most 9,995.9).  The primal keeps mu (the greedy start
+        # from 0 is 9,942.5 against 9,994.2); the bound, the fixing's reduced costs and the
+        # prices returned take 0.
+        lb_0, red_0, _ = _lagrangian(c, W, C, np.zeros(m))
+        if lb_0 > lb:
+            lb, red, mu_bound = lb_0, red_0, np.zeros(m)
+            price_box[0] = np.zeros(m)
+            stats["bound_prices"] = "zero"
     if not closed(inc, lb) and time.perf_counter() < budget_end:
         # ---- exact stage on the reduced problem (interruptible MIP) when it is small, or
         # when no solution is known (it may prove infeasibility); else LNS + better prices
