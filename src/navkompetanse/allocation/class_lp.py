@@ -230,7 +230,10 @@ def solve_class_lp(model: AllocationModel, *, time_limit: float | None = None,
     while True:
         rounds += 1
         cols = np.flatnonzero(active)
-        options: dict = {"presolve": True}
+        # no presolve: the restricted LPs are small and solved many times; without it the
+        # same optima come 5-10 % faster (25 x 1,800: 0.062 -> 0.057 s for the allocation,
+        # 300 x 20,000: 1.55 -> 1.48 s; the gap analysis' re-solves 0.84 -> 0.76 s)
+        options: dict = {"presolve": False}
         if deadline is not None:
             left = deadline - time.perf_counter()
             if left <= 0:
