@@ -696,6 +696,19 @@ def test_node_bound_is_valid_at_every_node():
     assert checked >= 20
 
 
+def _memo(model):
+    """``model.evaluate`` with each pairing judged once (what the search's cache does)."""
+    seen = {}
+
+    def ev(pairs):
+        key = frozenset(pairs)
+        if key not in seen:
+            seen[key] = model.evaluate(key)
+        return seen[key]
+    ev.seen = seen  # the pairings judged so far
+    return ev
+
+
 @pytest.mark.parametrize("table", [True, False], ids=["table", "tree"])
 def test_branch_and_bound_alone_finds_the_optimum(table):
     """From the worst start (no pairs), the tree search and the best-first search over the
@@ -706,14 +719,7 @@ def test_branch_and_bound_alone_finds_the_optimum(table):
     for trial in range(6):
         model = _random_model(rng, int(rng.integers(5, 9)))
         max_pairs = [None, 2][trial % 2]
-        seen = {}
-
-        def ev(pairs, model=model, seen=seen):
-            key = frozenset(pairs)
-            if key not in seen:
-                seen[key] = model.evaluate(key)
-            return seen[key]
-
+        ev = _memo(model)
         out = branch_and_bound(model, ev(frozenset()), ev, max_pairs=max_pairs,
                                node_budget=5000, lp_budget=5000, table=table)
         assert out.proven and out.bound == out.best.objective
@@ -742,19 +748,13 @@ def test_table_search_with_preferences_proves_brute_force_optimum():
         pinned = {v for p in model.required for v in p}
         other = next(tuple(int(v) for v in c) for c in cand[::-1] if not set(c.tolist()) & pinned)
         for table in (True, False):
-            seen = {}
-
-            def ev(pairs, model=model, seen=seen):
-                key = frozenset(pairs)
-                if key not in seen:
-                    seen[key] = model.evaluate(key)
-                return seen[key]
+            ev = _memo(model)
 
             start = ev(frozenset(model.required))
             ev(frozenset(model.required) | {other})  # judged before the search
             out = branch_and_bound(model, start, ev, max_pairs=max_pairs, node_budget=5000,
-                                   lp_budget=5000, known=seen, table=table,
-                                   lp_count=lambda seen=seen: len(seen))
+                                   lp_budget=5000, known=ev.seen, table=table,
+                                   lp_count=lambda ev=ev: len(ev.seen))
             lps[table] += out.n_lp
             assert out.proven and out.bound == out.best.objective
             # brute force through the same evaluations (with preferences a pairing's value

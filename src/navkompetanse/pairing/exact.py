@@ -97,6 +97,14 @@ def _tol(x: float) -> float:
     return TOL * max(1.0, abs(x))
 
 
+def _better(e: Evaluation, best: Evaluation) -> bool:
+    """Whether ``e`` replaces the incumbent ``best``: a higher objective, or an equal one
+    (within :data:`TOL`) and the pairs first in sorted order (the same answer anywhere)."""
+    return e.objective > best.objective + _tol(best.objective) or (
+        abs(e.objective - best.objective) <= _tol(best.objective)
+        and sorted(e.pairs) < sorted(best.pairs) and e.objective >= best.objective)
+
+
 #: Offices up to this many veiledere enumerate their matchings once (9 496 at 10) and find
 #: the best matching of a node by one gather-and-sum; larger ones use max_weight_pairing.
 TABLE_MAX_N = 10
@@ -340,10 +348,7 @@ def _table_search(model: PairingModel, incumbent: Evaluation,
         nonlocal best
         if (max_pairs is not None and len(e.pairs) > max_pairs) or not np.isfinite(e.objective):
             return
-        if e.objective > best.objective + _tol(best.objective) or (
-                abs(e.objective - best.objective) <= _tol(best.objective)
-                and sorted(e.pairs) < sorted(best.pairs)
-                and e.objective >= best.objective):
+        if _better(e, best):
             best = e
 
     def price(e: Evaluation) -> None:
@@ -446,10 +451,7 @@ def branch_and_bound(
         nonlocal best
         if not fits(e.pairs) or not np.isfinite(e.objective):
             return
-        if e.objective > best.objective + _tol(best.objective) or (
-                abs(e.objective - best.objective) <= _tol(best.objective)
-                and sorted(e.pairs) < sorted(best.pairs)
-                and e.objective >= best.objective):
+        if _better(e, best):
             best = e
 
     def mask_of(forced: frozenset, banned: frozenset) -> np.ndarray:
