@@ -97,6 +97,17 @@ def _tol(x: float) -> float:
     return TOL * max(1.0, abs(x))
 
 
+def _stop(deadline: float, nodes: int, node_budget: int,
+          lp_count: Callable[[], int] | None, lp0: int, lp_budget: int) -> str | None:
+    """Why a search stops now: ``time`` (past ``deadline``), ``budget`` (nodes or new LPs
+    used up), or None."""
+    if time.perf_counter() > deadline:
+        return "time"
+    if nodes >= node_budget or (lp_count and lp_count() - lp0 >= lp_budget):
+        return "budget"
+    return None
+
+
 def _better(e: Evaluation, best: Evaluation) -> bool:
     """Whether ``e`` replaces the incumbent ``best``: a higher objective, or an equal one
     (within :data:`TOL`) and the pairs first in sorted order (the same answer anywhere)."""
@@ -388,11 +399,8 @@ def _table_search(model: PairingModel, incumbent: Evaluation,
         k = int(np.argmax(open_ub))  # the first of equal bounds: the table order is fixed
         if open_ub[k] <= best.objective + _tol(best.objective):
             break
-        if time.perf_counter() > deadline:
-            stopped = "time"
-            break
-        if nodes >= node_budget or (lp_count and lp_count() - lp0 >= lp_budget):
-            stopped = "budget"
+        stopped = _stop(deadline, nodes, node_budget, lp_count, lp0, lp_budget)
+        if stopped:
             break
         nodes += 1
         e = evaluate(frozenset((int(ia[j]), int(ib[j])) for j in table[k] if j < len(ia)))
@@ -474,11 +482,8 @@ def branch_and_bound(
     counts = {"inherited": 0, "pruned": 0, "leaf": 0, "closed": 0, "sub": 0, "branched": 0}
     stopped: str | None = None
     while stack:
-        if time.perf_counter() > deadline:
-            stopped = "time"
-            break
-        if nodes >= node_budget or (lp_count and lp_count() - lp0 >= lp_budget):
-            stopped = "budget"
+        stopped = _stop(deadline, nodes, node_budget, lp_count, lp0, lp_budget)
+        if stopped:
             break
         forced, banned, bound, start, parent_mu = stack.pop()
         if bound <= best.objective + _tol(best.objective) or not model.affordable(forced):
