@@ -93,7 +93,8 @@ def _add_lang(parser: argparse.ArgumentParser, default: object) -> None:
                         help="language of explanations and reports (default: nb, bokmål)")
 
 
-def _add_plan_options(parser: argparse.ArgumentParser) -> None:
+def _add_plan_options(parser: argparse.ArgumentParser, *, seconds: str = "for the whole plan "
+                      "(default 10)") -> None:
     """The options of plan(), as flags; ``--options FILE`` holds the same as JSON."""
     g = parser.add_argument_group("plan options (flags win over --options)")
     g.add_argument("--options", type=Path, metavar="FILE.json",
@@ -120,7 +121,7 @@ def _add_plan_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--max-moves", type=_count, default=None,
                    help="move at most this many brukere from their current veileder")
     g.add_argument("--time-limit", type=_positive_seconds, default=None,
-                   help="seconds for the whole plan (default 10)")
+                   help=f"seconds {seconds}")
     g.add_argument("--strict-capacity", action=argparse.BooleanOptionalAction, default=None,
                    help="no plan when the office has more work than capacity (exit 3); "
                         "by default everyone is placed and the overload is reported first")
@@ -190,7 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     many.add_argument("--resume", action="store_true",
                       help="skip offices whose summary is already in --out")
     many.add_argument("--no-progress", action="store_true", help="no progress bar")
-    _add_plan_options(many)
+    _add_plan_options(many, seconds="per office (default 60: a batch has nobody waiting)")
     for command in (demo, plan, synth, validate, many):
         # --lang after the subcommand too; SUPPRESS keeps the global value when it is absent
         _add_lang(command, argparse.SUPPRESS)
