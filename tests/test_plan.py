@@ -531,3 +531,17 @@ def test_a_plan_saved_to_a_gz_path_is_compressed_and_loads_back(made, tmp_path):
     with pytest.raises(InvalidInputError, match="cut short or damaged") as err:
         load_plan(cut)
     assert "cut.json.gz" in str(err.value)
+
+
+def test_each_pair_tells_the_brukere_the_distribution_gives_it(made):
+    """A pair's explanation says how many brukere it gets in the distribution: the plan's
+    own, not the pairing model's allocation (the example office's pairs differed by up to 54)."""
+    assert made.pairing is not None and made.pairing.pairs
+    for pair in made.pairing.pairs:
+        unit = "+".join(sorted(pair.members))
+        given = sorted(b for b, u in made.allocation.assignment.items() if u == unit)
+        assert list(pair.brukere) == given
+        assert made.allocation.units[unit].n_brukere == len(given)
+        assert 0 <= pair.n_only_together <= len(given)
+        if given:
+            assert f"I fordelingen får paret {len(given)} brukere" in made.explain(pair.members)

@@ -56,6 +56,7 @@ from .analysis.learning import LearningNetwork, LearningPlan, learning_network, 
 from .exceptions import CapacityWarning, InvalidInputError, Problem
 from .models import Office, PairRecord
 from .pairing import PairingResult, pair_veiledere
+from .pairing.propose import in_distribution
 from .policy import Policy
 from .results import Result, check_status, freeze_fields, strict_json
 from .scoring import capacity_points, fit_matrix, office_arrays, workload_points
@@ -933,6 +934,10 @@ def _steps_of_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
                                  prefer_cross_avdeling=opts.prefer_cross_avdeling, lang=lang)
         reserved = None
         pairing, skipped, allocation = pair_and_allocate(solve_on, None, 1.0)
+    if pairing is not None and allocation.ok:
+        # the pairs' brukere as the distribution placed them, not as the pairing's own
+        # allocation judged them: what each pair's explanation tells
+        pairing = in_distribution(pairing, solve_on, allocation.assignment, policy)
     progress.step()
     comparison = compare(today, allocation, lang=lang)
     status = _plan_status(pairing, allocation, skipped=skipped)

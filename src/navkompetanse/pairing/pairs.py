@@ -62,7 +62,8 @@ class Pair:
         A pair today (``office.pairs``); pinned by the leader; the two share a learning
         relation.
     brukere : tuple of str
-        Brukere the pair takes in the allocation that judged it (empty if not computed).
+        Brukere the pair takes in the allocation that judged it (empty if not computed); in
+        a plan, those the plan's distribution gives it (``pairing.propose.in_distribution``).
     n_only_together : int
         How many of those the pair covers better than either member could alone.
     typical_need : FrozenDict

@@ -28,7 +28,14 @@ from ..exceptions import InvalidInputError, Problem
 from ..models import DIMENSIONS, CompetenceProfile, Office, pair_faults
 from ..policy import Policy
 from ..privacy import contains_fodselsnummer
-from ..scoring import OfficeArrays, lead_members, office_arrays, pair_capacity, unit_id
+from ..scoring import (
+    OfficeArrays,
+    fit_matrix,
+    lead_members,
+    office_arrays,
+    pair_capacity,
+    unit_id,
+)
 from ..text import check_lang, fmt, join, percent, unit_label
 from ..text import pairing as words
 from .pairs import Pair, PairingResult
@@ -504,6 +511,54 @@ def _pair(office, arrays, model, outcome, a, b, members_of_unit, unit_pos, bruke
         typical_need=typical, lead_reason=lead_reason, member_preferences=prefs,
         **_trial(office, (ia, ib), (ia, ib) in existing, policy, today),
     )
+
+
+def in_distribution(result: PairingResult, office: Office, assignment: Mapping[str, str],
+                    policy: Policy | None = None) -> PairingResult:
+    """The pairs as a distribution placed them: each pair's ``brukere`` (those ``assignment``
+    gives the pair's unit), how many of them only the pair covers (``n_only_together``: its
+    fit above what either member gives alone) and the high needs of the hardest such case
+    (``typical_need``).
+
+    The pairing judges a pair by the allocation of its own model; ``plan()`` then makes the
+    distribution the office gets, and a pair's explanation ("I fordelingen får paret …
+    brukere") must tell that one: the two counted 179 and 125 brukere for one pair of the
+    example office. ``assignment`` is ``{bruker id: unit id}`` (``AllocationResult.
+    assignment``); brukere it does not hold are left out.
+    """
+    if not result.pairs:
+        return result
+    policy = policy if policy is not None else Policy()
+    arrays = office_arrays(office, policy)
+    row = {bid: i for i, bid in enumerate(arrays.bruker_ids)}
+    col = {ident: k for k, ident in enumerate(arrays.idents)}
+    by_unit: dict[str, list[int]] = {}
+    for bid, unit in assignment.items():
+        if bid in row:
+            by_unit.setdefault(unit, []).append(row[bid])
+    pairs = []
+    for pair in result.pairs:
+        a, b = (col[m] for m in pair.members)
+        rows = np.array(sorted(by_unit.get(unit_id(pair.members), [])), dtype=np.int64)
+        n_only, typical = 0, {}
+        if rows.size:
+            need = arrays.need[rows]
+            covers = np.stack([arrays.levels[a], arrays.levels[b],
+                               np.maximum(arrays.levels[a], arrays.levels[b])])
+            fit = fit_matrix(need, covers, policy)
+            lift = fit[:, 2] - np.maximum(fit[:, 0], fit[:, 1])
+            only = lift > 1e-12
+            n_only = int(only.sum())
+            if n_only:  # the need the pair helps most with: the hardest case it takes
+                need_row = need[int(np.argmax(np.where(only, lift, -np.inf)))]
+                low = np.minimum(arrays.levels[a], arrays.levels[b])
+                typical = {d: int(v) for d, v, lo in zip(DIMENSIONS, need_row, low, strict=True)
+                           if v >= 4 and v > lo}
+        pairs.append(dataclasses.replace(
+            pair, brukere=tuple(sorted(arrays.bruker_ids[i] for i in rows)),
+            n_only_together=n_only,
+            typical_need=typical))
+    return dataclasses.replace(result, pairs=tuple(pairs))
 
 
 def _priced_out(model, best, seen, k, partners, w_final, min_gain) -> bool:
