@@ -227,3 +227,17 @@ def test_cli_plan_many_and_resume(offices, tmp_path):
     with (out / "summary.csv").open(encoding="utf-8") as f:
         assert [r["office"] for r in csv.DictReader(f)] == ["0101", "0102"]
     assert main(["plan-many", str(tmp_path / "nothing-*.json"), "--out", str(out)]) == 1
+
+
+def test_cpu_seconds_of_offices_side_by_side_count_each_office_once(offices):
+    """In a thread pool each office's CPU seconds are its thread's: together they are no
+    more than the process spent (process_time would count every office running at once)."""
+    import time
+
+    start = time.process_time()
+    with ThreadPoolExecutor(3) as pool:
+        got = list(plan_many(offices, executor=pool, progress=False))
+    spent = time.process_time() - start
+    assert all(s.ok for s in got)
+    assert 0 < sum(s.cpu_seconds for s in got) <= spent * 1.05 + 0.05
+

@@ -511,6 +511,12 @@ def test_a_plan_file_writes_placements_as_a_table_and_reads_version_1(made, tmp_
       "columns": {"nonsense": [1]}}, "no field"),
     ({"__table__": "navkompetanse.plan:Path", "kind": "__tuple__", "columns": {}},
      "not a navkompetanse class"),
+    ({"__table__": "navkompetanse.allocation.result:Move", "kind": "__frozendict__",
+      "keys": ["b1", "b1"], "columns": {"bruker_id": ["b1", "b1"]}}, "there twice"),
+    ({"__table__": "navkompetanse.allocation.result:Placement", "kind": "__tuple__",
+      "columns": {"need": {"__rows__": "ab", "values": [[1, 2]]}}}, "must be a list"),
+    ({"__table__": "navkompetanse.allocation.result:Placement", "kind": "__tuple__",
+      "columns": {"need": {"__rows__": ["a", "a"], "values": [[1, 2]]}}}, "there twice"),
 ])
 def test_a_broken_table_in_a_plan_file_is_refused(tmp_path, table, needle):
     path = tmp_path / "plan.json"
@@ -545,3 +551,24 @@ def test_each_pair_tells_the_brukere_the_distribution_gives_it(made):
         assert 0 <= pair.n_only_together <= len(given)
         if given:
             assert f"I fordelingen får paret {len(given)} brukere" in made.explain(pair.members)
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1", None])
+def test_a_plan_version_is_a_whole_number_it_reads(made, tmp_path, version):
+    document = json.loads(made.to_json())
+    document["version"] = version
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(InvalidInputError, match="version"):
+        load_plan(path)
+
+
+def test_a_compressed_plan_that_unpacks_too_far_is_refused(made, tmp_path, monkeypatch):
+    import importlib
+
+    plan_module = importlib.import_module("navkompetanse.plan")
+    path = made.save(tmp_path / "plan.json.gz")
+    monkeypatch.setattr(plan_module, "MAX_PLAN_BYTES", 1000)
+    with pytest.raises(InvalidInputError, match="unpacks to more than"):
+        load_plan(path)
+

@@ -126,6 +126,9 @@ def _decode_table(data: dict, where: str) -> Any:
         if not isinstance(keys, list):
             raise _bad(where, "a table of a mapping needs its keys")
         lengths.add(len(keys))
+        keys = [decode(k, where) for k in keys]
+        if len(set(keys)) != len(keys):
+            raise _bad(where, "a key is there twice")
     if len(lengths) > 1:
         raise _bad(where, "the table's columns differ in length")
     n = lengths.pop() if lengths else 0
@@ -133,7 +136,7 @@ def _decode_table(data: dict, where: str) -> Any:
                  for i in range(n))
     if kind == "__tuple__":
         return rows
-    built = {decode(k, where): row for k, row in zip(keys, rows, strict=True)}
+    built = dict(zip(keys, rows, strict=True))
     return FrozenDict(built) if kind == "__frozendict__" else built
 
 
@@ -141,7 +144,11 @@ def _decode_column(col: Any, where: str) -> list:
     if isinstance(col, list):
         return [decode(v, f"{where}[{i}]") for i, v in enumerate(col)]
     if isinstance(col, dict) and set(col) == {"__rows__", "values"}:
+        if not isinstance(col["__rows__"], list):
+            raise _bad(where, "a column's keys must be a list")
         keys = [decode(k, where) for k in col["__rows__"]]
+        if len(set(keys)) != len(keys):
+            raise _bad(where, "a key is there twice")
         rows = col["values"]
         if not isinstance(rows, list) or any(
                 not isinstance(r, list) or len(r) != len(keys) for r in rows):

@@ -29,6 +29,7 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 import traceback
 import warnings
@@ -133,8 +134,9 @@ class OfficeSummary(Result):
     seconds : float
         Wall time of the office in its worker (reading, scenario, plan, writing).
     cpu_seconds : float
-        CPU time of the worker's process for the same (on a loaded machine the figure to
-        compare: wall time there includes waiting for a core).
+        CPU time of the same (on a loaded machine the figure to compare: wall time there
+        includes waiting for a core): the worker process's, or in a thread pool the
+        worker thread's own (:func:`_cpu`).
     failure : str or None
         ``invalid``, ``infeasible``, ``time_limit`` or ``crash`` (:data:`FAILURES`); None
         when planned.
@@ -329,8 +331,18 @@ def _failure(job: _Job, kind: str, reason: str, started: tuple[float, float],
         shortfall_today=None, shortfall_proposed=None, moves=None, overload_points=0.0,
         status="time_limit" if kind == "time_limit" else "infeasible", certified_gap=None,
         seconds=time.perf_counter() - started[0],
-        cpu_seconds=time.process_time() - started[1],
+        cpu_seconds=_cpu() - started[1],
         failure=kind, reason=mask_text(reason)[:2000], plan_file=plan_file, lang=job.lang)
+
+
+def _cpu() -> float:
+    """CPU seconds of this office's work: the whole process's (HiGHS' and OpenBLAS' helper
+    threads included) in a worker process's main thread (a process pool); this thread's
+    own otherwise (a thread pool, Dask's worker threads), so offices planned side by side do
+    not count each other's work (the helper threads are then left out)."""
+    if threading.current_thread() is threading.main_thread():
+        return time.process_time()
+    return time.thread_time()
 
 
 def _plan_one(job: _Job) -> dict[str, Any]:
@@ -338,7 +350,7 @@ def _plan_one(job: _Job) -> dict[str, Any]:
     from .io import load_office
     from .plan import plan
 
-    started = (time.perf_counter(), time.process_time())
+    started = (time.perf_counter(), _cpu())
     office = None
     try:
         office = job.source if isinstance(job.source, Office) else load_office(job.source)
@@ -375,7 +387,7 @@ def _plan_one(job: _Job) -> dict[str, Any]:
         overload_points=max(0.0, float(over.load_points - over.capacity_points))
         if over is not None else 0.0,
         status=result.status, certified_gap=float(result.allocation.gap),
-        seconds=time.perf_counter() - started[0], cpu_seconds=time.process_time() - started[1],
+        seconds=time.perf_counter() - started[0], cpu_seconds=_cpu() - started[1],
         plan_file=plan_file, lang=job.lang)
 
 
@@ -605,7 +617,7 @@ def _collect(future: Future[Any], job: _Job, out: str | None) -> OfficeSummary:
         data = future.result()
     except Exception as exc:  # the worker process died (BrokenProcessPool), or dask lost it
         data = _failure(job, "crash", f"{type(exc).__name__}: {exc}",
-                        (time.perf_counter(), time.process_time()))
+                        (time.perf_counter(), _cpu()))
         data["seconds"] = data["cpu_seconds"] = 0.0
     summary = OfficeSummary(**data)
     if out is not None:

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import gzip
+import io
 import json
 import math
 import os
@@ -71,6 +72,9 @@ PLAN_FORMAT_VERSION = 2
 #: gzip level of a plan saved to a ``.gz`` path (3: 13 times smaller than the JSON; higher
 #: levels take twice the time for a quarter less).
 GZIP_LEVEL = 3
+#: The most a compressed plan file may unpack to (a plan of 20,000 brukere is about 40 MB):
+#: a small file that unpacks to gigabytes is refused instead of filling the memory.
+MAX_PLAN_BYTES = 2**30
 #: Versions :func:`load_plan` reads: 2 writes many dataclasses of one class as a table
 #: (``_state``); a version 1 file holds the same values one by one, and loads the same.
 READABLE_PLAN_VERSIONS = (1, 2)
@@ -923,7 +927,9 @@ def _steps_of_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
     # takes capacity. Without that much time there is one try, with all of it.
     left = deadline - time.perf_counter() - reserve
     n, m = office.n_brukere, office.n_veiledere
-    expected = slow * (ALLOC_S_PER_CELL * n * m + PAIRING_MIN_S_PER_CANDIDATE * m * (m - 1) / 2)
+    proposing = given is None and opts.pairs == "propose"
+    expected = slow * (ALLOC_S_PER_CELL * n * m
+                       + (PAIRING_MIN_S_PER_CANDIDATE * m * (m - 1) / 2 if proposing else 0.0))
     ample = left > RETRY_MIN_S and 0.5 * left >= expected
     pairing, skipped, allocation = pair_and_allocate(pair_view, reserved,
                                                      0.5 if reserved and ample else 1.0)
@@ -1108,7 +1114,12 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
     try:
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":  # gzip (Plan.save to a .gz path), whatever the name
-            raw = gzip.decompress(raw)
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as packed:
+                raw = packed.read(MAX_PLAN_BYTES + 1)
+            if len(raw) > MAX_PLAN_BYTES:
+                raise InvalidInputError([Problem(
+                    source, "", f"unpacks to more than {MAX_PLAN_BYTES // 2**20} MB",
+                    hint="a plan file is JSON written by Plan.save")], source=source)
         document = json.loads(raw.decode("utf-8"))
     except (gzip.BadGzipFile, EOFError, zlib.error):
         raise InvalidInputError([Problem(source, "", "a gzip file that is cut short or damaged",
@@ -1131,7 +1142,9 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
         raise InvalidInputError([Problem(
             "format", "format", f"not a navkompetanse plan (format is not {PLAN_FORMAT!r})",
             hint="load an office file with load_office, a plan with load_plan")], source=source)
-    if document.get("version") not in READABLE_PLAN_VERSIONS:
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or (
+            version not in READABLE_PLAN_VERSIONS):
         raise InvalidInputError([Problem(
             "version", "version", f"plan format version {document.get('version')!r} is not "
             f"one this version reads ({', '.join(map(str, READABLE_PLAN_VERSIONS))})",

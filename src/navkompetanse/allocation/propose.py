@@ -393,8 +393,9 @@ def solve_office(office: Office, *, pairs: Any, policy: Policy, deadline: float,
                  allow_overflow: bool = False, hard_specialty: bool = False, seed: int = 0,
                  gap_tol: float = 1e-3, kommunal_only: bool | None = None,
                  reserved: Mapping[str, float] | None = None) -> SolvedOffice:
-    """The allocation's solve without its result: the model of ``office`` (in canonical
-    order, arguments checked), the solve until ``deadline`` (``perf_counter``) less the
+    """The allocation's solve without its result: the model of ``office`` (the caller
+    passes it in canonical order and has checked the arguments: ``allocate_portfolios``
+    does both), the solve until ``deadline`` (``perf_counter``) less the
     result's writing, the retry with one bruker's room above the balance caps when whole
     brukere do not fit, and the check of the plan against every limit and of its objective.
     :func:`allocate_portfolios` writes its result from this; the gap analysis' re-solves
