@@ -130,3 +130,43 @@ def test_a_short_limit_keeps_the_better_of_greedy_and_rounding(monkeypatch):
     greedy = solve.greedy_plan(model, time.perf_counter() + 30)
     assert out.objective >= model.objective(greedy)
     assert out.status in ("optimal", "feasible") and model_violations(model, out.assignment) == []
+
+
+def _unproven(calls: list, real=None, fail: int = 10**9):
+    """A stand-in for solve_model: ``fail`` times no plan and no proof, then the real one."""
+    def fake(model, *, time_limit, seed=0, gap_tol=1e-3):
+        calls.append(seed)
+        if len(calls) <= fail or real is None:
+            time.sleep(min(0.05, max(time_limit, 0.0)))
+            return solve.SolveOutcome(None, float("nan"), np.inf, "infeasible", "",
+                                      {"proof": "none"})
+        return real(model, time_limit=time_limit, seed=seed, gap_tol=gap_tol)
+    return fake
+
+
+def test_no_plan_without_a_proof_is_not_infeasible_the_search_goes_on(monkeypatch):
+    """A solve that finds no plan and proves nothing does not make the office infeasible:
+    the allocation searches on with other seeds and keeps the plan it then finds."""
+    from navkompetanse.allocation import propose
+
+    office = synthetic_office(8, 300, seed=2)
+    calls: list = []
+    monkeypatch.setattr(propose, "solve_model", _unproven(calls, solve.solve_model, fail=2))
+    result = allocate_portfolios(office, time_limit=10)
+    assert result.ok and calls == [0, 1, 2]
+    assert result.stats["attempts"] == 3
+    assert set(result.assignment) == {b.id for b in office.brukere}
+
+
+def test_no_plan_and_no_proof_by_the_limit_is_time_limit_at_the_limit(monkeypatch):
+    from navkompetanse.allocation import propose
+
+    office = synthetic_office(8, 300, seed=2)
+    calls: list = []
+    monkeypatch.setattr(propose, "solve_model", _unproven(calls))
+    started = time.perf_counter()
+    result = allocate_portfolios(office, time_limit=0.5)
+    wall = time.perf_counter() - started
+    assert result.status == "time_limit" and not result.ok and result.assignment == {}
+    assert len(calls) > 2 and wall >= 0.45  # it searched until the limit, not stopped early
+    assert "Fant ingen fordeling innen tidsgrensen" in result.messages["nb"]

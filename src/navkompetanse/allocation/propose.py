@@ -424,6 +424,18 @@ def solve_office(office: Office, *, pairs: Any, policy: Policy, deadline: float,
         model, _, notes = build_model(office, units, policy, allow_overflow=True,
                                       relax_balance=True, **common)
         outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
+    attempt = 0
+    while outcome.assignment is None and outcome.stats.get("proof") == "none":
+        # No plan was found and none was proven impossible: an office is not called
+        # infeasible on that; search on (other seeds) until a plan, a proof or the limit.
+        if deadline - time.perf_counter() - reserve <= MIN_SOLVE_S:
+            outcome = SolveOutcome(None, float("nan"), outcome.bound, "time_limit",
+                                   "no plan found, and none proven impossible, within the "
+                                   "limit", {**outcome.stats, "proof": None})
+            break
+        attempt += 1
+        outcome = solve_model(model, time_limit=left(), seed=seed + attempt, gap_tol=gap_tol)
+        outcome.stats["attempts"] = attempt + 1
     if outcome.assignment is not None:
         x = outcome.assignment
         broken = model_violations(model, x)

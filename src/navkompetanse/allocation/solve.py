@@ -406,8 +406,15 @@ def _solve_priced(
                 best_x, best_obj = sol.assignment, sol.objective
                 best_bound = min(best_bound, sol.bound)
                 hit_limit = hit_limit or sol.status != "optimal"
+            elif sol.assignment is None:
+                hit_limit = True  # the milp ran out of time with neither a plan nor a proof
         if best_x is None:
-            status = "time_limit" if hit_limit or left <= 0.05 else "infeasible"
+            status = ("time_limit" if hit_limit or deadline - time.perf_counter() <= 0.05
+                      else "infeasible")
+            if status == "infeasible":
+                # no plan found, and nothing proves there is none: the caller searches on
+                # (``propose.solve_office``) rather than call the office infeasible
+                stats["proof"] = "none"
             return SolveOutcome(None, float("nan"), best_bound, status, last_message, stats)
     best_bound = max(best_bound, best_obj)  # a bound below a feasible value is rounding noise
     gap = (best_bound - best_obj) / max(1.0, abs(best_obj))
