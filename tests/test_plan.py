@@ -572,3 +572,15 @@ def test_a_compressed_plan_that_unpacks_too_far_is_refused(made, tmp_path, monke
     with pytest.raises(InvalidInputError, match="unpacks to more than"):
         load_plan(path)
 
+
+
+def test_enum_values_load_back_as_the_same_enum(made, tmp_path):
+    """A Dimension key (a StrEnum, so also a str) is written as the enum it is and loads back
+    as one, not as a plain string that compares equal."""
+    from navkompetanse.models import Dimension
+
+    loaded = load_plan(made.save(tmp_path / "plan.json"))
+    pairs = [p for p in loaded.pairing.pairs if p.leads]
+    assert pairs
+    assert all(type(k) is Dimension for p in pairs for k in p.leads)
+    assert all(type(k) is Dimension for p in made.pairing.pairs for k in p.leads)

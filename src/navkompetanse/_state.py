@@ -40,10 +40,10 @@ def _name(cls: type) -> str:
 
 def encode(value: Any) -> Any:
     """``value`` as JSON data with type tags (see the module docstring)."""
+    if isinstance(value, enum.Enum):  # first: a StrEnum member is a str too
+        return {"__enum__": _name(type(value)), "value": value.value}
     if value is None or isinstance(value, bool | str):
         return value
-    if isinstance(value, enum.Enum):
-        return {"__enum__": _name(type(value)), "value": value.value}
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
