@@ -729,17 +729,9 @@ def _read_json(path: Path, report: _Report) -> Any:
     if text is None:
         return None
     twice: list[tuple[dict, str, Any]] = []  # (object, key, the value json drops)
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in obj:
-                twice.append((obj, key, obj[key]))
-            obj[key] = value
-        return obj
-
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=_parse_int)
+        data = json.loads(text, object_pairs_hook=_keys_twice_into(twice),
+                          parse_int=_parse_int)
     except json.JSONDecodeError as e:
         report.add(
             f"line {e.lineno}, column {e.colno}", "", f"not valid JSON: {e.msg}", None,
@@ -759,6 +751,19 @@ def _read_json(path: Path, report: _Report) -> Any:
     if twice:
         _duplicate_keys(text, data, twice, report, path.name)
     return data
+
+
+def _keys_twice_into(twice: list[tuple[dict, str, Any]]) -> Any:
+    """A json ``object_pairs_hook`` that builds each object as json does (the last value of a
+    key wins) and records ``(object, key, the value dropped)`` for every key given twice."""
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in obj:
+                twice.append((obj, key, obj[key]))
+            obj[key] = value
+        return obj
+    return hook
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
@@ -785,14 +790,7 @@ def _duplicate_keys(text: str, data: Any, fast: list[tuple[dict, str, Any]], rep
     tells where each object starts and ends."""
     twice: list[tuple[dict, str, Any]] = []
     spans: dict[int, tuple[int, int]] = {}
-
-    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in obj:
-                twice.append((obj, key, obj[key]))
-            obj[key] = value
-        return obj
+    hook = _keys_twice_into(twice)
 
     def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[dict, int]:
         obj, end = json.decoder.JSONObject(s_and_end, *args)
