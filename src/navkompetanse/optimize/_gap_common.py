@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import time
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -287,16 +288,7 @@ def highs_mip(cost, A, row_lo, row_up, col_up, deadline, rel_gap=0.0, cutoff=Non
         sol.col_value = np.asarray(start, dtype=float).tolist()
         sol.value_valid = True
         highs.setSolution(sol)
-    if np.isfinite(deadline):
-        def interrupt(kind, message, data_out, data_in, user):
-            if time.perf_counter() > deadline:
-                data_in.user_interrupt = True
-
-        highs.setCallback(interrupt, None)
-        kinds = h.cb.HighsCallbackType
-        for kind in (kinds.kCallbackMipInterrupt, kinds.kCallbackSimplexInterrupt,
-                     kinds.kCallbackIpmInterrupt):
-            highs.startCallback(kind)
+    _interrupt_at(highs, deadline, mip=True)
     highs.run()
     ms = highs.getModelStatus()
     M = h.HighsModelStatus
@@ -320,6 +312,24 @@ def highs_mip(cost, A, row_lo, row_up, col_up, deadline, rel_gap=0.0, cutoff=Non
     if ms in limits:
         return "limit", x, dual
     return "failed", x, -np.inf
+
+
+def _interrupt_at(highs: Any, deadline: float, *, mip: bool) -> None:
+    """Stop ``highs`` at ``deadline`` (``perf_counter``) from inside its simplex, interior
+    point and (``mip``) branch-and-bound: HiGHS's own ``time_limit`` is not polled inside the
+    interior point. Nothing to do for an infinite deadline."""
+    if not np.isfinite(deadline):
+        return
+
+    def interrupt(kind, message, data_out, data_in, user):
+        if time.perf_counter() > deadline:
+            data_in.user_interrupt = True
+
+    highs.setCallback(interrupt, None)
+    kinds = _highs_core.cb.HighsCallbackType
+    wanted = (kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt)
+    for kind in ((kinds.kCallbackMipInterrupt, *wanted) if mip else wanted):
+        highs.startCallback(kind)
 
 
 def highs_lp(cost, A, row_lo, row_up, deadline, solver="ipm"):
@@ -359,15 +369,7 @@ def highs_lp(cost, A, row_lo, row_up, deadline, solver="ipm"):
         highs.setOptionValue("time_limit", max(float(left), 0.01))
     if highs.passModel(lp) == h.HighsStatus.kError:  # pragma: no cover
         return None
-    if np.isfinite(deadline):
-        def interrupt(kind, message, data_out, data_in, user):
-            if time.perf_counter() > deadline:
-                data_in.user_interrupt = True
-
-        highs.setCallback(interrupt, None)
-        kinds = h.cb.HighsCallbackType
-        for kind in (kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt):
-            highs.startCallback(kind)
+    _interrupt_at(highs, deadline, mip=False)
     highs.run()
     if highs.getModelStatus() != h.HighsModelStatus.kOptimal:
         return None
