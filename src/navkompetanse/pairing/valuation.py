@@ -71,10 +71,12 @@ out whole brukere, not fractions: at least one bruker's weight ``w_max``, and a 
 average bruker's weight ``w̄`` per veileder (``n`` of them). With less, the allocation's
 packing gets so tight that rounding its LP finds no place for the last brukere: on the
 national set (``synthetic_offices(250)``) offices whose pairs and mentoring had left one
-``w_max`` of room (5 points of 11,550) took 4–10 s in the allocation's fallback, or found no
-distribution; with the margin the same offices take 0.1–0.7 s, proposing one or two pairs
-fewer. An office with less room than the margin (but at least ``w_max``) takes on no
-overhead beyond the pairs the leader pinned; one with less than ``w_max`` is full, and its
+``w_max`` of room (5 points of 11,550) planned in 3.4–22 CPU-seconds (the allocation's
+fallback, or a second try without the mentors' reservation); with the margin the same
+offices plan in 0.4–1.2 CPU-seconds with the mentoring kept, and one or two pairs fewer
+where the rounding had failed (``benchmarks/bench_packing_margin.py``; docs/pairing.md). An
+office with less room than the margin (but at least ``w_max``) takes on no overhead beyond
+the pairs the leader pinned; one with less than ``w_max`` is full, and its
 overhead is priced instead (below). An unaffordable pairing has the value ``−∞``
 (no LP is solved), so it is never proposed, whatever its fit. In most offices the budget is
 larger than the overhead of any pairing (``budget_binding`` is False) and the rule costs
