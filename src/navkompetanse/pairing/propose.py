@@ -32,6 +32,7 @@ from ..scoring import (
     OfficeArrays,
     fit_matrix,
     lead_members,
+    need_levels,
     office_arrays,
     pair_capacity,
     unit_id,
@@ -529,34 +530,32 @@ def in_distribution(result: PairingResult, office: Office, assignment: Mapping[s
     if not result.pairs:
         return result
     policy = policy if policy is not None else Policy()
-    arrays = office_arrays(office, policy)
-    row = {bid: i for i, bid in enumerate(arrays.bruker_ids)}
-    col = {ident: k for k, ident in enumerate(arrays.idents)}
-    by_unit: dict[str, list[int]] = {}
+    brukere = {b.id: b for b in office.brukere}
+    levels = office.profiles()  # [veileder, dimension], office order
+    col = {ident: k for k, ident in enumerate(office.idents)}
+    by_unit: dict[str, list[str]] = {}
     for bid, unit in assignment.items():
-        if bid in row:
-            by_unit.setdefault(unit, []).append(row[bid])
+        if bid in brukere:
+            by_unit.setdefault(unit, []).append(bid)
     pairs = []
     for pair in result.pairs:
         a, b = (col[m] for m in pair.members)
-        rows = np.array(sorted(by_unit.get(unit_id(pair.members), [])), dtype=np.int64)
+        ids = sorted(by_unit.get(unit_id(pair.members), []))
         n_only, typical = 0, {}
-        if rows.size:
-            need = arrays.need[rows]
-            covers = np.stack([arrays.levels[a], arrays.levels[b],
-                               np.maximum(arrays.levels[a], arrays.levels[b])])
+        if ids:  # the needs of the pair's brukere only (not the whole office's arrays)
+            need = need_levels([brukere[bid] for bid in ids], policy)
+            covers = np.stack([levels[a], levels[b], np.maximum(levels[a], levels[b])])
             fit = fit_matrix(need, covers, policy)
             lift = fit[:, 2] - np.maximum(fit[:, 0], fit[:, 1])
             only = lift > 1e-12
             n_only = int(only.sum())
             if n_only:  # the need the pair helps most with: the hardest case it takes
                 need_row = need[int(np.argmax(np.where(only, lift, -np.inf)))]
-                low = np.minimum(arrays.levels[a], arrays.levels[b])
+                low = np.minimum(levels[a], levels[b])
                 typical = {d: int(v) for d, v, lo in zip(DIMENSIONS, need_row, low, strict=True)
                            if v >= 4 and v > lo}
         pairs.append(dataclasses.replace(
-            pair, brukere=tuple(sorted(arrays.bruker_ids[i] for i in rows)),
-            n_only_together=n_only,
+            pair, brukere=tuple(ids), n_only_together=n_only,
             typical_need=typical))
     return dataclasses.replace(result, pairs=tuple(pairs))
 
