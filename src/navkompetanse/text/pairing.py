@@ -55,10 +55,9 @@ _NB: dict[str, str] = {
     "reason:rule:max_pairs": "en regel: et tak på antall par",
     # why a veileder works alone
     "single:not_pairable": "{who} er merket som ikke aktuell for par, og jobber alene.",
-    "single:no_gain": ("{who} jobber alene: ingen kollega vil dekke behov hos brukerne som "
-                       "{who} ikke dekker selv, godt nok til at et par lønner seg."),
-    "single:left_over": ("{who} jobber alene: de kollegene som ville utfylt {who} best, gjør "
-                         "mer nytte i andre par."),
+    "single:no_gain": ("{who} jobber alene: et par med noen av kollegene ville ikke dekket "
+                       "nok mer av brukernes behov til at det lønner seg."),
+    "single:left_over": "{who} jobber alene: de beste partnerne gjør mer nytte i andre par.",
     "single:capacity": ("{who} jobber alene: kontoret har ikke ledig kapasitet til enda et par "
                         "(et par bruker {share} av kapasiteten sin på samarbeid)."),
     "single:rule": "{who} jobber alene fordi en regel stenger for den beste partneren: {rule}.",
@@ -67,8 +66,8 @@ _NB: dict[str, str] = {
     "rule:max_pairs": "et tak på antall par",
     "estimate": (" Beste alternativ er {partner}, anslått gevinst {gain} (et anslag fra prisene "
                  "i fordelingen, ikke regnet ut eksakt)."),
-    "dissolved": ("Paret {pair} fra i dag er oppløst fordi leder har låst {member} i et annet "
-                  "par."),
+    "dissolved": ("Leder har låst {member} i et annet par, så paret med {partner} fra i dag "
+                  "er oppløst."),
     # a pair
     "pinned": "er låst som par av leder",
     "existing": "fortsetter som par",
@@ -89,7 +88,7 @@ _NB: dict[str, str] = {
     "work:digital": "den digitale oppfølgingen",
     # preference in the division of labour (scoring.lead_members)
     "likes_two": "{a} tar det meste av {work_a}, og {b} har {work_b} — det de liker å jobbe med.",
-    "likes_one": "{who} tar det meste av {work} — det {short} liker å jobbe med.",
+    "likes_one": "{who} tar det meste av {work} og liker å jobbe med det.",
     "spared": "{who} tar {work}, så {other} slipper arbeid som tapper.",
     "drains_forced": ("{who} må lede {work} selv om det tapper: {other} står mer enn ett nivå "
                       "svakere der. Det trekker verdien av paret litt ned."),
@@ -187,10 +186,9 @@ _EN: dict[str, str] = {
     "reason:rule:forbidden": "a rule: a pair that is ruled out",
     "reason:rule:max_pairs": "a rule: a cap on the number of pairs",
     "single:not_pairable": "{who} is marked as not available for pairs and works alone.",
-    "single:no_gain": ("{who} works alone: no colleague covers enough of the brukere's needs "
-                       "that {who} does not cover for a pair to pay off."),
-    "single:left_over": ("{who} works alone: the colleagues who would complement {who} best "
-                         "do more good in other pairs."),
+    "single:no_gain": ("{who} works alone: a pair with any of the colleagues would not cover "
+                       "enough more of the brukere's needs to pay off."),
+    "single:left_over": "{who} works alone: the best partners do more good in other pairs.",
     "single:capacity": ("{who} works alone: the office has no capacity to spare for another "
                         "pair (a pair spends {share} of its capacity on working together)."),
     "single:rule": "{who} works alone because a rule blocks the best partner: {rule}.",
@@ -199,8 +197,8 @@ _EN: dict[str, str] = {
     "rule:max_pairs": "a cap on the number of pairs",
     "estimate": (" The best alternative is {partner}, estimated gain {gain} (an estimate from "
                  "the allocation's prices, not computed exactly)."),
-    "dissolved": ("Today's pair {pair} is dissolved because the leader pinned {member} in "
-                  "another pair."),
+    "dissolved": ("The leader pinned {member} in another pair, so today's pair with {partner} "
+                  "is dissolved."),
     "pinned": "are pinned as a pair by the leader",
     "existing": "continue as a pair",
     "proposed": "are proposed as a pair",
@@ -218,7 +216,7 @@ _EN: dict[str, str] = {
     "work:forvaltning": "the casework",
     "work:digital": "the digital follow-up",
     "likes_two": "{a} takes most of {work_a}, and {b} has {work_b} — what they enjoy doing.",
-    "likes_one": "{who} takes most of {work} — what {short} enjoys doing.",
+    "likes_one": "{who} takes most of {work} and enjoys it.",
     "spared": "{who} takes {work}, so {other} is spared work that drains.",
     "drains_forced": ("{who} has to lead {work} although it is draining: {other} is more than "
                       "one level weaker there. That lowers the pair's value a little."),
@@ -415,7 +413,7 @@ def _preference_sentences(pair: Any, t: Mapping[str, str], lang: str,
                                          b=person(b, names), work_b=_work(liked[b], t, lang)))
     elif with_liked:
         who = with_liked[0]
-        out.append(t["likes_one"].format(who=person(who, names), short=names.get(who) or who,
+        out.append(t["likes_one"].format(who=person(who, names),
                                          work=_work(liked[who], t, lang)))
     for lead in (a, b):
         other = person(b if lead == a else a, names)
@@ -504,9 +502,11 @@ def explain_single(ident: str, reason: str, lang: str, names: Mapping[str, str],
 
 def dissolved_text(pair: Sequence[str], member: str, lang: str,
                    names: Mapping[str, str]) -> str:
-    """Today's pair ``pair`` is dissolved because ``member`` was pinned in another pair."""
-    return phrase("dissolved", lang, pair=" + ".join(person(i, names) for i in pair),
-                  member=person(member, names))
+    """Today's pair ``pair`` is dissolved because ``member`` was pinned in another pair (each
+    of the two named once)."""
+    partner = next((i for i in pair if i != member), member)
+    return phrase("dissolved", lang, member=person(member, names),
+                  partner=person(partner, names))
 
 
 def summary_text(n_pairs: int, n_singles: int, status: str, gap: float, proven: bool,
