@@ -65,6 +65,7 @@ an open node or unjudged pairing (or the incumbent).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -110,10 +111,18 @@ def _stop(deadline: float, nodes: int, node_budget: int,
 
 def _better(e: Evaluation, best: Evaluation) -> bool:
     """Whether ``e`` replaces the incumbent ``best``: a higher objective, or an equal one
-    (within :data:`TOL`) and the pairs first in sorted order (the same answer anywhere)."""
-    return e.objective > best.objective + _tol(best.objective) or (
-        abs(e.objective - best.objective) <= _tol(best.objective)
-        and sorted(e.pairs) < sorted(best.pairs) and e.objective >= best.objective)
+    (within :data:`TOL`) and the pairs first in sorted order (the same answer anywhere).
+
+    An objective of ``-inf`` (a pairing the office cannot afford) loses to every finite one
+    and ties only with ``-inf``; the tolerance of an infinite objective would be infinite,
+    and ``-inf + inf`` is NaN, so no finite pairing could replace such an incumbent.
+    """
+    x, y = e.objective, best.objective
+    if math.isinf(x) or math.isinf(y):
+        return x > y or (x == y and sorted(e.pairs) < sorted(best.pairs))
+    tol = _tol(y)
+    return x > y + tol or (abs(x - y) <= tol and sorted(e.pairs) < sorted(best.pairs)
+                           and x >= y)
 
 
 #: Offices up to this many veiledere enumerate their matchings once (9 496 at 10) and find
