@@ -861,7 +861,7 @@ def _make_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
 def _steps_of_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
                    baseline: Plan | None, started: float, progress: _Steps) -> Plan:
     wall_start = time.time()
-    clock = (time.perf_counter(), time.process_time())  # how fast this process runs now
+    clock = _clock()  # how fast this process runs now
     deadline = started + opts.time_limit
     # Set aside for what follows the allocation (today's distribution, the comparison, the
     # plan's texts): about PLAN_RESERVE_S_PER_BRUKER per bruker.
@@ -1026,11 +1026,18 @@ def _finite(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
+def _clock() -> tuple[float, float]:
+    """Wall and CPU seconds of this process now (``perf_counter``, ``process_time``), the two
+    readings :func:`_slowness` compares; one name that tests can replace in this module alone
+    (patching ``time.perf_counter`` would change every module's clock)."""
+    return time.perf_counter(), time.process_time()
+
+
 def _slowness(wall_start: float, cpu_start: float) -> float:
     """Wall seconds per CPU second of this process since the plan began (1 on a free core;
     SLOWNESS_SAMPLE_S, SLOWNESS_MAX)."""
-    wall = time.perf_counter() - wall_start
-    cpu = time.process_time() - cpu_start
+    wall, cpu = _clock()
+    wall, cpu = wall - wall_start, cpu - cpu_start
     if wall < SLOWNESS_SAMPLE_S or cpu <= 0:
         return 1.0
     return min(max(wall / cpu, 1.0), SLOWNESS_MAX)
