@@ -227,7 +227,13 @@ def search_pairing(
                 extra[sel] = cost[keep[a1[sel]], a2[sel]] - c_p[a1[sel]]
             ok = model.pairing_cost(pairs) + extra <= model.budget + 1e-9 * max(1.0, model.budget)
             est_a, kind_a, a1, a2, a3 = (x[ok] for x in (est_a, kind_a, a1, a2, a3))
-        top = np.lexsort((a3, a2, a1, kind_a, -np.round(est_a, 12)))[:move_limit]
+        key = -np.round(est_a, 12)
+        if move_limit is not None and key.size > move_limit:
+            # only the moves that can be among the first ``move_limit`` are sorted (every
+            # tie of the last one included: the same order as sorting all, ~40x less work)
+            sel = np.flatnonzero(key <= np.partition(key, move_limit - 1)[move_limit - 1])
+            est_a, kind_a, a1, a2, a3, key = (x[sel] for x in (est_a, kind_a, a1, a2, a3, key))
+        top = np.lexsort((a3, a2, a1, kind_a, key))[:move_limit]
         out = []
         for t in top:
             k, x, y = int(kind_a[t]), int(a1[t]), int(a2[t])
@@ -336,7 +342,6 @@ def search_pairing(
 
     # ---- exact gains and the keep rule (always runs: it decides what is proposed) -------
     dissolved: dict = {}
-    model.lp.purging = True  # from here on LP values decide, prices only order and bound
 
     def exact_gains(ev: Evaluation, which) -> dict:
         out = {}
