@@ -498,6 +498,36 @@ def test_a_plan_file_writes_placements_as_a_table_and_reads_version_1(made, tmp_
     assert len(path.read_text(encoding="utf-8")) < 0.8 * len(json.dumps(old))
 
 
+def test_plain_values_are_written_as_they_are_and_the_rest_tagged():
+    """Lists, tuples, columns and rows of plain values are taken whole (the fast path);
+    anything ``encode`` tags (a bool is an int, a StrEnum member a str, NaN and infinities,
+    numpy scalars, nested tuples) sends the whole list back value by value."""
+    import numpy as np
+
+    from navkompetanse import _state
+    from navkompetanse.models import Dimension
+    from navkompetanse.results import FrozenDict
+
+    def by_value(value):  # what encode gives without the fast path
+        if isinstance(value, list):
+            return [_state.encode(v) for v in value]
+        return {"__tuple__": [_state.encode(v) for v in value]}
+
+    cases = [[1, 2.5, "a", None, True], (1, -0.0, "b"), [1, float("nan")], (float("inf"),),
+             [np.int64(3), 4], [Dimension.relasjonell, "relasjonell"], [(1, 2), 3], []]
+    for value in cases:
+        assert _state.encode(value) == by_value(value), value
+    assert _state.encode([True, 1]) == [True, 1]
+    assert type(_state.encode([True])[0]) is bool
+    # a table's column and a FrozenDict column written as rows
+    column = _state._column([FrozenDict({"x": 1.0, "y": float("nan")}), FrozenDict({"x": 2.0,
+                                                                                  "y": 3.0})])
+    assert column == {"__rows__": ["x", "y"],
+                      "values": [[1.0, {"__float__": "nan"}], [2.0, 3.0]]}
+    assert _state._column([np.float64(1.5), 2.0]) == [1.5, 2.0]
+    assert _state.decode(_state.encode((1, float("nan"), "a")), "x")[2] == "a"
+
+
 @pytest.mark.parametrize("table, needle", [
     ({"__table__": "navkompetanse.allocation.result:Placement", "kind": "__tuple__"},
      "columns and kind"),
