@@ -124,7 +124,7 @@ def _column(values: list) -> Any:
 
     Columns and rows of plain values (str, int, bool, None, finite floats: most of an
     allocation's placements) are taken as they are, not value by value through
-    :func:`encode` (the same JSON; saving a 10,000-bruker plan 1.2 -> 0.5 CPU-s)."""
+    :func:`encode` (the same JSON; 773,567 -> 166,007 calls of it for a 10,000-bruker plan)."""
     first = values[0]
     if isinstance(first, FrozenDict) and first:
         keys = tuple(first)
