@@ -312,12 +312,21 @@ def _lack_text(shortfall: Mapping[str, int], lang: str) -> str:
 def work_text(dims: Sequence[str], lang: str = "nb") -> str:
     """Kinds of work in plain words: ``brukermøter og tett oppfølging``.
 
+    The names have an "og" of their own, so two or more are joined by commas and "samt"
+    ("as well as"): with a plain "og" two kinds read as four.
+
     >>> work_text(["relasjonell", "forvaltning"])
-    'brukermøter og tett oppfølging og saksbehandling og vedtak'
+    'brukermøter og tett oppfølging samt saksbehandling og vedtak'
+    >>> work_text(["struktur", "forvaltning", "digital"], "en")
+    'planning and routines, casework and decisions as well as digital follow-up'
     >>> work_text(["digital"], "en")
     'digital follow-up'
     """
-    return join([work_words(d, lang) for d in dims], lang)
+    words = [work_words(d, lang) for d in dims]
+    if len(words) <= 1:
+        return "".join(words)
+    last = " as well as " if lang == "en" else " samt "
+    return ", ".join(words[:-1]) + last + words[-1]
 
 
 def _by_person(dims: Sequence[str], who: Sequence[str], key: str, lang: str,
