@@ -353,8 +353,8 @@ def test_slowness_is_wall_seconds_per_cpu_second_within_bounds(monkeypatch):
 
     plan_module = importlib.import_module("navkompetanse.plan")
     clock = {"wall": 100.0, "cpu": 10.0}
-    # plan.py's clock only: time.perf_counter itself is every module's (HiGHS deadlines,
-    # pytest's timing)
+    # plan.py's clock only: time.perf_counter itself is read by every module that calls it
+    # through the time module (the deadlines the library gives HiGHS; pytest keeps its own)
     monkeypatch.setattr(plan_module, "_clock", lambda: (clock["wall"], clock["cpu"]))
     clock.update(wall=100.02, cpu=10.001)  # too short a sample to judge by
     assert plan_module._slowness(100.0, 10.0) == 1.0
