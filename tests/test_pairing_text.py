@@ -95,6 +95,18 @@ def test_left_over_reads_without_names(lang, expected):
     assert explain_single(KARI, "left_over", lang, {}, overhead=0.1) == expected
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("nb", "A000001 jobber alene: ikke noe par med en av kollegene ville dekket nok mer av "
+           "brukernes behov til at det lønner seg."),
+    ("en", "A000001 works alone: no pair with one of the colleagues would cover enough more "
+           "of the brukere's needs to pay off."),
+])
+def test_no_gain_says_that_no_pair_pays_off(lang, expected):
+    """Every possible partner, not some: 'et par med noen av kollegene ville ikke …' read as
+    'a pair with some of the colleagues would not …' (noen before the negation is 'some')."""
+    assert explain_single(KARI, "no_gain", lang, {}, overhead=0.1) == expected
+
+
 # ---- a pair of today dissolved by a pinned pair --------------------------------------------
 @pytest.mark.parametrize(("names", "lang", "expected"), [
     (NAMES, "nb", "Leder har låst Ola (B000002) i et annet par, så paret med Per (C000003) "

@@ -55,7 +55,7 @@ _NB: dict[str, str] = {
     "reason:rule:max_pairs": "en regel: et tak på antall par",
     # why a veileder works alone
     "single:not_pairable": "{who} er merket som ikke aktuell for par, og jobber alene.",
-    "single:no_gain": ("{who} jobber alene: et par med noen av kollegene ville ikke dekket "
+    "single:no_gain": ("{who} jobber alene: ikke noe par med en av kollegene ville dekket "
                        "nok mer av brukernes behov til at det lønner seg."),
     "single:left_over": "{who} jobber alene: de beste partnerne gjør mer nytte i andre par.",
     "single:capacity": ("{who} jobber alene: kontoret har ikke ledig kapasitet til enda et par "
@@ -186,7 +186,7 @@ _EN: dict[str, str] = {
     "reason:rule:forbidden": "a rule: a pair that is ruled out",
     "reason:rule:max_pairs": "a rule: a cap on the number of pairs",
     "single:not_pairable": "{who} is marked as not available for pairs and works alone.",
-    "single:no_gain": ("{who} works alone: a pair with any of the colleagues would not cover "
+    "single:no_gain": ("{who} works alone: no pair with one of the colleagues would cover "
                        "enough more of the brukere's needs to pay off."),
     "single:left_over": "{who} works alone: the best partners do more good in other pairs.",
     "single:capacity": ("{who} works alone: the office has no capacity to spare for another "
