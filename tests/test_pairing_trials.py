@@ -10,8 +10,9 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from strategies import offices
 
 from navkompetanse.exceptions import InvalidInputError
@@ -25,8 +26,8 @@ from navkompetanse.models import (
     PairRecord,
     Veileder,
 )
-from navkompetanse.pairing import pair_veiledere
-from navkompetanse.pairing.valuation import PairingModel, _sparse_order, distinct_units
+from navkompetanse.pairing import pair_veiledere, valuation
+from navkompetanse.pairing.valuation import PairingModel, _value_codes, distinct_units
 from navkompetanse.policy import Policy
 from navkompetanse.scoring import lead_members, preference_term, unit_preference
 from navkompetanse.synthetic import synthetic_office
@@ -418,8 +419,32 @@ def test_any_office_keeps_the_trial_and_not_again_rules(office):
     json.dumps(result.to_dict(), allow_nan=False)
 
 
+def _bits(x: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=float).view(np.int64)
+
+
+def _sparse_and_dense(model, mu, kind, cap):
+    """The knapsack's values by the sparse path over types (forced: ``_DENSE_MAX`` 0, as an
+    office with preferences and many types takes it) and by the dense path (``with_fill``),
+    checking the sparse path really ran."""
+    calls = []
+    sparse_path = PairingModel._knapsack_sparse
+
+    def spy(self, *args):
+        calls.append(1)
+        return sparse_path(self, *args)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(valuation, "_DENSE_MAX", 0)
+        mp.setattr(PairingModel, "_knapsack_sparse", spy)
+        sparse, _ = model.knapsack(mu, kind, cap)
+        dense, _ = model.knapsack(mu, kind, cap, with_fill=True)
+    assert len(calls) == 1
+    return sparse, dense
+
+
 def test_the_knapsack_over_types_sums_exactly_as_the_dense_one():
-    """With preferences the knapsack sorts only the groups that gain at each type; its values
+    """With preferences the knapsack sums only the groups that gain at each type; its values
     are the dense knapsack's to the bit (free brukere without workload included)."""
     rng = np.random.default_rng(1)
     checked = 0
@@ -439,25 +464,39 @@ def test_the_knapsack_over_types_sums_exactly_as_the_dense_one():
         cap[::7] = 0.0
         for _ in range(4):
             mu = rng.uniform(-0.2, 1.2, n_g)
-            sparse, _ = model.knapsack(mu, kind, cap)
-            dense, _ = model.knapsack(mu, kind, cap, with_fill=True)  # the dense path
-            assert np.array_equal(sparse, dense)
+            sparse, dense = _sparse_and_dense(model, mu, kind, cap)
+            assert np.array_equal(_bits(sparse), _bits(dense))
             checked += 1
     assert checked >= 40
 
 
-def test_the_sparse_order_is_the_lexsort_order_with_ties():
-    """The knapsack over types orders its items by type, then value per point, ties by
-    group: the quick sort with the tie repair gives ``np.lexsort((g, key, k))`` exactly, also
-    when most items tie (few distinct keys)."""
-    rng = np.random.default_rng(7)
-    for trial in range(300):
-        n_g, n_t = int(rng.integers(1, 40)), int(rng.integers(1, 12))
-        take = rng.random((n_g, n_t)) < rng.uniform(0.1, 0.9)
-        g, k = np.nonzero(take)  # by group, then type: as the knapsack lists them
-        levels = 2 if trial % 3 == 0 else (6 if trial % 3 == 1 else 10**6)
-        key = rng.integers(0, levels, len(g)).astype(float) / 7.0
-        assert np.array_equal(_sparse_order(g, k, key, n_t), np.lexsort((g, key, k)))
+def test_value_codes_number_each_groups_distinct_profits():
+    """The sparse knapsack ranks the distinct (group, profit) codes of a set of types: every
+    entry's code has its value, codes follow the rows' ``np.unique`` group by group (so
+    within a type a lower code is a lower group), -0.0 is 0.0 and a NaN is its own code."""
+    rng = np.random.default_rng(13)
+    for trial in range(200):
+        n_g, n_t = int(rng.integers(1, 30)), int(rng.integers(1, 40))
+        choices = [-0.5, -0.0, 0.0, 0.25, 1.0 / 3.0, 2.0 ** -40]
+        if trial % 5 == 0:
+            choices.append(np.nan)
+        table = rng.choice(choices, (n_g, n_t)) if trial % 2 else rng.uniform(-1, 1, (n_g, n_t))
+        code, values, group = _value_codes(table)
+        assert code.shape == (n_t, n_g) and code.flags.c_contiguous
+        assert np.array_equal(_bits(values[code.T]), _bits(table + 0.0))
+        offset = 0
+        for g in range(n_g):
+            row = table[g] + 0.0
+            u, inv = np.unique(row[~np.isnan(row)], return_inverse=True)
+            ok = ~np.isnan(row)
+            assert np.array_equal(code[ok, g], offset + inv.reshape(-1))
+            assert np.array_equal(_bits(values[offset:offset + len(u)]), _bits(u))
+            nan_codes = code[~ok, g]  # after the numbers, one per NaN
+            assert np.array_equal(np.sort(nan_codes),
+                                  offset + len(u) + np.arange(len(nan_codes)))
+            assert np.all(group[offset:offset + len(u) + len(nan_codes)] == g)
+            offset += len(u) + len(nan_codes)
+        assert offset == len(values) == len(group)
 
 
 def test_the_knapsack_over_types_is_the_dense_one_when_values_tie():
@@ -482,12 +521,84 @@ def test_the_knapsack_over_types_is_the_dense_one_when_values_tie():
         units = distinct_units(kind, cap)
         assert len(units.cover) <= len(kind)
         for mu in (np.zeros(n_g), np.full(n_g, 0.25), rng.choice([0.0, 0.5], n_g)):
-            sparse, _ = model.knapsack(mu, kind, cap)
-            dense, _ = model.knapsack(mu, kind, cap, with_fill=True)
-            assert np.array_equal(sparse, dense)
-            assert np.array_equal(model.distinct_values(mu, units), sparse)
+            sparse, dense = _sparse_and_dense(model, mu, kind, cap)
+            assert np.array_equal(_bits(sparse), _bits(dense))
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(valuation, "_DENSE_MAX", 0)
+                assert np.array_equal(_bits(model.distinct_values(mu, units)), _bits(sparse))
             checked += 1
     assert checked >= 30
+
+
+@st.composite
+def knapsack_cases(draw):
+    """A model with preferences, prices and unit capacities drawn to make ties likely: few
+    distinct needs, points, counts and prices (groups equal in value per point at a type),
+    brukere without workload, capacities on the breakpoints of the cumulative points, zero
+    and beyond every list."""
+    n, n_g = draw(st.integers(2, 7)), draw(st.integers(1, 30))
+    small = st.integers(1, 4)
+    levels = draw(hnp.arrays(np.int64, (n, 4), elements=small))
+    signs = draw(hnp.arrays(np.int64, (n, 4), elements=st.integers(-1, 1)))
+    need = draw(hnp.arrays(np.int64, (n_g, 4), elements=small))
+    count = draw(hnp.arrays(float, n_g, elements=st.sampled_from([1.0, 2.0, 7.0])))
+    points = draw(hnp.arrays(float, n_g, elements=st.sampled_from([0.0, 1.0, 2.5, 5.0])))
+    price = st.one_of(st.sampled_from([-0.5, 0.0, 0.25, 0.5, 1.0]),
+                      st.floats(-1.0, 2.0, allow_subnormal=False))
+    mu = draw(hnp.arrays(float, n_g, elements=price))
+    cap = draw(hnp.arrays(float, n * n, elements=st.one_of(
+        st.sampled_from([0.0, 1.0, 2.5, 5.0, 7.5, 10.0, 17.5, 1e9]),
+        st.floats(0.0, 400.0, allow_subnormal=False))))
+    return levels, signs, need, count, points, mu, cap
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(knapsack_cases())
+def test_the_sparse_knapsack_is_the_dense_one_for_any_prices(case):
+    """For any prices, capacities and ties the knapsack over types gives the dense
+    knapsack's values to the bit (the search follows these numbers)."""
+    levels, signs, need, count, points, mu, cap = case
+    n, n_g = len(levels), len(need)
+    model = PairingModel(
+        levels=levels, capacity=np.full(n, 100.0), need=need, count=count, points=points,
+        policy=Policy(), candidate=~np.eye(n, dtype=bool), learning=np.zeros((n, n)),
+        continuity=np.zeros((n, n)), preference=signs)
+    assume(model._lp_table is not model._fit_table)  # a preference reached a type
+    ia, ib = np.nonzero(np.ones((n, n), dtype=bool))
+    kind = model._cover_ix[ia, ib]
+    sparse, dense = _sparse_and_dense(model, mu, kind, cap)
+    assert np.array_equal(_bits(sparse), _bits(dense))
+    assert len(mu) == n_g
+
+
+def test_the_knapsack_keeps_the_codes_of_the_last_sets_of_types():
+    """The sparse knapsack keeps the codes of the four sets of types used last (the
+    candidate pairs' and the singles' come back at every step of a search): the values are
+    the same bits whether the codes were kept, dropped or computed afresh."""
+    rng = np.random.default_rng(23)
+    kw = dict(levels=rng.integers(1, 6, (9, 4)), capacity=rng.uniform(50, 150, 9),
+              need=rng.integers(1, 6, (25, 4)), count=rng.integers(1, 9, 25).astype(float),
+              points=rng.choice([1.0, 2.5, 5.0], 25), policy=Policy(),
+              candidate=~np.eye(9, dtype=bool), learning=np.zeros((9, 9)),
+              continuity=np.zeros((9, 9)), preference=rng.integers(-1, 2, (9, 4)))
+    model = PairingModel(**kw)
+    assert model._lp_table is not model._fit_table
+    ia, ib = np.nonzero(np.ones((9, 9), dtype=bool))
+    kinds = [model._cover_ix[ia, ib][rng.random(81) < 0.6] for _ in range(6)]
+    mus = [rng.uniform(-0.2, 1.0, 25) for _ in range(3)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(valuation, "_DENSE_MAX", 0)
+        first = {}
+        for _ in range(3):
+            for i in (0, 1, 2, 3, 4, 5, 0, 1):
+                for j, mu in enumerate(mus):
+                    kind = kinds[i]
+                    got, _ = model.knapsack(mu, kind, np.full(len(kind), 40.0))
+                    fresh, _ = PairingModel(**kw).knapsack(mu, kind, np.full(len(kind), 40.0))
+                    assert np.array_equal(_bits(got), _bits(fresh))
+                    assert np.array_equal(_bits(got), _bits(first.setdefault((i, j), got)))
+                assert len(model._gathered) <= 4
 
 
 def test_unique_rows_is_numpys_unique_over_rows():
