@@ -115,7 +115,8 @@ def _better(e: Evaluation, best: Evaluation) -> bool:
 
     An objective of ``-inf`` (a pairing the office cannot afford) loses to every finite one
     and ties only with ``-inf``; the tolerance of an infinite objective would be infinite,
-    and ``-inf + inf`` is NaN, so no finite pairing could replace such an incumbent.
+    and ``-inf + inf`` is NaN, so a finite pairing would replace such an incumbent only when
+    its pairs came first in sorted order.
     """
     x, y = e.objective, best.objective
     if math.isinf(x) or math.isinf(y):
