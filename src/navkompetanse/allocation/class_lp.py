@@ -115,8 +115,8 @@ def solve_class_lp(model: AllocationModel, *, time_limit: float | None = None,
     cls[free] = cls_free
     w, h, cur = model.weight, model.heavy, model.current
     pin_u = model.pinned[pin]
-    pin_load = np.bincount(pin_u, weights=w[pin], minlength=m)
-    pin_heavy = np.bincount(pin_u, weights=h[pin].astype(float), minlength=m)
+    pin_load = np.bincount(pin_u, weights=w[pin], minlength=m).astype(float)
+    pin_heavy = np.bincount(pin_u, weights=h[pin].astype(float), minlength=m).astype(float)
     pin_profit = float(model.profit[np.flatnonzero(pin), pin_u].sum())
     pin_moves = int(((cur[pin] >= 0) & (cur[pin] != pin_u)).sum())
 
@@ -388,8 +388,13 @@ class _State:
         self.x = x
         m = model.n_units
         placed = x >= 0
-        self.load = np.bincount(x[placed], weights=model.weight[placed], minlength=m)
-        self.hc = np.bincount(x[placed], weights=model.heavy[placed].astype(float), minlength=m)
+        # float always: np.bincount of no entries is int64 even with float weights, and a
+        # plan with every bruker still to place then kept whole-point loads (2.8 -> 2), so
+        # the moves and swaps broke capacities (caught by the check after the solve)
+        self.load = np.bincount(x[placed], weights=model.weight[placed],
+                                minlength=m).astype(float)
+        self.hc = np.bincount(x[placed], weights=model.heavy[placed].astype(float),
+                              minlength=m).astype(float)
         cur = model.current
         self.moves = int((placed & (cur >= 0) & (x != cur)).sum())
         self.tol = 1e-9 * np.maximum(1.0, model.cap)

@@ -503,7 +503,7 @@ def solve_model(
         stats["rounding"] = ("ok" if not broken else "no place for a bruker" if not placed
                              else "floor not reached" if not lifted else "; ".join(broken[:3]))
         if not broken:
-            best_x = st.x
+            best_x = st.x.copy()  # improve_plan below works on st.x in place
         else:
             xm = _milp_plan(model, lp, deadline, gap_tol, stats)
             if xm is not None:
@@ -515,8 +515,8 @@ def solve_model(
             stats["rounded_objective"] = obj
             if bound - obj > gap_tol * max(1.0, abs(obj)):
                 improve_plan(st, deadline, target=bound - gap_tol * max(1.0, abs(obj)))
-                if not model_violations(model, st.x):
-                    best_x = st.x
+                if not model_violations(model, st.x) and model.objective(st.x) >= obj:
+                    best_x = st.x.copy()
     if best_x is None and x_greedy is not None:
         return _greedy_outcome(model, x_greedy, bound, deadline, start, gap_tol, stats)
     if best_x is None:

@@ -355,7 +355,8 @@ def _from_lagrangian(x, c, W, C, score):
     cx = np.where(x, c, np.inf)
     a = np.argmin(cx, axis=1).astype(np.int64)
     a[~x.any(axis=1)] = -1
-    load = np.bincount(a[a >= 0], weights=W[np.flatnonzero(a >= 0), a[a >= 0]], minlength=m)
+    load = np.bincount(a[a >= 0], weights=W[np.flatnonzero(a >= 0), a[a >= 0]],
+                       minlength=m).astype(float)  # int64 when nothing is placed yet
     _insert(a, load, c, W, C, np.flatnonzero(a < 0), score)
     return a, load
 
