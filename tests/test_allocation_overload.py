@@ -207,6 +207,28 @@ def test_a_hard_specialty_rule_no_unit_can_serve_stays_infeasible_with_overflow(
     assert r.status == "infeasible" and "spesialfelt" in r.message
 
 
+def test_heavy_cases_sent_to_one_unit_by_the_limits_overflow_its_points_too():
+    """Four heavy cases of 3 points; A takes none (``max_tunge_saker=0``), so the overflow's
+    share sends all four to B, 12 points on a cap of about 7: B's points overflow as well,
+    every bruker is placed and B's overload is reported (it was ``infeasible``, and the
+    message told the caller to set allow_overflow, which was set)."""
+    prof = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    vs = [Veileder(ident="A000001", profile=prof, max_tunge_saker=0),
+          Veileder(ident="A000002", profile=prof)]
+    bs = [Bruker(id=f"h{i}", innsatsgruppe="SITUASJONSBESTEMT_INNSATS", tung_sak=True)
+          for i in range(4)]
+    bs += [Bruker(id=f"s{i}", innsatsgruppe="STANDARD_INNSATS") for i in range(4)]
+    o = Office(name="NAV Test", enhet="0999", veiledere=vs, brukere=bs)
+    pol = Policy(capacity_points_per_position=3.0, heavy_cases_per_position=2.0)
+    strict = allocate_portfolios(o, policy=pol)
+    assert strict.status == "infeasible"
+    r = allocate_portfolios(o, policy=pol, allow_overflow=True)
+    assert r.ok and not r.unassigned and len(r.assignment) == len(bs)
+    assert all(r.assignment[f"h{i}"] == "A000002" for i in range(4))
+    assert r.overflow.get("A000002", 0) > 0 and r.overload is not None
+    assert "allow_overflow" not in r.message
+
+
 def test_plan_keeps_the_hard_rules_diagnosis():
     o = _office(24)
     with warnings.catch_warnings():

@@ -399,10 +399,11 @@ def build_model(
                 excess=excess))
     n_heavy = int(heavy.sum())
     total_heavy = float(heavy_limit.sum())
+    heavy_overflow = False
     if m and n_heavy > total_heavy:
         excess = n_heavy - total_heavy
         if allow_overflow:
-            overflow = True
+            overflow = heavy_overflow = True
             share = heavy_limit / total_heavy if total_heavy > 0 else position / position.sum()
             heavy_cap = np.ceil(share * n_heavy - 1e-9)
         else:
@@ -419,6 +420,33 @@ def build_model(
                 f"position{'s' if positions != 1 else ''} or raise the heavy-case limit per "
                 f"position",
                 excess=excess))
+
+    if allow_overflow and m and n_heavy and (heavy_overflow or relax_balance):
+        # The heavy cases the limits send to a unit can carry more points than its cap (a
+        # unit whose veileder takes none leaves them all to the others; on an overloaded
+        # office, or on a retry after no plan was found): the cap then holds the heaviest
+        # that many heavy cases plus one bruker's room, and the points above capacity are
+        # that unit's overflow, reported like any other.
+        by_weight = np.concatenate([[0.0], np.cumsum(np.sort(weight[heavy])[::-1])])
+        forced = by_weight[np.minimum(heavy_cap, n_heavy).astype(np.int64)]
+        raise_cap = (forced > cap - w_max) & (forced > 0)
+        if raise_cap.any():
+            overflow = True
+            cap = np.where(raise_cap, np.maximum(cap, forced + w_max), cap)
+            where_nb = join([unit_label(unit_ids[u], names) for u in np.flatnonzero(raise_cap)])
+            where_en = join([unit_label(unit_ids[u], names) for u in np.flatnonzero(raise_cap)],
+                            "en")
+            notes.append(_note(
+                f"De tunge sakene kan bare gå der grensene for tunge saker gir plass, så "
+                f"{where_nb} kan få flere poeng enn kapasiteten; overbelastningen vises per "
+                f"enhet.",
+                f"The heavy cases can only go where the heavy-case limits leave room, so "
+                f"{where_en} may get more points than its capacity; the overload is shown per "
+                f"unit."))
+        # and a unit that may take few heavy cases may not reach its balance floor on the
+        # other brukere alone: its floor is what it can reach, less one bruker
+        reach = float(weight[~heavy].sum()) + forced
+        floor = np.where(floor > reach - w_max, np.maximum(reach - w_max, 0.0), floor)
 
     # Pinned brukere alone must fit where they are pinned: a pin is the user's rule, so it is
     # never absorbed by the overflow rule (with overflow, "fit" means within the unit's share

@@ -286,7 +286,9 @@ def _infeasible(model: AllocationModel, diagnoses: Sequence[Diagnosis], *, lang:
                     overload=overload)
 
 
-def _packing_diagnosis(model: AllocationModel) -> Diagnosis:
+def _packing_diagnosis(model: AllocationModel, allow_overflow: bool = False) -> Diagnosis:
+    """Why whole brukere do not fit at once; the way out names ``allow_overflow`` only when
+    it was not already set."""
     load = float(model.weight.sum())
     cap = float(model.cap.sum())
     pct = 100 * load / cap if cap else float("inf")
@@ -305,17 +307,21 @@ def _packing_diagnosis(model: AllocationModel) -> Diagnosis:
     if model.kommunal_only and model.kommunal_bruker is not None and model.kommunal_bruker.any():
         rule_nb = ", regelen om kommunalt ansatte for sosialhjelp"
         rule_en = ", the rule on municipally employed veiledere for sosialhjelp"
+    if allow_overflow:  # set already: it cannot be the way out
+        way_nb, way_en = " eller legg til en stilling", " or add a position"
+    else:
+        way_nb = ", legg til en stilling eller bruk allow_overflow=True"
+        way_en = ", add a position or use allow_overflow=True"
     return Diagnosis(
         "packing",
         f"Brukerne får ikke plass samtidig innenfor {tight_nb}{floor_nb}, grensene for tunge "
         f"saker{moves_nb}{rule_nb} og låste plasseringer: arbeidsmengden {fmt(load)} poeng er "
         f"{fmt(pct)} % av {fmt(cap)} poeng som kan fordeles — øk balance_slack"
-        f"{' eller max_moves' if moves_nb else ''}, legg til en stilling eller "
-        f"bruk allow_overflow=True",
+        f"{' eller max_moves' if moves_nb else ''}{way_nb}",
         f"The brukere do not fit within {tight_en}{floor_en}, heavy-case limits"
         f"{moves_en}{rule_en} and pinned placements at once: the load {fmt(load, 'en')} points is "
         f"{fmt(pct, 'en')} % of the {fmt(cap, 'en')} points available — raise balance_slack"
-        f"{' or max_moves' if moves_en else ''}, add a position or use allow_overflow=True",
+        f"{' or max_moves' if moves_en else ''}{way_en}",
         excess=max(0.0, load - cap))
 
 
@@ -574,8 +580,8 @@ def allocate_portfolios(
         return _infeasible(model, solved.diagnoses, lang=lang, names=names, overload=overload)
     if outcome.assignment is None:
         if outcome.status == "infeasible":
-            return _infeasible(model, [_packing_diagnosis(model)], lang=lang, names=names,
-                               stats=outcome.stats, overload=overload)
+            return _infeasible(model, [_packing_diagnosis(model, allow_overflow)], lang=lang,
+                               names=names, stats=outcome.stats, overload=overload)
         return _no_plan(model, "time_limit", _both(lambda lg: no_plan_text("time_limit", lg)),
                         lang=lang, names=names, stats=outcome.stats, overload=overload)
     x = outcome.assignment
