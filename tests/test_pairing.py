@@ -499,16 +499,14 @@ def test_warm_lp_with_closed_covers_is_linprogs_lp(seed, n_groups, n_covers):
     _random_lp_sequence(seed, n_groups, n_covers, [0.4, 1.0, 2.0, 3.5])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "brukere without workload points (Policy allows 0) stay at covers that closed: their "
-    "capacity-row coefficient _ZERO_POINTS (1e-9) times up to 100 brukere is within HiGHS's "
-    "feasibility tolerance (1e-7), and a column priced in while its cover was open stays"))
 @pytest.mark.parametrize("caps", [[(0.0, 1.3), (2.13, 0.0)], [(0.0, 1.3), (0.0, 0.0)]],
                          ids=["moved", "every-cover-closed"])
 def test_brukere_without_points_leave_a_cover_that_closes(caps):
     """Three brukere without points (fit 0.26 / 0.30 at two covers) go to cover 1 while it is
     open; once it closes they must move to cover 0 (0.78, as ``linprog`` finds) or, with
-    every cover closed, find no room (None). The warm LP keeps them at cover 1 (0.90)."""
+    every cover closed, find no room (None). The warm LP kept them at cover 1 (0.90): their
+    capacity coefficient (1e-9) is within HiGHS's feasibility tolerance, so the columns of a
+    closed cover are now bounded at 0 as well."""
     import navkompetanse.pairing.allocation_lp as lp_mod
 
     fit, count, points = np.array([[0.26, 0.30]]), np.array([3.0]), np.array([0.0])

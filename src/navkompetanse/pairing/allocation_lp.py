@@ -79,6 +79,10 @@ class AllocationLP:
         self.fit = np.asarray(fit_table, dtype=float)
         self.count = np.asarray(count, dtype=float)
         self.points = np.where(np.asarray(points, dtype=float) > 0, points, _ZERO_POINTS)
+        #: groups without workload points: their capacity coefficient (``_ZERO_POINTS``) is
+        #: within HiGHS's feasibility tolerance, so the columns of closed covers are bounded
+        #: at 0 as well (``_close_columns``)
+        self._zero_points = bool((self.points <= _ZERO_POINTS).any())
         self.n_groups, self.n_covers = self.fit.shape
         self.n_solves = 0
         self.n_warm = 0
@@ -190,6 +194,20 @@ class AllocationLP:
         self._col_g = np.concatenate([self._col_g, g])
         self._col_c = np.concatenate([self._col_c, c])
 
+    def _close_columns(self, cap: np.ndarray) -> None:
+        """Upper bound 0 on the model's columns at covers without capacity, none elsewhere.
+
+        A capacity row holds a bruker without points only through ``_ZERO_POINTS`` (1e-9
+        per bruker), which HiGHS's feasibility tolerance (1e-7) lets through for up to 100
+        of them: a column priced in while its cover was open kept them there once it closed
+        (the LP's value too high, brukere missing from the allocation)."""
+        upper = np.where(cap[self._col_c] > 0, np.inf, 0.0)
+        k = self._col_c.size
+        status = self._highs.changeColsBounds(
+            int(k), (self.n_groups + np.arange(k)).astype(np.int32), np.zeros(k), upper)
+        if status == _highs_core.HighsStatus.kError:  # pragma: no cover
+            raise RuntimeError("HiGHS refused new column bounds")
+
     def _solve_warm(self, cap: np.ndarray) -> LPSolution | None:
         """Re-solve after a change of capacities, pricing columns in until none is missing."""
         h = _highs_core
@@ -203,6 +221,8 @@ class AllocationLP:
         # the optimum are those of the LP without them; pricing them in cost HiGHS a run
         # per round for columns that can only stay at 0)
         closed = np.flatnonzero(cap <= 0)
+        if self._zero_points and self._col_c.size:
+            self._close_columns(cap)
         if not self._active.any():  # first solve: the best few open covers of each group
             open_fit = np.where(cap[None, :] > 0, self.fit, -np.inf)
             k = min(_FIRST_COLUMNS, c_n)
