@@ -231,7 +231,8 @@ def search_pairing(
         if move_limit is not None and key.size > move_limit:
             # only the moves that can be among the first ``move_limit`` are sorted (every
             # tie of the last one included: the same order as sorting all, ~40x less work)
-            sel = np.flatnonzero(key <= np.partition(key, move_limit - 1)[move_limit - 1])
+            # (not ``key <= kth``: with fewer finite keys than move_limit kth is NaN)
+            sel = np.flatnonzero(~(key > np.partition(key, move_limit - 1)[move_limit - 1]))
             est_a, kind_a, a1, a2, a3, key = (x[sel] for x in (est_a, kind_a, a1, a2, a3, key))
         top = np.lexsort((a3, a2, a1, kind_a, key))[:move_limit]
         out = []
