@@ -60,11 +60,16 @@ _GROUP_INDEX = {key: i for i, key in enumerate(GROUP_KEYS)}
 
 
 def _group_index(brukere: Sequence[Bruker]) -> np.ndarray:
-    return np.fromiter(
-        (_GROUP_INDEX[b.innsatsgruppe.value if b.innsatsgruppe else NO_DECISION] for b in brukere),
-        dtype=np.int64,
-        count=len(brukere),
-    )
+    """Each bruker's row in the policy's tables (``GROUP_KEYS``).
+
+    The innsatsgrupper are coded by a dict as they come (a member of the string enum hashes
+    as its value) and looked up once per distinct group, not once per bruker."""
+    code: dict = {}
+    first = np.fromiter((code.setdefault(b.innsatsgruppe, len(code)) for b in brukere),
+                        dtype=np.int64, count=len(brukere))
+    rows = np.array([_GROUP_INDEX[NO_DECISION if g is None else g.value] for g in code],
+                    dtype=np.int64)
+    return rows[first] if len(first) else first
 
 
 def _malgruppe_matrix(brukere: Sequence[Bruker]) -> np.ndarray:
