@@ -229,6 +229,30 @@ def test_heavy_cases_sent_to_one_unit_by_the_limits_overflow_its_points_too():
     assert "allow_overflow" not in r.message
 
 
+def test_a_unit_the_heavy_limits_fill_leads_the_message_on_an_office_that_fits():
+    """The office's load and heavy cases fit in total, but only A may take heavy cases (the
+    others have ``max_tunge_saker=0``): both go to A, 5 points on a capacity of 3. With
+    overflow every bruker is placed and the message leads with A's figures; strict, it is
+    the packing diagnosis it was before."""
+    prof = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    vs = [Veileder(ident="A000001", profile=prof),
+          Veileder(ident="A000002", profile=prof, max_tunge_saker=0),
+          Veileder(ident="A000003", profile=prof, max_tunge_saker=0)]
+    bs = [Bruker(id=f"h{i}", innsatsgruppe="SITUASJONSBESTEMT_INNSATS", tung_sak=True)
+          for i in range(2)]
+    bs += [Bruker(id=f"s{i}", innsatsgruppe="STANDARD_INNSATS") for i in range(3)]
+    o = Office(name="NAV Test", enhet="0999", veiledere=vs, brukere=bs)
+    pol = Policy(capacity_points_per_position=3.0, heavy_cases_per_position=2.0)
+    assert allocate_portfolios(o, policy=pol).status == "infeasible"
+    r = allocate_portfolios(o, policy=pol, allow_overflow=True)
+    assert r.ok and not r.unassigned and r.overload is None
+    assert r.assignment["h0"] == r.assignment["h1"] == "A000001"
+    unit = r.units["A000001"]
+    assert unit.load_points > unit.capacity_points
+    assert r.messages["nb"].startswith("A000001 får 5 poeng mot kapasiteten 3, 2 poeng over")
+    assert r.messages["en"].startswith("A000001 gets 5 points against its capacity 3")
+
+
 def test_plan_keeps_the_hard_rules_diagnosis():
     o = _office(24)
     with warnings.catch_warnings():

@@ -172,6 +172,9 @@ class AllocationModel:
     kommunal_only: bool = False
     kommunal_unit: np.ndarray | None = None  # bool per unit: has a municipally employed member
     kommunal_bruker: np.ndarray | None = None  # bool per bruker: sosialhjelp (rule applies)
+    #: bool per unit: its cap was raised above its capacity to hold the heavy cases the
+    #: heavy-case limits send it (overflow only); None = no unit
+    heavy_forced: np.ndarray | None = None
 
     @property
     def has_preferences(self) -> bool:
@@ -400,6 +403,7 @@ def build_model(
     n_heavy = int(heavy.sum())
     total_heavy = float(heavy_limit.sum())
     heavy_overflow = False
+    heavy_forced = None
     if m and n_heavy > total_heavy:
         excess = n_heavy - total_heavy
         if allow_overflow:
@@ -430,19 +434,10 @@ def build_model(
         by_weight = np.concatenate([[0.0], np.cumsum(np.sort(weight[heavy])[::-1])])
         forced = by_weight[np.minimum(heavy_cap, n_heavy).astype(np.int64)]
         raise_cap = (forced > cap - w_max) & (forced > 0)
-        if raise_cap.any():
+        if raise_cap.any():  # the message of a plan leads with a unit over its capacity
             overflow = True
             cap = np.where(raise_cap, np.maximum(cap, forced + w_max), cap)
-            where_nb = join([unit_label(unit_ids[u], names) for u in np.flatnonzero(raise_cap)])
-            where_en = join([unit_label(unit_ids[u], names) for u in np.flatnonzero(raise_cap)],
-                            "en")
-            notes.append(_note(
-                f"De tunge sakene kan bare gå der grensene for tunge saker gir plass, så "
-                f"{where_nb} kan få flere poeng enn kapasiteten; overbelastningen vises per "
-                f"enhet.",
-                f"The heavy cases can only go where the heavy-case limits leave room, so "
-                f"{where_en} may get more points than its capacity; the overload is shown per "
-                f"unit."))
+            heavy_forced = raise_cap
         # and a unit that may take few heavy cases may not reach its balance floor on the
         # other brukere alone: its floor is what it can reach, less one bruker
         reach = float(weight[~heavy].sum()) + forced
@@ -550,7 +545,7 @@ def build_model(
         continuity_weight=np.asarray(arr.continuity, dtype=float),
         continuity_reason=reasons, continuity_group=_continuity_groups(office, reasons, policy),
         kommunal_only=bool(kommunal_only), kommunal_unit=kommunal_unit,
-        kommunal_bruker=kommunal_bruker,
+        kommunal_bruker=kommunal_bruker, heavy_forced=heavy_forced,
     )
     return model, diagnoses, notes
 

@@ -28,7 +28,7 @@ from ..policy import Policy
 from ..results import FrozenDict
 from ..scoring import capacity_points
 from ..scoring import shortfall as shortfall_levels
-from ..text import LANGS, check_lang, fmt
+from ..text import LANGS, check_lang, fmt, unit_label
 from ..text.allocation import (
     fixed_message,
     no_plan_text,
@@ -595,7 +595,7 @@ def allocate_portfolios(
     if overload is not None:
         overload = _with_units(overload, model, x)
     messages = _both(lambda lg: (overload_text(overload, lg, names, units=False) + " "
-                                 if overload is not None else "")
+                                 if overload is not None else _units_over(model, x, names, lg))
                      + status_message(outcome.status, gap, n_moves, improvement, notes, lg,
                                       forced=forced))
     stats = dict(outcome.stats)
@@ -605,6 +605,23 @@ def allocate_portfolios(
     return _wrap(model, x, status=outcome.status, messages=messages, lang=lang, names=names,
                  bound=outcome.bound, kind="proposal", overflow_ok=model.overflow,
                  stats=stats, overload=overload)
+
+
+def _units_over(model: AllocationModel, x: np.ndarray, names: Mapping[str, str],
+                lang: str) -> str:
+    """On an office whose load and heavy cases fit in total: the units a plan with overflow
+    loads above their capacity because the heavy-case limits send the heavy cases there
+    (``AllocationModel.heavy_forced``), one sentence each with the figures, to lead the
+    message; "" when there are none."""
+    if model.heavy_forced is None:
+        return ""
+    load = np.bincount(x, weights=model.weight, minlength=model.n_units).astype(float)
+    over = load - model.capacity
+    return "".join(
+        phrase("heavy_over", lang, unit=unit_label(model.unit_ids[u], names),
+               load=fmt(load[u], lang), cap=fmt(model.capacity[u], lang),
+               over=fmt(over[u], lang)) + " "
+        for u in np.flatnonzero((over > 1e-9) & model.heavy_forced))
 
 
 def office_overload(model: AllocationModel, policy: Policy) -> Overload | None:

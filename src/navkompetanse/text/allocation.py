@@ -118,6 +118,8 @@ _NB: dict[str, str] = {
     "moves": " {n} brukere bytter veileder.",
     "moves_needed": " {n} brukere bytter veileder; byttene trengs for at grensene skal holde "
                     "(dagens fordeling bryter dem), ikke for bedre dekning.",
+    "heavy_over": "{unit} får {load} poeng mot kapasiteten {cap}, {over} poeng over: de tunge "
+                  "sakene kan bare gå dit grensene for tunge saker gir plass.",
     "no_plan_time_limit": "Fant ingen fordeling innen tidsgrensen — øk time_limit.",
     "no_plan_infeasible": "Ingen fordeling mulig.",
     "no_veiledere": "{label}: {n} brukere og ingen veiledere å fordele dem på.",
@@ -224,6 +226,8 @@ _EN: dict[str, str] = {
     "moves": " {n} brukere change veileder.",
     "moves_needed": " {n} brukere change veileder; the moves are needed to keep the limits "
                     "(today's distribution breaks them), not for better cover.",
+    "heavy_over": "{unit} gets {load} points against its capacity {cap}, {over} points over: "
+                  "the heavy cases can only go where the heavy-case limits leave room.",
     "no_plan_time_limit": "No allocation found within the time limit — raise time_limit.",
     "no_plan_infeasible": "No allocation possible.",
     "no_veiledere": "{label}: {n} brukere and no veiledere to place them with.",
