@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from navkompetanse import InvalidInputError, synthetic_office
@@ -290,8 +290,17 @@ def json_texts(draw: st.DrawFn) -> bytes:
     return text.encode(encoding, errors="replace")
 
 
+def _json_with(data: dict[str, Any], path: tuple, value: Any) -> bytes:
+    data = copy.deepcopy(data)
+    _get(data, path[:-1])[path[-1]] = value
+    return json.dumps(data).encode("utf-8")
+
+
 @_profile("json_text")
 @given(raw=json_texts())
+# A fødselsnummer inside a longer JSON number (a digit typed after it) was echoed whole in the
+# problem's value: only strings were starred when they held one inside a longer number.
+@example(raw=_json_with(BASES[0], ("brukere", 0, "needs", "digital"), int(FNRS[0] + "1")))
 def test_corrupted_json_files(tmp_dir, raw):
     path = tmp_dir / "office.json"
     path.write_bytes(raw)

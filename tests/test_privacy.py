@@ -503,6 +503,15 @@ def test_inside_a_longer_number_it_is_not_refused_but_never_shown():
     assert not contains_fodselsnummer(longer)  # 15 digits are not a fødselsnummer
     assert FNR not in mask_text(f"enhet {longer}") and "0315" in mask_text(f"0315 / {longer}")
     assert FNR not in str(Problem("enhet", "enhet", "bad", longer))
+    # ... also as a number (a JSON or Excel number with a digit typed after it); found by a
+    # fuzz campaign of tests/test_fuzz.py: only strings were starred
+    other = "15076500565"  # FNR as a number drops its 0: both forms are checked
+    for number in (int(longer), int(FNR + "1"), int(other + "1"), float(other + "1"),
+                   float(other) * 10**9):
+        problem = Problem("needs.digital", "needs.digital", "bad", number)
+        shown = str(problem) + str(problem.to_dict())
+        assert FNR[1:] not in shown and other not in shown, number
+    assert Problem("x", "x", "bad", 12345678901234).value == 12345678901234  # others shown
 
 
 def test_shareable_exports_name_no_one_and_hide_groups_under_five():

@@ -123,6 +123,14 @@ def _number_is_fodselsnummer(value: int | float) -> bool:
     return is_fodselsnummer(str(value).zfill(11))
 
 
+def _number_shows_fodselsnummer(value: int | float) -> bool:
+    """True for a number whose printed digits show a fødselsnummer inside a longer number
+    (``150765005651``, ``1.5076500565e+20``): not refused, but starred where it is shown."""
+    if isinstance(value, bool) or (isinstance(value, int) and value.bit_length() > 128):
+        return False  # a longer int is only ever shown by its size (exceptions._shown)
+    return _shows(repr(value))
+
+
 #: How deep :func:`holds_fodselsnummer` and :func:`mask_fodselsnummer` look into nested data;
 #: deeper parts count as holding a number (refused and starred): no office nests that deep.
 MAX_SCAN_DEPTH = 64
@@ -180,6 +188,8 @@ def mask_fodselsnummer(value: Any, _depth: int = 0) -> Any:
         return re.sub(r"\d", "*", value) if _shows(value) else value
     if isinstance(value, int | float) and _number_is_fodselsnummer(value):
         return "*" * 11
+    if isinstance(value, int | float) and _number_shows_fodselsnummer(value):
+        return re.sub(r"\d", "*", repr(value))
     if isinstance(value, list | tuple | dict) and _depth >= MAX_SCAN_DEPTH:
         return "…"
     if isinstance(value, list | tuple):
