@@ -1036,11 +1036,13 @@ def _not_a_workbook(path: Path, report: _Report, why: str) -> dict[str, _Table]:
 
 
 def _unpacked_size(path: Path) -> int | None:
-    """The bytes a workbook unpacks to (it is a zip file), or None when it is not one."""
+    """The bytes a workbook unpacks to (it is a zip file), or None when it is not a readable
+    one (zipfile raises NotImplementedError for a version or method it does not know, which a
+    damaged header byte gives)."""
     try:
         with zipfile.ZipFile(path) as z:
             return sum(max(i.file_size, 0) for i in z.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return None
 
 
@@ -1050,7 +1052,8 @@ def _read_xlsx(path: Path, report: _Report) -> dict[str, _Table]:
         return {}
     unpacked = _unpacked_size(path)
     if unpacked is None:
-        return _not_a_workbook(path, report, "it is not a zip file, as every .xlsx file is")
+        return _not_a_workbook(path, report,
+                               "it is not a readable zip file, as every .xlsx file is")
     if unpacked > MAX_INPUT_BYTES:
         return _not_a_workbook(path, report, f"it unpacks to {unpacked:,} bytes; the limit is "
                                f"{MAX_INPUT_BYTES:,} (navkompetanse.io.MAX_INPUT_BYTES)")
