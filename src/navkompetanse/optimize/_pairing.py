@@ -170,9 +170,14 @@ def _match_odd_cycles(odd, wpos, mate):
         for z in range(x + 1, len(odd)):
             vx = np.array([v for v, _ in info[x]])
             vz = np.array([v for v, _ in info[z]])
-            tot = vx[:, None] + vz[None, :] + wpos[np.ix_(odd[x], odd[z])]
-            a, b = np.unravel_index(int(np.argmax(tot)), tot.shape)
-            gain = tot[a, b] - vx.max() - vz.max()
+            # only a positive (so allowed) edge joins two cycles; the losses are taken from
+            # each cycle's best first, since (vx + vz) - vx.max() - vz.max() can round to
+            # > 0 and once paired a disallowed edge of weight 0
+            wxz = wpos[np.ix_(odd[x], odd[z])]
+            gains = np.where(wxz > 0, (vx - vx.max())[:, None] + (vz - vz.max())[None, :] + wxz,
+                             -np.inf)
+            a, b = np.unravel_index(int(np.argmax(gains)), gains.shape)
+            gain = gains[a, b]
             if gain > 0:
                 best_gain.append((-gain, x, z, int(a), int(b)))
     best_gain.sort()
