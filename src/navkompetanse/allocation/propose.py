@@ -615,7 +615,7 @@ def _units_over(model: AllocationModel, x: np.ndarray, names: Mapping[str, str],
     message; "" when there are none."""
     if model.heavy_forced is None:
         return ""
-    load = np.bincount(x, weights=model.weight, minlength=model.n_units).astype(float)
+    load = model.loads(x)[0]
     over = load - model.capacity
     return "".join(
         phrase("heavy_over", lang, unit=unit_label(model.unit_ids[u], names),

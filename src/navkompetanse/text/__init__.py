@@ -92,12 +92,15 @@ def percent(share: float, lang: str = "nb", decimals: int = 1) -> str:
     return f"{fmt(100 * share, lang, decimals)} %"
 
 
-def join(items: Iterable[str], lang: str = "nb") -> str:
-    """``a, b og c`` (nb) or ``a, b and c`` (en); one item alone, nothing for none."""
+def join(items: Iterable[str], lang: str = "nb", *, last: str | None = None) -> str:
+    """``a, b og c`` (nb) or ``a, b and c`` (en); one item alone, nothing for none.
+
+    ``last`` replaces the word before the last item (e.g. ``"samt"``), for items that hold
+    an "og" of their own."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    word = " and " if lang == "en" else " og "
+    word = f" {last} " if last else (" and " if lang == "en" else " og ")
     return ", ".join(items[:-1]) + word + items[-1]
 
 

@@ -326,11 +326,8 @@ def work_text(dims: Sequence[str], lang: str = "nb") -> str:
     >>> work_text(["digital"], "en")
     'digital follow-up'
     """
-    words = [work_words(d, lang) for d in dims]
-    if len(words) <= 1:
-        return "".join(words)
-    last = " as well as " if lang == "en" else " samt "
-    return ", ".join(words[:-1]) + last + words[-1]
+    return join([work_words(d, lang) for d in dims], lang,
+                last="as well as" if lang == "en" else "samt")
 
 
 def _by_person(dims: Sequence[str], who: Sequence[str], key: str, lang: str,
