@@ -41,7 +41,7 @@ from ..text import check_lang, fmt, join, percent, unit_label
 from ..text import pairing as words
 from .pairs import Pair, PairingResult
 from .search import SearchOutcome, search_pairing
-from .valuation import PairingModel
+from .valuation import PairingModel, _unique_rows
 
 __all__ = ["pair_veiledere"]
 
@@ -278,9 +278,9 @@ def pair_veiledere(
     # groups of brukere with the same need and workload
     if arrays.need.shape[0]:
         key = np.concatenate([arrays.need.astype(float), arrays.workload[:, None]], axis=1)
-        uniq, bruker_group, count = np.unique(key, axis=0, return_inverse=True,
-                                              return_counts=True)
-        bruker_group = bruker_group.reshape(-1)
+        first, bruker_group = _unique_rows(key)  # np.unique(key, axis=0)'s groups, 6x faster
+        uniq = key[first]
+        count = np.bincount(bruker_group, minlength=first.size)
     else:
         uniq, bruker_group, count = np.zeros((0, 5)), np.zeros(0, int), np.zeros(0, int)
 

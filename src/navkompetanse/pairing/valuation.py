@@ -265,10 +265,19 @@ def distinct_units(cover: np.ndarray, cap: np.ndarray) -> DistinctUnits:
     cap = np.ascontiguousarray(cap, dtype=float)
     if cover.size == 0:
         return DistinctUnits(cover, cap, group_by_cover(cover), np.zeros(0, dtype=np.int64))
-    key = np.stack([cover, cap.view(np.int64)], axis=1)
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    # np.unique on the rows (cover, capacity bits) with axis=0 sorts structured rows (about
+    # 4 ms for the pair candidates at 150 veiledere); a stable lexsort of the same int64
+    # keys gives the same order, first occurrences and inverse
+    bits = cap.view(np.int64)
+    order = np.lexsort((bits, cover))
+    cs, bs = cover[order], bits[order]
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = (cs[1:] != cs[:-1]) | (bs[1:] != bs[:-1])
+    first = order[new]
+    inverse = np.empty(order.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
     cover_u, cap_u = cover[first], cap[first]
-    return DistinctUnits(cover_u, cap_u, group_by_cover(cover_u), inverse.reshape(-1))
+    return DistinctUnits(cover_u, cap_u, group_by_cover(cover_u), inverse)
 
 
 @dataclass(frozen=True)
