@@ -106,10 +106,20 @@ def need_levels(brukere: Sequence[Bruker], policy: Policy | None = None) -> np.n
     [[2, 2, 2, 3]]
     """
     policy = policy or Policy()
-    base, adjust, heavy, _ = _policy_tables(policy)
-    need = base[_group_index(brukere)]
-    need = need + _malgruppe_matrix(brukere).astype(np.int64) @ adjust
-    tung = np.fromiter((b.tung_sak for b in brukere), dtype=bool, count=len(brukere))
+    return _need_levels(brukere, policy, _policy_tables(policy), _group_index(brukere),
+                        _malgruppe_matrix(brukere), _tung(brukere))
+
+
+def _tung(brukere: Sequence[Bruker]) -> np.ndarray:
+    return np.fromiter((b.tung_sak for b in brukere), dtype=bool, count=len(brukere))
+
+
+def _need_levels(brukere: Sequence[Bruker], policy: Policy, tables: tuple, group: np.ndarray,
+                 malgrupper: np.ndarray, tung: np.ndarray) -> np.ndarray:
+    """:func:`need_levels` from the columns :func:`office_arrays` reads once for all."""
+    base, adjust, heavy, _ = tables
+    need = base[group]
+    need = need + malgrupper.astype(np.int64) @ adjust
     need = need + tung[:, None] * heavy[None, :]
     digital = np.fromiter((b.digital for b in brukere), dtype=bool, count=len(brukere))
     d_rel, d_dig = DIMENSIONS.index("relasjonell"), DIMENSIONS.index("digital")
@@ -125,9 +135,13 @@ def need_levels(brukere: Sequence[Bruker], policy: Policy | None = None) -> np.n
 def workload_points(brukere: Sequence[Bruker], policy: Policy | None = None) -> np.ndarray:
     """Workload points per bruker: the innsatsgruppe's points plus ``tung_sak_points``."""
     policy = policy or Policy()
-    *_, points = _policy_tables(policy)
-    tung = np.fromiter((b.tung_sak for b in brukere), dtype=bool, count=len(brukere))
-    return points[_group_index(brukere)] + tung * policy.tung_sak_points
+    return _workload_points(policy, _policy_tables(policy), _group_index(brukere),
+                            _tung(brukere))
+
+
+def _workload_points(policy: Policy, tables: tuple, group: np.ndarray,
+                     tung: np.ndarray) -> np.ndarray:
+    return tables[3][group] + tung * policy.tung_sak_points
 
 
 def capacity_points(veiledere: Sequence[Veileder], policy: Policy | None = None) -> np.ndarray:
@@ -271,13 +285,16 @@ def office_arrays(office: Office, policy: Policy | None = None) -> OfficeArrays:
     for k, v in enumerate(veiledere):
         for m in v.spesialfelt:
             spesialfelt[k, MALGRUPPER.index(m)] = True
+    # each bruker column read once (need and workload share the group, malgrupper and tung)
+    tables, group = _policy_tables(policy), _group_index(brukere)
+    malgrupper, tung = _malgruppe_matrix(brukere), _tung(brukere)
     return OfficeArrays(
         bruker_ids=tuple(b.id for b in brukere),
         idents=office.idents,
-        need=need_levels(brukere, policy),
-        workload=workload_points(brukere, policy),
-        tung=np.fromiter((b.tung_sak for b in brukere), dtype=bool, count=len(brukere)),
-        malgrupper=_malgruppe_matrix(brukere),
+        need=_need_levels(brukere, policy, tables, group, malgrupper, tung),
+        workload=_workload_points(policy, tables, group, tung),
+        tung=tung,
+        malgrupper=malgrupper,
         current=np.array(
             [index[b.veileder] if b.veileder is not None else -1 for b in brukere], dtype=np.int64
         ),
