@@ -197,7 +197,8 @@ def test_pins_that_overfill_a_unit_stay_infeasible_with_overflow():
 def test_too_small_max_moves_stays_infeasible_with_overflow():
     o = _office(24)  # everyone with B today: half of them must move
     r = allocate_portfolios(o, policy=SMALL, max_moves=3, allow_overflow=True)
-    assert r.status == "infeasible" and "max_moves" in r.message
+    assert r.status == "infeasible" and "grensen for bytter" in r.message
+    assert "max_moves" in r.messages["en"]
     assert "raise max_moves" in r.messages["en"]
 
 
@@ -253,12 +254,40 @@ def test_a_unit_the_heavy_limits_fill_leads_the_message_on_an_office_that_fits()
     assert r.messages["en"].startswith("A000001 gets 5 points against its capacity 3")
 
 
+def test_whole_brukere_that_do_not_pack_overflow_one_unit_by_the_least():
+    """Three heavy cases of 6 points on two units of 10: 18 points fit 20 in total, but no
+    unit can take two within its capacity. Strict: the packing diagnosis, its way out named
+    in each language (no parameter names in the Norwegian text). With overflow: one unit
+    over by one case's excess (6 + 12), not every case at one unit — the heavy-case limits
+    (5 each) leave the choice open, so they force nothing — and the message leads with it."""
+    prof = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    vs = [Veileder(ident=f"A00000{k}", profile=prof) for k in (1, 2)]
+    bs = [Bruker(id=f"h{i}", innsatsgruppe="SITUASJONSBESTEMT_INNSATS", tung_sak=True)
+          for i in range(3)]
+    o = Office(name="NAV Test", enhet="0999", veiledere=vs, brukere=bs)
+    pol = Policy(capacity_points_per_position=10.0, heavy_cases_per_position=5.0,
+                 tung_sak_points=5.0)
+    strict = allocate_portfolios(o, policy=pol)
+    assert strict.status == "infeasible"
+    assert "får ikke plass samtidig" in strict.message
+    assert "tillat overbelastning" in strict.message and "_" not in strict.message
+    assert "allow_overflow=True" in strict.messages["en"]
+    r = allocate_portfolios(o, policy=pol, allow_overflow=True)
+    assert r.ok and not r.unassigned and r.overload is None
+    loads = sorted(u.load_points for u in r.units.values())
+    assert loads == [6.0, 12.0]
+    (over,) = [ident for ident, u in r.units.items() if u.load_points == 12.0]
+    assert r.messages["nb"].startswith(
+        f"{over} får 12 poeng mot kapasiteten 10, 2 poeng over: hele brukere går ikke opp")
+    assert r.messages["en"].startswith(f"{over} gets 12 points against its capacity 10")
+
+
 def test_plan_keeps_the_hard_rules_diagnosis():
     o = _office(24)
     with warnings.catch_warnings():
         warnings.simplefilter("error", CapacityWarning)
         p = plan(o, policy=SMALL, pairs="none", max_moves=3, time_limit=5)
-    assert p.status == "infeasible" and "max_moves" in p.message
+    assert p.status == "infeasible" and "grensen for bytter" in p.message
 
 
 # ----------------------------------------------------------------- all heavy cases, fast
@@ -280,7 +309,7 @@ def large() -> Office:
     return _quiet_synthetic(150, 10_000)
 
 
-@pytest.mark.parametrize("limit", [0.05, 0.3])
+@pytest.mark.parametrize("limit", [0.05, 0.5])
 def test_allocate_portfolios_honours_a_short_limit(large, limit):
     t, c = time.perf_counter(), time.process_time()
     r = allocate_portfolios(large, time_limit=limit)
@@ -288,7 +317,10 @@ def test_allocate_portfolios_honours_a_short_limit(large, limit):
     # start-up (model and result, ~0.3 s at 10,000 brukere) is within the helper's margin
     assert within_time_limit(wall, cpu, limit + 0.3), (wall, cpu)
     assert r.status in ("time_limit", "feasible", "optimal")  # never 'infeasible' here
-    if limit >= 0.3:  # the greedy plan (~0.06 s) fits: a distribution, unless starved
+    # at 0.5 s the greedy plan fits with room (model 0.08-0.1 s, the result's reserve 0.1 s,
+    # the greedy 0.06-0.15 s; at 0.3 s a machine 1.4x slower than the one this was written
+    # on, with its other core busy, had no plan): a distribution, unless starved
+    if limit >= 0.5:
         if cpu < 0.6 * wall:
             pytest.skip("the machine starved the process; only the limit was checked")
         assert r.ok, r.message

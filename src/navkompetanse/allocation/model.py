@@ -432,15 +432,21 @@ def build_model(
         # that many heavy cases plus one bruker's room, and the points above capacity are
         # that unit's overflow, reported like any other.
         by_weight = np.concatenate([[0.0], np.cumsum(np.sort(weight[heavy])[::-1])])
-        forced = by_weight[np.minimum(heavy_cap, n_heavy).astype(np.int64)]
+        # what the limits force on a unit: the heavy cases the others' limits leave over
+        # (the heaviest that many, whichever they turn out to be); not what it may take,
+        # which would lift every cap where the limits leave a choice
+        must = np.clip(n_heavy - (heavy_cap.sum() - heavy_cap), 0, n_heavy)
+        forced = by_weight[must.astype(np.int64)]
         raise_cap = (forced > cap - w_max) & (forced > 0)
         if raise_cap.any():  # the message of a plan leads with a unit over its capacity
             overflow = True
             cap = np.where(raise_cap, np.maximum(cap, forced + w_max), cap)
             heavy_forced = raise_cap
         # and a unit that may take few heavy cases may not reach its balance floor on the
-        # other brukere alone: its floor is what it can reach, less one bruker
-        reach = float(weight[~heavy].sum()) + forced
+        # other brukere alone: its floor is what it can reach (the heavy cases its limit
+        # lets it take, the heaviest), less one bruker
+        may = by_weight[np.minimum(heavy_cap, n_heavy).astype(np.int64)]
+        reach = float(weight[~heavy].sum()) + may
         floor = np.where(floor > reach - w_max, np.maximum(reach - w_max, 0.0), floor)
 
     # Pinned brukere alone must fit where they are pinned: a pin is the user's rule, so it is
@@ -523,8 +529,8 @@ def build_model(
             diagnoses.append(Diagnosis(
                 "moves",
                 f"Minst {fmt(forced)} brukere må bytte veileder (låste brukere, kapasitet, "
-                f"grenser for tunge saker, balanse{rule_nb}), men max_moves er {max_moves} — "
-                f"øk max_moves til {forced}",
+                f"grenser for tunge saker, balanse{rule_nb}), men grensen for bytter er "
+                f"{max_moves} — øk den til {forced}",
                 f"At least {fmt(forced, 'en')} brukere must change veileder (pinned brukere, "
                 f"capacity, heavy-case limits, balance{rule_en}) but max_moves is {max_moves} "
                 f"— raise max_moves to {forced}",
@@ -554,7 +560,7 @@ _KOMMUNAL_RULE_NB = ("Regelen om at bare kommunalt ansatte følger opp økonomis
                      "kan ikke holde: ")
 _KOMMUNAL_RULE_EN = ("The rule that only municipally employed veiledere follow up økonomisk "
                      "sosialhjelp cannot hold: ")
-_KOMMUNAL_OFF_NB = "eller slå av regelen (kommunal_only)"
+_KOMMUNAL_OFF_NB = "eller slå av regelen"
 _KOMMUNAL_OFF_EN = "or turn off the rule (kommunal_only)"
 
 
@@ -628,7 +634,7 @@ def _kommunal_diagnoses(weight, heavy, kb, ku, pinned_u, pin_breaks, cap, heavy_
             "kommunal",
             f"{_KOMMUNAL_RULE_NB}brukerne med sosialhjelp har {fmt(load)} poeng, men "
             f"{where_nb} kan ta {fmt(room)} poeng{qual_nb}; {_missing_nb(missing, per_pos)} — "
-            f"gi flere kommunalt ansatte veiledere, øk balance_slack {_KOMMUNAL_OFF_NB}",
+            f"gi flere kommunalt ansatte veiledere, øk balansemarginen {_KOMMUNAL_OFF_NB}",
             f"{_KOMMUNAL_RULE_EN}the brukere on sosialhjelp carry {fmt(load, 'en')} points but "
             f"{where_en} can take {fmt(room, 'en')} points{qual_en}; "
             f"{_missing_en(missing, per_pos)} — add municipally employed veiledere, raise "
@@ -654,7 +660,7 @@ def _kommunal_diagnoses(weight, heavy, kb, ku, pinned_u, pin_breaks, cap, heavy_
             "kommunal_floor",
             f"{_KOMMUNAL_RULE_NB}enhetene uten kommunalt ansatt kan bare få brukere uten "
             f"sosialhjelp, {fmt(rest)} poeng, men balansegulvet krever {fmt(need)} poeng der — "
-            f"øk balance_slack {_KOMMUNAL_OFF_NB}",
+            f"øk balansemarginen {_KOMMUNAL_OFF_NB}",
             f"{_KOMMUNAL_RULE_EN}the units without a municipally employed member can only take "
             f"brukere not on sosialhjelp, {fmt(rest, 'en')} points, but their balance floors "
             f"need {fmt(need, 'en')} points — raise balance_slack {_KOMMUNAL_OFF_EN}",

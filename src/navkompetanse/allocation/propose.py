@@ -310,14 +310,14 @@ def _packing_diagnosis(model: AllocationModel, allow_overflow: bool = False) -> 
     if allow_overflow:  # set already: it cannot be the way out
         way_nb, way_en = " eller legg til en stilling", " or add a position"
     else:
-        way_nb = ", legg til en stilling eller bruk allow_overflow=True"
+        way_nb = ", legg til en stilling eller tillat overbelastning"
         way_en = ", add a position or use allow_overflow=True"
     return Diagnosis(
         "packing",
         f"Brukerne får ikke plass samtidig innenfor {tight_nb}{floor_nb}, grensene for tunge "
         f"saker{moves_nb}{rule_nb} og låste plasseringer: arbeidsmengden {fmt(load)} poeng er "
-        f"{fmt(pct)} % av {fmt(cap)} poeng som kan fordeles — øk balance_slack"
-        f"{' eller max_moves' if moves_nb else ''}{way_nb}",
+        f"{fmt(pct)} % av {fmt(cap)} poeng som kan fordeles — øk balansemarginen"
+        f"{' eller grensen for bytter' if moves_nb else ''}{way_nb}",
         f"The brukere do not fit within {tight_en}{floor_en}, heavy-case limits"
         f"{moves_en}{rule_en} and pinned placements at once: the load {fmt(load, 'en')} points is "
         f"{fmt(pct, 'en')} % of the {fmt(cap, 'en')} points available — raise balance_slack"
@@ -610,18 +610,21 @@ def allocate_portfolios(
 def _units_over(model: AllocationModel, x: np.ndarray, names: Mapping[str, str],
                 lang: str) -> str:
     """On an office whose load and heavy cases fit in total: the units a plan with overflow
-    loads above their capacity because the heavy-case limits send the heavy cases there
-    (``AllocationModel.heavy_forced``), one sentence each with the figures, to lead the
-    message; "" when there are none."""
-    if model.heavy_forced is None:
+    loads above their capacity, one sentence each with the figures and why, to lead the
+    message — because the heavy-case limits send the heavy cases there
+    (``AllocationModel.heavy_forced``), or because whole brukere do not fit within the
+    capacities (the retry with one bruker's room); "" when there are none."""
+    if not model.overflow:
         return ""
     load = model.loads(x)[0]
     over = load - model.capacity
+    forced = (model.heavy_forced if model.heavy_forced is not None
+              else np.zeros(model.n_units, dtype=bool))
     return "".join(
-        phrase("heavy_over", lang, unit=unit_label(model.unit_ids[u], names),
-               load=fmt(load[u], lang), cap=fmt(model.capacity[u], lang),
-               over=fmt(over[u], lang)) + " "
-        for u in np.flatnonzero((over > 1e-9) & model.heavy_forced))
+        phrase("heavy_over" if forced[u] else "packing_over", lang,
+               unit=unit_label(model.unit_ids[u], names), load=fmt(load[u], lang),
+               cap=fmt(model.capacity[u], lang), over=fmt(over[u], lang)) + " "
+        for u in np.flatnonzero(over > 1e-9))
 
 
 def office_overload(model: AllocationModel, policy: Policy) -> Overload | None:
