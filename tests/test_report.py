@@ -389,3 +389,23 @@ def test_a_learning_plan_is_a_table_of_mentors_with_their_reasons(example_plan, 
     assert '<p class="absent">' not in _section_html(page, "learning")
     if lang == "nb":
         assert _CODE.findall(" ".join(_parse(page).text)) == []
+
+
+def test_division_of_labour_lines_each_have_a_subject():
+    """The pairs table's division of labour: one line per member who leads something and one
+    for the work both share, each starting with who (the shared line had none: "deler
+    digital oppfølging"); kinds of work hold an "og" of their own, so they join by "samt"."""
+    from types import SimpleNamespace
+
+    pair = SimpleNamespace(
+        members=("A000001", "B000001"),
+        leads={"relasjonell": ("A000001",), "struktur": ("A000001",),
+               "forvaltning": ("B000001",), "digital": ("A000001", "B000001")},
+        lead_reason={"struktur": "preference"})
+    plan = SimpleNamespace(names={"A000001": "Kari Nordmann"})
+    assert report_module._division(pair, plan, "nb") == [
+        "Kari Nordmann (A000001): brukermøter og tett oppfølging samt planlegging og rutiner "
+        "(liker det)",
+        "B000001: saksbehandling og vedtak",
+        "Begge: digital oppfølging"]
+    assert report_module._division(pair, plan, "en")[-1] == "Both: digital follow-up"

@@ -117,7 +117,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "capacity": "Kapasitet (poeng)",
         "trial": "Forsøk", "review": "forsøk, vurderes {date}", "trial_nodate": "forsøk",
         "review_overdue": "forsøk; vurderingen var {date} og er forfalt",
-        "settled": "fast par", "shared": "deler {work}", "likes": "liker det",
+        "settled": "fast par", "shared": "Begge: {work}", "likes": "liker det",
         "leads": "{who}: {work}",
         "pairs_note": "Brukere og kapasitet er parets i forslaget. Et nytt par er et forsøk: de "
                       "to bekrefter først, og paret vurderes på datoen som står. «Liker det» "
@@ -254,7 +254,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "capacity": "Capacity (points)",
         "trial": "Trial", "review": "trial, review on {date}", "trial_nodate": "trial",
         "review_overdue": "trial; its review was due on {date} and is overdue",
-        "settled": "established pair", "shared": "share {work}", "likes": "likes it",
+        "settled": "established pair", "shared": "Both: {work}", "likes": "likes it",
         "leads": "{who}: {work}",
         "pairs_note": "Brukere and capacity are the pair's in the proposal. A new pair is a "
                       "trial: the two confirm first, and the pair is reviewed on the date "
@@ -770,10 +770,12 @@ def _division(pair: Any, plan: Plan, lang: str) -> list[str]:
             continue
         reason = pair.lead_reason.get(dim)
         own[who[0]].append(f"{words} ({t['likes']})" if reason == "preference" else words)
-    lines = [t["leads"].format(who=person(m, plan.names), work=", ".join(work))
+    # kinds of work hold an "og" of their own ("planlegging og rutiner"): joined by "samt"
+    last = "samt" if lang == "nb" else "as well as"
+    lines = [t["leads"].format(who=person(m, plan.names), work=join(work, lang, last=last))
              for m, work in own.items() if work]
-    if shared:
-        lines.append(t["shared"].format(work=", ".join(shared)))
+    if shared:  # a line of its own, with its subject like the members' lines
+        lines.append(t["shared"].format(work=join(shared, lang, last=last)))
     return lines
 
 
