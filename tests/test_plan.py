@@ -715,3 +715,26 @@ def test_enum_values_load_back_as_the_same_enum(made, tmp_path):
     assert pairs
     assert all(type(k) is Dimension for p in pairs for k in p.leads)
     assert all(type(k) is Dimension for p in made.pairing.pairs for k in p.leads)
+
+
+def test_no_time_for_the_learning_step_puts_the_distribution_first(monkeypatch):
+    """When what is left of the limit after today's distribution does not cover the learning
+    step and the allocation's least need, the plan holds no mentoring proposal, says so in
+    both languages and reports ``time_limit``; the distribution is still made. With the
+    time it needs the same office gets its learning plan."""
+    import sys
+
+    office = synthetic_office(n_veiledere=8, n_brukere=200, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = plan(office, gaps=False, time_limit=10)
+    assert full.learning is not None and "mentorer innenfor" not in full.message
+    monkeypatch.setattr(sys.modules["navkompetanse.plan"], "LEARNING_S_PER_BRUKER", 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p = plan(office, gaps=False, time_limit=10)
+    assert p.learning is None and p.learning_network is None
+    assert p.status == "time_limit" and p.allocation.ok
+    assert p.allocation.assignment.keys() == {b.id for b in office.brukere}
+    assert "Ingen tid til et forslag om mentorer innenfor tidsgrensen" in p.messages["nb"]
+    assert "No time for a mentoring proposal within the time limit" in p.messages["en"]
