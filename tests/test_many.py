@@ -241,3 +241,37 @@ def test_cpu_seconds_of_offices_side_by_side_count_each_office_once(offices):
     assert all(s.ok for s in got)
     assert 0 < sum(s.cpu_seconds for s in got) <= spent * 1.05 + 0.05
 
+
+
+def _overloaded(seed: int):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # synthetic_office says it cannot fit 90 %
+        return synthetic_office(4, 420, seed=seed)
+
+
+def test_plans_in_threads_keep_their_overload_out_of_the_warnings():
+    """plan_many in threads: each summary holds the overload, and no CapacityWarning reaches
+    the caller. (``warnings.catch_warnings`` in each job changed every thread's filters: one
+    job's block ended while another's plan warned, and the warning leaked to stderr.)"""
+    offices = [_overloaded(seed) for seed in range(6)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with ThreadPoolExecutor(3) as pool:
+            got = list(plan_many(offices, executor=pool, progress=False, gaps=False,
+                                 learning=False, pairs="none"))
+    assert len(got) == 6 and all(s.ok for s in got)
+    assert not [w for w in caught if issubclass(w.category, CapacityWarning)]
+
+
+def test_capacity_warnings_off_is_for_its_own_block_and_context():
+    from navkompetanse.plan import capacity_warnings_off
+
+    office = _overloaded(0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with capacity_warnings_off():
+            quiet = plan(office, gaps=False, learning=False, pairs="none")
+        assert quiet.overload is not None and not caught
+        loud = plan(office, gaps=False, learning=False, pairs="none")
+    assert loud.overload is not None
+    assert [w.category for w in caught] == [CapacityWarning]

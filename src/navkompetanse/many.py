@@ -32,14 +32,13 @@ import sys
 import threading
 import time
 import traceback
-import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from .exceptions import CapacityWarning, InfeasibleError, InvalidInputError
+from .exceptions import InfeasibleError, InvalidInputError
 from .models import Office
 from .privacy import mask_text
 from .results import FrozenDict, Result, strict_json
@@ -348,7 +347,7 @@ def _cpu() -> float:
 def _plan_one(job: _Job) -> dict[str, Any]:
     """Plan one office; every failure becomes that office's summary (a plain dict)."""
     from .io import load_office
-    from .plan import plan
+    from .plan import capacity_warnings_off, plan
 
     started = (time.perf_counter(), _cpu())
     office = None
@@ -357,8 +356,7 @@ def _plan_one(job: _Job) -> dict[str, Any]:
         policy = job.policy
         if job.scenario is not None:
             office, policy = job.scenario.apply(office, policy)
-        with warnings.catch_warnings():  # an overload is in the summary, not on stderr
-            warnings.simplefilter("ignore", CapacityWarning)
+        with capacity_warnings_off():  # an overload is in the summary, not on stderr
             result = plan(office, policy=policy, lang=job.lang, **job.options)
         plan_file = None
         if job.out is not None:

@@ -24,6 +24,8 @@ import time
 import warnings
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -121,6 +123,33 @@ PROGRESS_MIN_BRUKERE = 5000
 GAPS_MIN_S_PER_BRUKER = 5e-5
 #: The least time a step is given when the limit is used up (it then stops at once).
 MIN_STEP_S = 1e-3
+
+#: Whether ``plan()`` raises its CapacityWarning in this context. Callers that report the
+#: overload themselves (``plan_many``'s summaries, the scenario comparison) turn it off with
+#: :func:`capacity_warnings_off`: a context variable, so threads that plan side by side do not
+#: switch each other's warnings (``warnings.catch_warnings`` changes the filters of every
+#: thread, and a plan in one thread warned while another thread's block had ended).
+_CAPACITY_WARNINGS: ContextVar[bool] = ContextVar("navkompetanse_capacity_warnings",
+                                                  default=True)
+
+
+@contextmanager
+def capacity_warnings_off():
+    """Within the block, ``plan()`` in this thread (or task) raises no CapacityWarning; the
+    overload is still in the plan (``Plan.overload``)."""
+    token = _CAPACITY_WARNINGS.set(False)
+    try:
+        yield
+    finally:
+        _CAPACITY_WARNINGS.reset(token)
+
+
+def _warn_overload(made: Plan, lang: str) -> None:
+    """The plan's CapacityWarning (once per plan, where the caller called it), unless turned
+    off in this context."""
+    if made.overload is not None and made.allocation.ok and _CAPACITY_WARNINGS.get():
+        warnings.warn(CapacityWarning(made.overload.text(lang, made.names, units=False)),
+                      stacklevel=3)
 
 _Ident = Annotated[StrictStr, Field(min_length=1)]
 #: A number written as a number: 2 or 2.5, never True or "2" (a typo in an options file must
@@ -555,9 +584,7 @@ class Plan(Result):
         _check_overrides(self.office, opts)
         started = time.perf_counter()
         made = _make_plan(self.office, self.policy, self.lang, opts, self, started)
-        if made.overload is not None and made.allocation.ok:
-            warnings.warn(CapacityWarning(made.overload.text(self.lang, made.names,
-                                                             units=False)), stacklevel=2)
+        _warn_overload(made, self.lang)
         return made
 
     def to_office(self) -> Office:
@@ -714,10 +741,7 @@ def plan(office: Office, *, policy: Policy | None = None, lang: str = "nb",
         baseline = _make_plan(office, policy, lang, opts.model_copy(update=dict(
             overrides=(), gaps=False, time_limit=opts.time_limit / 3)), None, started)
     result = _make_plan(office, policy, lang, opts, baseline, started)
-    if result.overload is not None and result.allocation.ok:
-        # once per plan, where the caller called plan()
-        warnings.warn(CapacityWarning(result.overload.text(lang, result.names, units=False)),
-                      stacklevel=2)
+    _warn_overload(result, lang)
     return result
 
 

@@ -43,7 +43,7 @@ from pydantic import ValidationError
 from .analysis.competence_map import SHARE_MIN_GROUP_SIZE
 from .exceptions import CapacityWarning, InvalidInputError, Problem
 from .models import DIMENSIONS, Dimension, Innsatsgruppe, Malgruppe, Office, Veileder
-from .plan import Plan, PlanOptions, plan
+from .plan import Plan, PlanOptions, capacity_warnings_off, plan
 from .policy import NO_DECISION, Policy
 from .results import FrozenDict, Result, freeze_fields, status_word, strict_json
 from .scoring import workload_points
@@ -1018,14 +1018,10 @@ def compare_scenarios(office: Office, scenarios: Sequence[Scenario] | Scenario, 
 
 def _plan_quietly(office: Office, policy: Policy, lang: str, options: Mapping[str, Any],
                   overloaded: list[str], label: str) -> Plan:
-    """``plan()`` with its CapacityWarning collected (the comparison warns once for all);
-    ``label`` is added to ``overloaded`` when the plan spread more work than capacity."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", CapacityWarning)
+    """``plan()`` without its CapacityWarning (the comparison warns once for all); ``label``
+    is added to ``overloaded`` when the plan spread more work than capacity."""
+    with capacity_warnings_off():
         result = plan(office, policy=policy, lang=lang, **options)
-    for w in caught:
-        if not issubclass(w.category, CapacityWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if result.overload is not None and result.allocation.ok:
         overloaded.append(label)
     return result
