@@ -3,6 +3,7 @@ the greedy plan keeps every limit, its bound is certified, and the status says w
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import warnings
 
@@ -134,13 +135,13 @@ def test_a_short_limit_keeps_the_better_of_greedy_and_rounding(monkeypatch):
 
 def _unproven(calls: list, real=None, fail: int = 10**9):
     """A stand-in for solve_model: ``fail`` times no plan and no proof, then the real one."""
-    def fake(model, *, time_limit, seed=0, gap_tol=1e-3):
+    def fake(model, *, time_limit, seed=0, gap_tol=1e-3, grace=0.0):
         calls.append(seed)
         if len(calls) <= fail or real is None:
             time.sleep(min(0.05, max(time_limit, 0.0)))
             return solve.SolveOutcome(None, float("nan"), np.inf, "infeasible", "",
                                       {"proof": "none"})
-        return real(model, time_limit=time_limit, seed=seed, gap_tol=gap_tol)
+        return real(model, time_limit=time_limit, seed=seed, gap_tol=gap_tol, grace=grace)
     return fake
 
 
@@ -170,3 +171,34 @@ def test_no_plan_and_no_proof_by_the_limit_is_time_limit_at_the_limit(monkeypatc
     assert result.status == "time_limit" and not result.ok and result.assignment == {}
     assert len(calls) > 2 and wall >= 0.45  # it searched until the limit, not stopped early
     assert "Fant ingen fordeling innen tidsgrensen" in result.messages["nb"]
+
+
+def test_a_rounding_the_clock_stopped_falls_back_on_the_greedy_within_the_grace(monkeypatch):
+    """The LP path (no greedy first), its rounding stopped by the clock while it lifted the
+    floors, no time for the fallback: without grace there is no plan; with the caller's
+    reserve as grace, the greedy plan of last resort (a 0.8-s limit at 10,000 × 150 had
+    no plan on a loaded machine)."""
+    _, model = _model(30, 1200, seed=4)
+
+    def stopped(st, deadline):  # the clock runs out while the floors are lifted
+        time.sleep(max(deadline - time.perf_counter(), 0.0) + 0.01)
+        return False
+
+    fast = solve.lift_floors_fast
+
+    def fast_in_time(model, x, deadline):  # the rounding's quick lift: past its deadline
+        if time.perf_counter() <= deadline:
+            fast(model, x, deadline)
+
+    monkeypatch.setattr(solve, "lift_floors", stopped)
+    monkeypatch.setattr(solve, "lift_floors_fast", fast_in_time)
+    monkeypatch.setattr(solve, "_milp_plan", lambda *a: None)  # no exact milp on it
+    monkeypatch.setattr(solve, "FALLBACK_MIN_S", 1e9)  # no time for the priced fallback
+    model = dataclasses.replace(model, floor=np.maximum(model.floor, 1.0))  # floors to lift
+    none = solve.solve_model(model, time_limit=0.5, grace=0.0)
+    assert none.assignment is None and none.status == "time_limit"
+    assert none.stats["fallback"] == "no time left"
+    out = solve.solve_model(model, time_limit=0.5, grace=2.0)
+    assert out.stats["fallback"] == "greedy plan of last resort", out.stats
+    assert out.assignment is not None and model_violations(model, out.assignment) == []
+    assert out.status == "time_limit" and out.bound >= out.objective

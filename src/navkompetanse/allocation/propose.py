@@ -424,14 +424,16 @@ def solve_office(office: Office, *, pairs: Any, policy: Policy, deadline: float,
     def left() -> float:
         return max(deadline - time.perf_counter() - reserve, MIN_SOLVE_S)
 
-    outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
+    outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol,
+                          grace=reserve)
     if (outcome.status == "infeasible" and allow_overflow
             and deadline - time.perf_counter() - reserve > MIN_SOLVE_S):
         # Whole brukere do not fit under the balance caps (tiny offices): allow one bruker's
         # weight above the fair share, as the overflow rule does, and report it.
         model, _, notes = build_model(office, units, policy, allow_overflow=True,
                                       relax_balance=True, **common)
-        outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol)
+        outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol,
+                          grace=reserve)
     attempt = 0
     while outcome.assignment is None and outcome.stats.get("proof") == "none":
         # No plan was found and none was proven impossible: an office is not called
@@ -442,7 +444,8 @@ def solve_office(office: Office, *, pairs: Any, policy: Policy, deadline: float,
                                    "limit", {**outcome.stats, "proof": None})
             break
         attempt += 1
-        outcome = solve_model(model, time_limit=left(), seed=seed + attempt, gap_tol=gap_tol)
+        outcome = solve_model(model, time_limit=left(), seed=seed + attempt, gap_tol=gap_tol,
+                              grace=reserve)
         outcome.stats["attempts"] = attempt + 1
     if outcome.assignment is not None:
         x = outcome.assignment
