@@ -52,10 +52,12 @@ from .solve import SolveOutcome, solve_model
 __all__ = ["allocate_portfolios", "naive", "office_overload", "status_quo"]
 
 #: Seconds per bruker set aside from ``time_limit`` for writing the result (placements,
-#: explanations' data); measured about 9 µs per bruker for an optimised plan, and up to
-#: 20 µs for the greedy plan of a short limit (more moves to explain) on a machine 1.4x
-#: slower (docs/allocation.md, time limits).
-WRAP_S_PER_BRUKER = 2e-5
+#: explanations' data); measured about 9 µs per bruker for an optimised plan, up to 20 µs for
+#: the greedy plan of a short limit (more moves to explain) on a machine 1.4x slower. 20 µs
+#: was tried: it left an overloaded 13,200-bruker office no plan at 0.5 s; at 10 µs, with the
+#: reserve as the greedy's grace, every limit from 0.5 s gives a plan, at most 0.06 s past
+#: 1.1 x the limit (docs/allocation.md, time limits).
+WRAP_S_PER_BRUKER = 1e-5
 #: The least time a solve is given, even when building the model used up the limit (it then
 #: stops at once with ``time_limit``).
 MIN_SOLVE_S = 1e-3
