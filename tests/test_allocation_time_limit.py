@@ -179,26 +179,53 @@ def test_a_rounding_the_clock_stopped_falls_back_on_the_greedy_within_the_grace(
     reserve as grace, the greedy plan of last resort (a 0.8-s limit at 10,000 × 150 had
     no plan on a loaded machine)."""
     _, model = _model(30, 1200, seed=4)
+    grace = [0.0]
+    fast = solve.lift_floors_fast
+    calls: list = []
 
-    def stopped(st, deadline):  # the clock runs out while the floors are lifted
-        time.sleep(max(deadline - time.perf_counter(), 0.0) + 0.01)
+    def stopped(st, until):  # the clock runs out (the solve's own deadline) while lifting
+        time.sleep(max(until - grace[0] - time.perf_counter(), 0.0) + 0.01)
         return False
 
-    fast = solve.lift_floors_fast
-
-    def fast_in_time(model, x, deadline):  # the rounding's quick lift: past its deadline
-        if time.perf_counter() <= deadline:
-            fast(model, x, deadline)
+    def fast_not_for_the_rounding(model, x, until):  # the rounding's quick lift fails too
+        calls.append(until)
+        if len(calls) > 1:
+            fast(model, x, until)
 
     monkeypatch.setattr(solve, "lift_floors", stopped)
-    monkeypatch.setattr(solve, "lift_floors_fast", fast_in_time)
+    monkeypatch.setattr(solve, "lift_floors_fast", fast_not_for_the_rounding)
     monkeypatch.setattr(solve, "_milp_plan", lambda *a: None)  # no exact milp on it
     monkeypatch.setattr(solve, "FALLBACK_MIN_S", 1e9)  # no time for the priced fallback
     model = dataclasses.replace(model, floor=np.maximum(model.floor, 1.0))  # floors to lift
     none = solve.solve_model(model, time_limit=0.5, grace=0.0)
     assert none.assignment is None and none.status == "time_limit"
     assert none.stats["fallback"] == "no time left"
+    calls.clear()
+    grace[0] = 2.0
     out = solve.solve_model(model, time_limit=0.5, grace=2.0)
     assert out.stats["fallback"] == "greedy plan of last resort", out.stats
     assert out.assignment is not None and model_violations(model, out.assignment) == []
     assert out.status == "time_limit" and out.bound >= out.objective
+
+
+def test_with_no_plan_in_hand_the_rounding_may_lift_floors_in_the_grace(monkeypatch):
+    """No greedy plan (a long limit): the rounding's floor lift may run into the caller's
+    grace (a plan rather than none; the overloaded 95 × 13,200 office at 0.5 s had none).
+    With the greedy plan in hand (a short limit) it stops at the solve's own deadline."""
+    _, model = _model(30, 1200, seed=4)
+    real = solve.lift_floors
+    seen: list = []
+
+    def recording(st, until):
+        seen.append(until - time.perf_counter())
+        return real(st, until)
+
+    monkeypatch.setattr(solve, "lift_floors", recording)
+    model = dataclasses.replace(model, floor=np.maximum(model.floor, 1.0))
+    solve.solve_model(model, time_limit=10, grace=3.0)
+    assert seen and seen[0] > 11.0  # 10 s limit + 3 s grace, less what the LP took
+    seen.clear()
+    monkeypatch.setattr(solve, "LP_FULL_S_PER_CELL", 1.0)  # as if the limit were short:
+    monkeypatch.setattr(solve, "LP_MIN_S_PER_CELL", 0.0)  # greedy first, then the LP
+    solve.solve_model(model, time_limit=10, grace=3.0)
+    assert seen and seen[0] < 10.0

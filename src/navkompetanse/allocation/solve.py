@@ -497,9 +497,12 @@ def solve_model(
         st = _State(model, round_lp(model, lp))
         stats["rounded_rest"] = int((st.x < 0).sum())
         placed = place_rest(st)
-        lifted = placed and lift_floors(st, deadline)
+        # with no plan in hand (no greedy, or it found none) the floors of the rounding may
+        # be lifted in the grace as well: a plan rather than none
+        lift_until = deadline + (grace if x_greedy is None else 0.0)
+        lifted = placed and lift_floors(st, lift_until)
         if placed and not lifted:
-            lift_floors_fast(model, st.x, deadline)
+            lift_floors_fast(model, st.x, lift_until)
             lifted = not model_violations(model, st.x)
             st = _State(model, st.x)
         broken = model_violations(model, st.x) if lifted else ["not placed"]
