@@ -282,6 +282,51 @@ def test_whole_brukere_that_do_not_pack_overflow_one_unit_by_the_least():
     assert r.messages["en"].startswith(f"{over} gets 12 points against its capacity 10")
 
 
+def test_units_that_must_carry_the_heavy_cases_together_share_them_evenly():
+    """Eight veiledere take no heavy cases, two take any: six heavy cases of 6 points must go
+    to those two together, though neither alone is forced to take any (the others' limits
+    leave room for all six at either). With overflow: a plan, 18 + 18 points, and the message
+    leads with both (a review found the rule of this session gave no plan here, and room for
+    another heavy case gave 24 + 12)."""
+    prof = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    vs = [Veileder(ident=f"A00000{k}", profile=prof, max_tunge_saker=0) for k in range(8)]
+    vs += [Veileder(ident=f"B00000{k}", profile=prof) for k in range(2)]
+    bs = [Bruker(id=f"h{i}", innsatsgruppe="SITUASJONSBESTEMT_INNSATS", tung_sak=True)
+          for i in range(6)]
+    o = Office(name="NAV Test", enhet="0999", veiledere=vs, brukere=bs)
+    pol = Policy(capacity_points_per_position=10.0, heavy_cases_per_position=5.0,
+                 tung_sak_points=5.0)
+    assert allocate_portfolios(o, policy=pol).status == "infeasible"
+    r = allocate_portfolios(o, policy=pol, allow_overflow=True)
+    assert r.ok and not r.unassigned
+    assert sorted(u.load_points for u in r.units.values())[-2:] == [18.0, 18.0]
+    assert r.messages["nb"].startswith("B000000 får 18 poeng mot kapasiteten 10, 8 poeng over")
+    assert "B000001 får 18 poeng" in r.messages["nb"]
+
+
+def test_heavy_overflow_with_most_veiledere_taking_none_places_everyone():
+    """30 heavy cases, 80 veiledere who take none and 20 who take one each: the limits are 10
+    short; with overflow (and in plan(), by default) every case is placed, two at each of the
+    20 (the review's second case: no plan, every case unplaced)."""
+    prof = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    vs = [Veileder(ident=f"A{k:06d}", profile=prof, max_tunge_saker=0) for k in range(80)]
+    vs += [Veileder(ident=f"B{k:06d}", profile=prof, max_tunge_saker=1) for k in range(20)]
+    bs = [Bruker(id=f"h{i}", innsatsgruppe="SITUASJONSBESTEMT_INNSATS", tung_sak=True)
+          for i in range(30)]
+    o = Office(name="NAV Test", enhet="0999", veiledere=vs, brukere=bs)
+    pol = Policy(capacity_points_per_position=10.0, heavy_cases_per_position=5.0,
+                 tung_sak_points=5.0)
+    r = allocate_portfolios(o, policy=pol, allow_overflow=True, time_limit=10)
+    assert r.ok and not r.unassigned and r.overload is not None
+    assert r.overload.binding in ("heavy", "both")
+    assert all(r.assignment[b.id].startswith("B") for b in bs)
+    assert max(u.heavy_cases for u in r.units.values()) <= 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CapacityWarning)
+        p = plan(o, policy=pol, gaps=False, learning=False, pairs="none")
+    assert p.allocation.ok and not p.allocation.unassigned
+
+
 def test_plan_keeps_the_hard_rules_diagnosis():
     o = _office(24)
     with warnings.catch_warnings():

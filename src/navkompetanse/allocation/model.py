@@ -428,19 +428,27 @@ def build_model(
     if allow_overflow and m and n_heavy and (heavy_overflow or relax_balance):
         # The heavy cases the limits send to a unit can carry more points than its cap (a
         # unit whose veileder takes none leaves them all to the others; on an overloaded
-        # office, or on a retry after no plan was found): the cap then holds the heaviest
-        # that many heavy cases plus one bruker's room, and the points above capacity are
-        # that unit's overflow, reported like any other.
-        by_weight = np.concatenate([[0.0], np.cumsum(np.sort(weight[heavy])[::-1])])
-        # what the limits force on a unit: the heavy cases the others' limits leave over
-        # (the heaviest that many, whichever they turn out to be); not what it may take,
-        # which would lift every cap where the limits leave a choice
-        must = np.clip(n_heavy - (heavy_cap.sum() - heavy_cap), 0, n_heavy)
-        forced = by_weight[must.astype(np.int64)]
-        raise_cap = (forced > cap - w_max) & (forced > 0)
+        # office, or on a retry after no plan was found). What the limits force on the
+        # units: the heavy cases dealt heaviest first, each to the unit with the most room
+        # left among those under their limit that it may go to (pins, the kommunal and
+        # specialty rules) — one way to place them all. A unit whose share is more than its
+        # cap gets its cap raised to that share plus room for one bruker who is not a heavy
+        # case; the points above capacity are its overflow, reported like any other. Where
+        # the share fits, nothing changes. Not what a unit may take (that lifted every cap
+        # where the limits leave a choice, and one unit got every heavy case), nor what the
+        # others' limits leave over for one unit (that missed units that must carry them
+        # together), nor room for another heavy case (one unit took 24 points where 18 + 18
+        # was the even split).
+        rows = np.flatnonzero(heavy)
+        rows = rows[np.argsort(-weight[rows], kind="stable")]  # heaviest first
+        by_weight = np.concatenate([[0.0], np.cumsum(weight[rows])])
+        forced = _heavy_shares(weight[rows], cap, heavy_cap,
+                               None if allowed is None else allowed[rows])
+        raise_cap = forced > cap + 1e-9 * np.maximum(1.0, cap)
         if raise_cap.any():  # the message of a plan leads with a unit over its capacity
             overflow = True
-            cap = np.where(raise_cap, np.maximum(cap, forced + w_max), cap)
+            w_light = float(weight[~heavy].max(initial=0.0))
+            cap = np.where(raise_cap, forced + w_light, cap)
             heavy_forced = raise_cap
         # and a unit that may take few heavy cases may not reach its balance floor on the
         # other brukere alone: its floor is what it can reach (the heavy cases its limit
@@ -666,6 +674,29 @@ def _kommunal_diagnoses(weight, heavy, kb, ku, pinned_u, pin_breaks, cap, heavy_
             f"need {fmt(need, 'en')} points — raise balance_slack {_KOMMUNAL_OFF_EN}",
             excess=need - rest))
     return out
+
+
+def _heavy_shares(heaviest: np.ndarray, cap: np.ndarray, heavy_cap: np.ndarray,
+                  allowed: np.ndarray | None = None) -> np.ndarray:
+    """Points of heavy cases each unit gets when they are dealt heaviest first (``heaviest``
+    sorted so; ``allowed[case, unit]`` where they may go, None = anywhere), each to the unit
+    with the most room left (``cap`` less what it got) among the units still under their
+    heavy-case limit; a case no such unit may take is left out (the rules' own diagnoses
+    speak for it)."""
+    got = np.zeros(cap.size)
+    left = np.floor(heavy_cap + 1e-9)
+    room = np.asarray(cap, dtype=float).copy()
+    for k, w in enumerate(heaviest):
+        ok = left >= 1
+        if allowed is not None:
+            ok &= allowed[k]
+        if not ok.any():
+            continue
+        u = int(np.argmax(np.where(ok, room, -np.inf)))
+        got[u] += w
+        room[u] -= w
+        left[u] -= 1
+    return got
 
 
 def _continuity_groups(office: Office, reasons: Sequence[str],
