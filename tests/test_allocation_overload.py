@@ -327,6 +327,27 @@ def test_heavy_overflow_with_most_veiledere_taking_none_places_everyone():
     assert p.allocation.ok and not p.allocation.unassigned
 
 
+def test_units_that_take_no_heavy_case_share_the_light_brukere_for_their_floors():
+    """Two veiledere take no heavy cases; the heavy ones all go to the third. Each of the two
+    could reach its balance floor on the light brukere alone, but not both at once: with
+    overflow the plan had been 'infeasible' with brukere unplaced at 60 % load (a review's
+    random offices); their floors are now shared out in proportion."""
+    prof = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    vs = [Veileder(ident="A000001", profile=prof, max_tunge_saker=0),
+          Veileder(ident="A000002", profile=prof, max_tunge_saker=2),
+          Veileder(ident="A000003", profile=prof, max_tunge_saker=0, stillingsprosent=50)]
+    bs = [Bruker(id=f"h{i}", innsatsgruppe="SITUASJONSBESTEMT_INNSATS", tung_sak=True)
+          for i in range(11)]
+    bs += [Bruker(id=f"s{i}", innsatsgruppe="STANDARD_INNSATS") for i in range(14)]
+    o = Office(name="NAV Test", enhet="0999", veiledere=vs, brukere=bs)
+    pol = Policy(capacity_points_per_position=20.0, heavy_cases_per_position=5.0)
+    r = allocate_portfolios(o, policy=pol, allow_overflow=True)
+    assert r.ok and not r.unassigned and r.overload is not None
+    assert all(r.assignment[f"h{i}"] == "A000002" for i in range(11))
+    light = {ident: u.load_points for ident, u in r.units.items() if ident != "A000002"}
+    assert all(points > 0 for points in light.values())  # both still get brukere
+
+
 def test_plan_keeps_the_hard_rules_diagnosis():
     o = _office(24)
     with warnings.catch_warnings():

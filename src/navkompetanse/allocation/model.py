@@ -454,8 +454,16 @@ def build_model(
         # other brukere alone: its floor is what it can reach (the heavy cases its limit
         # lets it take, the heaviest), less one bruker
         may = by_weight[np.minimum(heavy_cap, n_heavy).astype(np.int64)]
-        reach = float(weight[~heavy].sum()) + may
+        light = float(weight[~heavy].sum())
+        reach = light + may
         floor = np.where(floor > reach - w_max, np.maximum(reach - w_max, 0.0), floor)
+        # ... and the units that take no heavy case at all share the same light brukere:
+        # their floors together are what those can reach (less one bruker), in proportion
+        # (each alone could reach its floor, two together could not: no plan at 57 % load)
+        none = heavy_cap < 1
+        need = float(floor[none].sum())
+        if need > max(light - w_max, 0.0) + 1e-9:
+            floor = np.where(none, floor * (max(light - w_max, 0.0) / need), floor)
 
     # Pinned brukere alone must fit where they are pinned: a pin is the user's rule, so it is
     # never absorbed by the overflow rule (with overflow, "fit" means within the unit's share
