@@ -717,7 +717,7 @@ def test_enum_values_load_back_as_the_same_enum(made, tmp_path):
     assert all(type(k) is Dimension for p in made.pairing.pairs for k in p.leads)
 
 
-def test_no_time_for_the_learning_step_puts_the_distribution_first(monkeypatch):
+def test_no_time_for_the_learning_step_puts_the_distribution_first(monkeypatch, tmp_path):
     """When what is left of the limit after today's distribution does not cover the learning
     step and the allocation's least need, the plan holds no mentoring proposal, says so in
     both languages and reports ``time_limit``; the distribution is still made. With the
@@ -736,5 +736,13 @@ def test_no_time_for_the_learning_step_puts_the_distribution_first(monkeypatch):
     assert p.learning is None and p.learning_network is None
     assert p.status == "time_limit" and p.allocation.ok
     assert p.allocation.assignment.keys() == {b.id for b in office.brukere}
-    assert "Ingen tid til et forslag om mentorer innenfor tidsgrensen" in p.messages["nb"]
+    assert "Ingen tid til et forslag til mentorer innenfor tidsgrensen" in p.messages["nb"]
     assert "No time for a mentoring proposal within the time limit" in p.messages["en"]
+    # machine-readable too, and the report's learning section says why it is empty
+    assert p.provenance.steps["learning"]["skipped"] is True
+    assert "learning" not in full.provenance.steps
+    assert "Det var ingen tid til et forslag til mentorer" in p.to_html()
+    assert "Planen har ingen forslag til mentorer ennå" not in p.to_html()
+    again = load_plan(p.save(tmp_path / "skipped.plan.json"))
+    assert again.provenance.steps["learning"]["skipped"] is True
+    assert "Det var ingen tid til et forslag til mentorer" in again.to_html()

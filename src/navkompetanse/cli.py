@@ -20,7 +20,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from .exceptions import CapacityWarning, InfeasibleError, InvalidInputError, Problem
+from .exceptions import InfeasibleError, InvalidInputError, Problem
 from .privacy import mask_fodselsnummer, mask_text
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "main"]
@@ -328,14 +328,13 @@ def _plan_options(args: argparse.Namespace) -> tuple[dict, object]:
 
 def _run_plan(office: object, args: argparse.Namespace, out: TextIO,
               report: Path | None) -> int:
-    from .plan import PlanOptions, plan
+    from .plan import PlanOptions, capacity_warnings_off, plan
 
     options, policy = _plan_options(args)
     # the options file and the flags together: say which (a bad flag is not "in" the file)
     PlanOptions.parse(options, source=f"{args.options} and the command line"
                       if args.options else "the command line options")
-    with warnings.catch_warnings():  # the text below starts with the overload itself
-        warnings.simplefilter("ignore", CapacityWarning)
+    with capacity_warnings_off():  # the text below starts with the overload itself
         result = plan(office, policy=policy, lang=args.lang, **options)  # type: ignore[arg-type]
     print(result.text(), file=out)
     written = "Wrote" if args.lang == "en" else "Skrev"

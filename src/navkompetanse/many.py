@@ -126,8 +126,10 @@ class OfficeSummary(Result):
     overload_points : float
         Workload points above the office's capacity (0 when it fits).
     status : str
-        The plan's status: ``time_limit`` when the time limit came before a distribution,
-        ``infeasible`` for every other failure (``failure`` says which).
+        The plan's status: ``time_limit`` when the time limit came before a distribution or
+        before a step the plan left out for it (the pairs or the mentoring proposal; the
+        plan's ``provenance.steps`` say which, ``skipped``), ``infeasible`` for every other
+        failure (``failure`` says which).
     certified_gap : float or None
         The allocation's certified optimality gap.
     seconds : float

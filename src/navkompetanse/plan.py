@@ -66,7 +66,7 @@ from .scoring import capacity_points, fit_matrix, office_arrays, workload_points
 from .text import check_lang, fmt, unit_label
 from .trust import AppliedOverride, Override, Provenance, override_sentence, provenance
 
-__all__ = ["PLAN_FORMAT", "Plan", "PlanOptions", "load_plan", "plan"]
+__all__ = ["PLAN_FORMAT", "Plan", "PlanOptions", "capacity_warnings_off", "load_plan", "plan"]
 
 #: ``format`` of a saved plan file, and the version of its layout.
 PLAN_FORMAT = "navkompetanse-plan"
@@ -1002,6 +1002,11 @@ def _steps_of_plan(office: Office, policy: Policy, lang: str, opts: PlanOptions,
     steps = {name: {"status": part.status, "gap": _finite(getattr(part, "gap", None))}
              for name, part in (("pairing", pairing), ("allocation", allocation),
                                 ("today", today), ("gaps", gaps)) if part is not None}
+    # a step the time limit left out says so in the provenance, not only in the message
+    if skipped:
+        steps["pairing"] = {"status": "time_limit", "gap": None, "skipped": True}
+    if learning_skipped:
+        steps["learning"] = {"status": "time_limit", "gap": None, "skipped": True}
     result = Plan(
         office=office, policy=policy, options=opts, competence_map=cmap, pairing=pairing,
         allocation=allocation, today=today, comparison=comparison, status=status,
@@ -1123,8 +1128,8 @@ def _plan_status(pairing: PairingResult | None, allocation: AllocationResult, *,
 
 
 _LEARNING_SKIPPED = {
-    "nb": "Ingen tid til et forslag om mentorer innenfor tidsgrensen: fordelingen kom først. "
-          "Gi mer tid for et forslag om mentorer.",
+    "nb": "Ingen tid til et forslag til mentorer innenfor tidsgrensen: fordelingen kom "
+          "først. Gi mer tid for et forslag til mentorer.",
     "en": "No time for a mentoring proposal within the time limit: the distribution came "
           "first. Give more time for a mentoring proposal.",
 }

@@ -165,6 +165,9 @@ _TEXT: dict[str, dict[str, Any]] = {
         # learning, fairness, provenance
         "no_learning": "Planen har ingen forslag til mentorer ennå; kontoret har {n} "
                        "læringsrelasjon(er) i dag.",
+        "no_learning_time": "Det var ingen tid til et forslag til mentorer innenfor "
+                            "tidsgrensen: fordelingen kom først. Kontoret har {n} "
+                            "læringsrelasjon(er) i dag.",
         "mentor": "Mentor", "learner": "Lærling", "mentor_work": "Hva (nivå mentor → lærling)",
         "mentor_points": "Poeng mentor gir", "mentor_benefit": "Verdi",
         "mentoring": "Foreslåtte mentorer", "why_mentors": "Hvorfor disse mentorene",
@@ -300,6 +303,9 @@ _TEXT: dict[str, dict[str, Any]] = {
         "no_gaps": "The plan has no gap analysis (turned off, or no distribution).",
         "no_learning": "The plan holds no proposed mentors yet; the office has {n} learning "
                        "relation(s) today.",
+        "no_learning_time": "There was no time for a mentoring proposal within the time "
+                            "limit: the distribution came first. The office has {n} learning "
+                            "relation(s) today.",
         "mentor": "Mentor", "learner": "Learner", "mentor_work": "What (level mentor → learner)",
         "mentor_points": "Points the mentor gives", "mentor_benefit": "Value",
         "mentoring": "Proposed mentors", "why_mentors": "Why these mentors",
@@ -964,7 +970,10 @@ def _learning_view(plan: Plan, lang: str, charts: bool = True) -> dict[str, Any]
                             "details": [], "reasons": [], "chart": chart,
                             "why_head": t["why_mentors"]}
     if learning is None:
-        view["line"] = t["no_learning"].format(
+        # the time limit left it out (the provenance's steps say so)
+        steps = getattr(getattr(plan, "provenance", None), "steps", None) or {}
+        skipped = bool(steps.get("learning", {}).get("skipped"))
+        view["line"] = t["no_learning_time" if skipped else "no_learning"].format(
             n=fmt(len(plan.office.learning_relations), lang))
         return view
     network = getattr(plan, "learning_network", None)

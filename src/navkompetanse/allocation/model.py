@@ -545,7 +545,7 @@ def build_model(
             diagnoses.append(Diagnosis(
                 "moves",
                 f"Minst {fmt(forced)} brukere må bytte veileder (låste brukere, kapasitet, "
-                f"grenser for tunge saker, balanse{rule_nb}), men grensen for bytter er "
+                f"grenser for tunge saker, balanse{rule_nb}), men grensen for antall bytter er "
                 f"{max_moves} — øk den til {forced}",
                 f"At least {fmt(forced, 'en')} brukere must change veileder (pinned brukere, "
                 f"capacity, heavy-case limits, balance{rule_en}) but max_moves is {max_moves} "

@@ -462,9 +462,10 @@ def solve_model(
     (:data:`MILP_ROUNDING_SIZE`), then :func:`_solve_priced` (prices around ``solve_gap``)
     while at least :data:`FALLBACK_MIN_SHARE` of the time is left. ``status`` is
     ``time_limit`` only when the clock stopped a step before the certified gap reached
-    ``gap_tol``; the bound is valid either way. ``grace``: seconds past the limit the greedy
-    plan of last resort may still use when the clock stopped everything else without a plan
-    (the caller's own reserve, e.g. for writing the result).
+    ``gap_tol``; the bound is valid either way. ``grace``: seconds past the limit that
+    finishing a plan may still use when there is none in hand — the rounding's floor lift
+    when no greedy plan was made (or it found none), and the greedy plan of last resort when
+    the clock stopped everything else (the caller's own reserve, for writing the result).
     """
     start = time.perf_counter()
     deadline = start + float(time_limit)

@@ -120,8 +120,8 @@ _NB: dict[str, str] = {
                     "(dagens fordeling bryter dem), ikke for bedre dekning.",
     "heavy_over": "{unit} får {load} poeng mot kapasiteten {cap}, {over} poeng over: de tunge "
                   "sakene kan bare gå dit grensene for tunge saker gir plass.",
-    "packing_over": "{unit} får {load} poeng mot kapasiteten {cap}, {over} poeng over: hele "
-                    "brukere går ikke opp innenfor kapasitetene.",
+    "packing_over": "{unit} får {load} poeng mot kapasiteten {cap}, {over} poeng over: "
+                    "brukere kan ikke deles, så de går ikke opp innenfor kapasitetene.",
     "no_plan_time_limit": "Fant ingen fordeling innen tidsgrensen — gi beregningen mer tid.",
     "no_plan_infeasible": "Ingen fordeling mulig.",
     "no_veiledere": "{label}: {n} brukere og ingen veiledere å fordele dem på.",
@@ -134,7 +134,7 @@ _NB: dict[str, str] = {
     "v_heavy": "{unit} har {value} tunge saker, over grensen {limit}",
     "v_allowed": "{value} brukere hos en enhet de ikke kan gå til",
     "v_kommunal": "{value} brukere med sosialhjelp hos en enhet uten kommunalt ansatt",
-    "v_moves": "{value} bytter, over grensen på {limit}",
+    "v_moves": "{value} bytter, over grensen for antall bytter ({limit})",
     "v_unplaced": "ikke alle brukere har nøyaktig én enhet",
     # summary rows (repr, _repr_html_)
     "s_brukere": "Brukere",
@@ -231,7 +231,7 @@ _EN: dict[str, str] = {
     "heavy_over": "{unit} gets {load} points against its capacity {cap}, {over} points over: "
                   "the heavy cases can only go where the heavy-case limits leave room.",
     "packing_over": "{unit} gets {load} points against its capacity {cap}, {over} points "
-                    "over: whole brukere do not fit within the capacities.",
+                    "over: brukere cannot be split, so they do not fit within the capacities.",
     "no_plan_time_limit": "No allocation found within the time limit — raise time_limit.",
     "no_plan_infeasible": "No allocation possible.",
     "no_veiledere": "{label}: {n} brukere and no veiledere to place them with.",
