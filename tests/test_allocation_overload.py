@@ -282,6 +282,25 @@ def test_whole_brukere_that_do_not_pack_overflow_one_unit_by_the_least():
     assert r.messages["en"].startswith(f"{over} gets 12 points against its capacity 10")
 
 
+def test_packing_diagnosis_names_only_the_ways_out_that_can_help():
+    """Capacity binds, no balance cap or floor does: a larger balance margin cannot help and
+    is not advised (a review); with a moves budget, more moves are."""
+    prof = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    vs = [Veileder(ident=f"A00000{k}", profile=prof) for k in (1, 2)]
+    bs = [Bruker(id=f"h{i}", innsatsgruppe="SITUASJONSBESTEMT_INNSATS", tung_sak=True)
+          for i in range(3)]
+    o = Office(name="NAV Test", enhet="0999", veiledere=vs, brukere=bs)
+    pol = Policy(capacity_points_per_position=10.0, heavy_cases_per_position=5.0,
+                 tung_sak_points=5.0, balance_slack=5.0)
+    r = allocate_portfolios(o, policy=pol)
+    assert r.status == "infeasible" and "balansemarginen" not in r.message
+    assert r.message.endswith("som kan fordeles — legg til en stilling eller la kapasiteten "
+                              "være en myk grense (tillat overbelastning).")
+    assert r.messages["en"].endswith("— add a position or use allow_overflow=True.")
+    moves = allocate_portfolios(o, policy=pol, max_moves=5)
+    assert "— øk grensen for antall bytter, legg til en stilling eller" in moves.message
+
+
 def test_units_that_must_carry_the_heavy_cases_together_share_them_evenly():
     """Eight veiledere take no heavy cases, two take any: six heavy cases of 6 points must go
     to those two together, though neither alone is forced to take any (the others' limits

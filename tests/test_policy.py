@@ -174,3 +174,17 @@ def test_frozen_tables_serialise_as_plain_json_objects():
     assert data["workload_points"] == dict(Policy().workload_points)
     assert Policy.model_validate_json(policy.model_dump_json()) == policy
     assert pickle.loads(pickle.dumps(policy)) == policy
+
+
+@pytest.mark.parametrize("update", [
+    {"heavy_cases_per_position": float("inf")},
+    {"capacity_points_per_position": float("inf")},
+    {"pair_overhead": float("nan")},
+    {"workload_points": {"STANDARD_INNSATS": float("inf")}},
+])
+def test_policy_refuses_infinite_and_nan_numbers(update):
+    """An infinite limit was accepted and crashed the allocation LP (a review): every number
+    of a policy is finite, and the error names the field."""
+    with pytest.raises(ValidationError, match="finite number") as err:
+        Policy(**update)
+    assert next(iter(update)) in str(err.value)

@@ -61,7 +61,8 @@ class Policy(ValidatedCopy):
     ...
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True,
+                              allow_inf_nan=False)
 
     # --- workload -----------------------------------------------------------------------
     workload_points: Annotated[Mapping[str, float], _Frozen] = Field(

@@ -28,7 +28,7 @@ from ..policy import Policy
 from ..results import FrozenDict
 from ..scoring import capacity_points
 from ..scoring import shortfall as shortfall_levels
-from ..text import LANGS, check_lang, fmt, unit_label
+from ..text import LANGS, check_lang, fmt, join, unit_label
 from ..text.allocation import (
     fixed_message,
     no_plan_text,
@@ -300,33 +300,44 @@ def _packing_diagnosis(model: AllocationModel, allow_overflow: bool = False) -> 
     tight_nb = "balansegrensen" if balance else "kapasiteten"
     tight_en = "capacity, balance cap" if balance else "capacity"
     floor_nb = floor_en = ""
-    if (model.floor > 0).any():
-        floor_nb = (f", balansegulvet (minst {fmt(model.floor.min())}–"
-                    f"{fmt(model.floor.max())} poeng per enhet)")
-        floor_en = (f", the balance floor (at least {fmt(model.floor.min(), 'en')}–"
-                    f"{fmt(model.floor.max(), 'en')} points per unit)")
+    floors = (model.floor > 0).any()
+    if floors:
+        lo, hi = float(model.floor.min()), float(model.floor.max())
+        span_nb = fmt(lo) if fmt(lo) == fmt(hi) else f"{fmt(lo)}–{fmt(hi)}"
+        span_en = fmt(lo, "en") if fmt(lo, "en") == fmt(hi, "en") else (
+            f"{fmt(lo, 'en')}–{fmt(hi, 'en')}")
+        floor_nb = f", balansegulvet (minst {span_nb} poeng per enhet)"
+        floor_en = f", the balance floor (at least {span_en} points per unit)"
     moves_nb = f", høyst {model.max_moves} bytter" if model.max_moves is not None else ""
     moves_en = f", at most {model.max_moves} moves" if model.max_moves is not None else ""
     rule_nb = rule_en = ""
     if model.kommunal_only and model.kommunal_bruker is not None and model.kommunal_bruker.any():
         rule_nb = ", regelen om kommunalt ansatte for sosialhjelp"
         rule_en = ", the rule on municipally employed veiledere for sosialhjelp"
-    if allow_overflow:  # set already: it cannot be the way out
-        way_nb, way_en = " eller legg til en stilling", " or add a position"
-    else:
-        way_nb = (", legg til en stilling eller la kapasiteten være en myk grense (tillat "
-                  "overbelastning)")
-        way_en = ", add a position or use allow_overflow=True"
+    # the ways out that can help: a larger margin only where the balance caps or floors
+    # bind (it moves both), more moves only under a moves budget, overflow only if not set
+    ways_nb, ways_en = [], []
+    if balance or floors:
+        ways_nb.append("øk balansemarginen")
+        ways_en.append("raise balance_slack")
+    if model.max_moves is not None:
+        ways_nb.append("øk grensen for antall bytter")
+        ways_en.append("raise max_moves")
+    ways_nb.append("legg til en stilling")
+    ways_en.append("add a position")
+    if not allow_overflow:  # set already: it cannot be the way out
+        ways_nb.append("la kapasiteten være en myk grense (tillat overbelastning)")
+        ways_en.append("use allow_overflow=True")
     return Diagnosis(
         "packing",
         f"Brukerne får ikke plass samtidig innenfor {tight_nb}{floor_nb}, grensene for tunge "
         f"saker{moves_nb}{rule_nb} og låste plasseringer: arbeidsmengden {fmt(load)} poeng er "
-        f"{fmt(pct)} % av {fmt(cap)} poeng som kan fordeles — øk balansemarginen"
-        f"{' eller grensen for antall bytter' if moves_nb else ''}{way_nb}",
+        f"{fmt(pct)} % av {fmt(cap)} poeng som kan fordeles — "
+        f"{join(ways_nb, 'nb', last='eller')}",
         f"The brukere do not fit within {tight_en}{floor_en}, heavy-case limits"
         f"{moves_en}{rule_en} and pinned placements at once: the load {fmt(load, 'en')} points is "
-        f"{fmt(pct, 'en')} % of the {fmt(cap, 'en')} points available — raise balance_slack"
-        f"{' or max_moves' if moves_en else ''}{way_en}",
+        f"{fmt(pct, 'en')} % of the {fmt(cap, 'en')} points available — "
+        f"{join(ways_en, 'en', last='or')}",
         excess=max(0.0, load - cap))
 
 
