@@ -254,19 +254,24 @@ def test_a_unit_the_heavy_limits_fill_leads_the_message_on_an_office_that_fits()
     assert r.messages["en"].startswith("A000001 gets 5 points against its capacity 3")
 
 
+def _three_heavy_cases_on_two_units(**policy: float) -> tuple[Office, Policy]:
+    """Two units of 10 points and three heavy cases of 6: they fit in total, not whole."""
+    prof = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
+    vs = [Veileder(ident=f"A00000{k}", profile=prof) for k in (1, 2)]
+    bs = [Bruker(id=f"h{i}", innsatsgruppe="SITUASJONSBESTEMT_INNSATS", tung_sak=True)
+          for i in range(3)]
+    return (Office(name="NAV Test", enhet="0999", veiledere=vs, brukere=bs),
+            Policy(capacity_points_per_position=10.0, heavy_cases_per_position=5.0,
+                   tung_sak_points=5.0, **policy))
+
+
 def test_whole_brukere_that_do_not_pack_overflow_one_unit_by_the_least():
     """Three heavy cases of 6 points on two units of 10: 18 points fit 20 in total, but no
     unit can take two within its capacity. Strict: the packing diagnosis, its way out named
     in each language (no parameter names in the Norwegian text). With overflow: one unit
     over by one case's excess (6 + 12), not every case at one unit — the heavy-case limits
     (5 each) leave the choice open, so they force nothing — and the message leads with it."""
-    prof = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
-    vs = [Veileder(ident=f"A00000{k}", profile=prof) for k in (1, 2)]
-    bs = [Bruker(id=f"h{i}", innsatsgruppe="SITUASJONSBESTEMT_INNSATS", tung_sak=True)
-          for i in range(3)]
-    o = Office(name="NAV Test", enhet="0999", veiledere=vs, brukere=bs)
-    pol = Policy(capacity_points_per_position=10.0, heavy_cases_per_position=5.0,
-                 tung_sak_points=5.0)
+    o, pol = _three_heavy_cases_on_two_units()
     strict = allocate_portfolios(o, policy=pol)
     assert strict.status == "infeasible"
     assert "får ikke plass samtidig" in strict.message
@@ -285,13 +290,7 @@ def test_whole_brukere_that_do_not_pack_overflow_one_unit_by_the_least():
 def test_packing_diagnosis_names_only_the_ways_out_that_can_help():
     """Capacity binds, no balance cap or floor does: a larger balance margin cannot help and
     is not advised (a review); with a moves budget, more moves are."""
-    prof = CompetenceProfile(relasjonell=3, struktur=3, forvaltning=3, digital=3)
-    vs = [Veileder(ident=f"A00000{k}", profile=prof) for k in (1, 2)]
-    bs = [Bruker(id=f"h{i}", innsatsgruppe="SITUASJONSBESTEMT_INNSATS", tung_sak=True)
-          for i in range(3)]
-    o = Office(name="NAV Test", enhet="0999", veiledere=vs, brukere=bs)
-    pol = Policy(capacity_points_per_position=10.0, heavy_cases_per_position=5.0,
-                 tung_sak_points=5.0, balance_slack=5.0)
+    o, pol = _three_heavy_cases_on_two_units(balance_slack=5.0)
     r = allocate_portfolios(o, policy=pol)
     assert r.status == "infeasible" and "balansemarginen" not in r.message
     assert r.message.endswith("som kan fordeles — legg til en stilling eller la kapasiteten "
