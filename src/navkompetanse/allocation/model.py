@@ -368,11 +368,14 @@ def build_model(
     floor = balance_floor(fair, policy.balance_slack, w_max)
     if relax_balance:  # whole brukere could not be dealt within the caps: one bruker's room
         cap = np.maximum(cap, fair + w_max)
+        # and no balance floor: with overflow, placing everyone comes before the floors (units
+        # competing for the same light brukere could not all reach theirs)
+        floor = np.zeros_like(floor)
         notes.append(_note(
-            "Balansegrensen er hevet med inntil én bruker per enhet for at hele brukere skal "
-            "gå opp.",
-            "The balance cap is raised by up to one bruker per unit so that whole brukere can "
-            "be dealt out."))
+            "Balansegrensen er hevet med inntil én bruker per enhet, og balansegulvet er tatt "
+            "bort, for at hele brukere skal gå opp.",
+            "The balance cap is raised by up to one bruker per unit, and the balance floor "
+            "dropped, so that whole brukere can be dealt out."))
     per_pos = policy.capacity_points_per_position
     overflow = relax_balance
     if m == 0 and n > 0:
@@ -457,13 +460,14 @@ def build_model(
         light = float(weight[~heavy].sum())
         reach = light + may
         floor = np.where(floor > reach - w_max, np.maximum(reach - w_max, 0.0), floor)
-        # ... and the units that take no heavy case at all share the same light brukere:
-        # their floors together are what those can reach (less one bruker), in proportion
-        # (each alone could reach its floor, two together could not: no plan at 57 % load)
-        none = heavy_cap < 1
-        need = float(floor[none].sum())
-        if need > max(light - w_max, 0.0) + 1e-9:
-            floor = np.where(none, floor * (max(light - w_max, 0.0) / need), floor)
+        # ... and the units share the same light brukere: a floor is at most the unit's share
+        # of the heavy cases (as dealt above) and its fair part of the light brukere, less
+        # one light bruker, so the floors can be reached together (each alone could reach
+        # its floor, together not: no plan at 57 % load, random offices of a review and a
+        # fuzz; less a heavy case's weight left a unit with no brukere at all)
+        part = fair / fair.sum() if fair.sum() > 0 else np.full(m, 1.0 / m)
+        w_light = float(weight[~heavy].max(initial=0.0))
+        floor = np.minimum(floor, np.maximum(forced + light * part - w_light, 0.0))
 
     # Pinned brukere alone must fit where they are pinned: a pin is the user's rule, so it is
     # never absorbed by the overflow rule (with overflow, "fit" means within the unit's share

@@ -47,7 +47,7 @@ from .model import (
     violation_records,
 )
 from .result import AllocationResult, Move, Overload, Placement, PreferenceShare, Unit
-from .solve import SolveOutcome, solve_model
+from .solve import MILP_ROUNDING_SIZE, SolveOutcome, solve_model
 
 __all__ = ["allocate_portfolios", "naive", "office_overload", "status_quo"]
 
@@ -438,10 +438,14 @@ def solve_office(office: Office, *, pairs: Any, policy: Policy, deadline: float,
     def left() -> float:
         return max(deadline - time.perf_counter() - reserve, MIN_SOLVE_S)
 
-    outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol,
-                          grace=reserve)
-    if (outcome.status == "infeasible" and allow_overflow
-            and deadline - time.perf_counter() - reserve > MIN_SOLVE_S):
+    # A small model (the exact milp's size) with overflow keeps half the time for the retry
+    # below: its solve either finds a plan in milliseconds or can search to the limit without
+    # proving there is none (whole brukere against tight balance caps and floors).
+    small = model.n_brukere * model.n_units <= MILP_ROUNDING_SIZE
+    outcome = solve_model(model, time_limit=left() * (0.5 if allow_overflow and small else 1.0),
+                          seed=seed, gap_tol=gap_tol, grace=reserve)
+    if (outcome.assignment is None and outcome.status in ("infeasible", "time_limit")
+            and allow_overflow and deadline - time.perf_counter() - reserve > MIN_SOLVE_S):
         # Whole brukere do not fit under the balance caps (tiny offices): allow one bruker's
         # weight above the fair share, as the overflow rule does, and report it.
         model, _, notes = build_model(office, units, policy, allow_overflow=True,

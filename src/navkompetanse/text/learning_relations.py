@@ -82,8 +82,8 @@ TEXT = {
             "no_capacity": "{who} står fortsatt uten læringsrelasjon: de som kunne vært "
                            "mentor for henne, har ikke ledig plass.",
             "not_chosen": "{who} står fortsatt uten læringsrelasjon: mentorplassene gir mer "
-                          "til andre; øk max_mentees_per_mentor eller "
-                          "learning_inclusion_bonus for å ta henne med.",
+                          "til andre; la hver mentor ta flere lærlinger, eller gi det å ta "
+                          "med dem som står alene mer vekt, for å ta henne med.",
         },
         "nothing_for": "Ingen ny læringsrelasjon for {who}.",
         "l_proposals": "Nye læringsrelasjoner",
