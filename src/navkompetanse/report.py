@@ -31,7 +31,7 @@ from .analysis.competence_map import LEVELS, SHARE_MIN_GROUP_SIZE
 from .models import DIMENSIONS
 from .results import status_word
 from .text import dimension_name, fmt, join, number, percent, person, unit_label, work_words
-from .text.allocation import overload_unit_lines
+from .text.allocation import join_work, overload_unit_lines
 from .text.allocation import reason_text as move_reason_text
 from .text.gap_analysis import TEXT as GAP_TEXT
 from .text.pairing import date_text
@@ -776,12 +776,10 @@ def _division(pair: Any, plan: Plan, lang: str) -> list[str]:
             continue
         reason = pair.lead_reason.get(dim)
         own[who[0]].append(f"{words} ({t['likes']})" if reason == "preference" else words)
-    # kinds of work hold an "og" of their own ("planlegging og rutiner"): joined by "samt"
-    last = "samt" if lang == "nb" else "as well as"
-    lines = [t["leads"].format(who=person(m, plan.names), work=join(work, lang, last=last))
+    lines = [t["leads"].format(who=person(m, plan.names), work=join_work(work, lang))
              for m, work in own.items() if work]
     if shared:  # a line of its own, with its subject like the members' lines
-        lines.append(t["shared"].format(work=join(shared, lang, last=last)))
+        lines.append(t["shared"].format(work=join_work(shared, lang)))
     return lines
 
 

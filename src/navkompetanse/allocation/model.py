@@ -447,10 +447,10 @@ def build_model(
         by_weight = np.concatenate([[0.0], np.cumsum(weight[rows])])
         forced = _heavy_shares(weight[rows], cap, heavy_cap,
                                None if allowed is None else allowed[rows])
+        w_light = float(weight[~heavy].max(initial=0.0))
         raise_cap = forced > cap + 1e-9 * np.maximum(1.0, cap)
         if raise_cap.any():  # the message of a plan leads with a unit over its capacity
             overflow = True
-            w_light = float(weight[~heavy].max(initial=0.0))
             cap = np.where(raise_cap, forced + w_light, cap)
             heavy_forced = raise_cap
         # and a unit that may take few heavy cases may not reach its balance floor on the
@@ -466,7 +466,6 @@ def build_model(
         # its floor, together not: no plan at 57 % load, random offices of a review and a
         # fuzz; less a heavy case's weight left a unit with no brukere at all)
         part = fair / fair.sum() if fair.sum() > 0 else np.full(m, 1.0 / m)
-        w_light = float(weight[~heavy].max(initial=0.0))
         floor = np.minimum(floor, np.maximum(forced + light * part - w_light, 0.0))
 
     # Pinned brukere alone must fit where they are pinned: a pin is the user's rule, so it is

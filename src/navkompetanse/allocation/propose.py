@@ -302,12 +302,12 @@ def _packing_diagnosis(model: AllocationModel, allow_overflow: bool = False) -> 
     floor_nb = floor_en = ""
     floors = (model.floor > 0).any()
     if floors:
-        lo, hi = float(model.floor.min()), float(model.floor.max())
-        span_nb = fmt(lo) if fmt(lo) == fmt(hi) else f"{fmt(lo)}–{fmt(hi)}"
-        span_en = fmt(lo, "en") if fmt(lo, "en") == fmt(hi, "en") else (
-            f"{fmt(lo, 'en')}–{fmt(hi, 'en')}")
-        floor_nb = f", balansegulvet (minst {span_nb} poeng per enhet)"
-        floor_en = f", the balance floor (at least {span_en} points per unit)"
+        def span(lang: str) -> str:  # one value when the floors read alike
+            lo, hi = fmt(model.floor.min(), lang), fmt(model.floor.max(), lang)
+            return lo if lo == hi else f"{lo}–{hi}"
+
+        floor_nb = f", balansegulvet (minst {span('nb')} poeng per enhet)"
+        floor_en = f", the balance floor (at least {span('en')} points per unit)"
     moves_nb = f", høyst {model.max_moves} bytter" if model.max_moves is not None else ""
     moves_en = f", at most {model.max_moves} moves" if model.max_moves is not None else ""
     rule_nb = rule_en = ""
@@ -446,8 +446,9 @@ def solve_office(office: Office, *, pairs: Any, policy: Policy, deadline: float,
                           seed=seed, gap_tol=gap_tol, grace=reserve)
     if (outcome.assignment is None and outcome.status in ("infeasible", "time_limit")
             and allow_overflow and deadline - time.perf_counter() - reserve > MIN_SOLVE_S):
-        # Whole brukere do not fit under the balance caps (tiny offices): allow one bruker's
-        # weight above the fair share, as the overflow rule does, and report it.
+        # Whole brukere do not fit under the balance caps and floors (tiny offices): allow
+        # one bruker's weight above the fair share, as the overflow rule does, drop the
+        # floors, and report it.
         model, _, notes = build_model(office, units, policy, allow_overflow=True,
                                       relax_balance=True, **common)
         outcome = solve_model(model, time_limit=left(), seed=seed, gap_tol=gap_tol,

@@ -330,8 +330,13 @@ def work_text(dims: Sequence[str], lang: str = "nb") -> str:
     >>> work_text(["digital"], "en")
     'digital follow-up'
     """
-    return join([work_words(d, lang) for d in dims], lang,
-                last="as well as" if lang == "en" else "samt")
+    return join_work([work_words(d, lang) for d in dims], lang)
+
+
+def join_work(words: Sequence[str], lang: str = "nb") -> str:
+    """Kinds of work already in words (each may carry a note) joined as :func:`work_text`
+    joins them: commas and "samt" ("as well as")."""
+    return join(words, lang, last="as well as" if lang == "en" else "samt")
 
 
 def _by_person(dims: Sequence[str], who: Sequence[str], key: str, lang: str,
