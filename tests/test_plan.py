@@ -385,18 +385,26 @@ def test_plan_without_time_for_pairs_keeps_todays_pairs_and_says_so(monkeypatch)
 
 def test_large_office_plan_within_one_second_has_a_distribution():
     """Issue 10 §4: a leader who gives 1 s gets a distribution (10,000 brukere, 150
-    veiledere; before: ``time_limit`` without one)."""
+    veiledere; before: ``time_limit`` without one). The plan's time needs are seconds measured
+    on one machine; on a slower one (sessions get machines up to 2x slower, and one drifted
+    by 40 % within a session) the second is scaled by how long today's distribution takes
+    here against the 0.19 s it took there, so the test asks the same of every machine."""
     import time
 
     from gap_reference import within_time_limit
 
+    from navkompetanse import status_quo
+
     big = synthetic_office(n_veiledere=150, n_brukere=10_000, seed=5)
+    c = time.process_time()
+    status_quo(big.canonical())
+    speed = max(1.0, (time.process_time() - c) / 0.19)
     t, c = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        p = plan(big, time_limit=1.0)
+        p = plan(big, time_limit=speed)
     wall, cpu = time.perf_counter() - t, time.process_time() - c
-    assert within_time_limit(wall, cpu, 1.0 + 0.2)  # + the documented start-up
+    assert within_time_limit(wall, cpu, speed * (1.0 + 0.2))  # + the documented start-up
     if cpu < 0.6 * wall:
         pytest.skip("the machine starved the process; only the limit was checked")
     assert p.allocation.ok, p.allocation.stats

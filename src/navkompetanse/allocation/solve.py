@@ -463,9 +463,10 @@ def solve_model(
     while at least :data:`FALLBACK_MIN_SHARE` of the time is left. ``status`` is
     ``time_limit`` only when the clock stopped a step before the certified gap reached
     ``gap_tol``; the bound is valid either way. ``grace``: seconds past the limit that
-    finishing a plan may still use when there is none in hand — the rounding's floor lift
-    when no greedy plan was made (or it found none), and the greedy plan of last resort when
-    the clock stopped everything else (the caller's own reserve, for writing the result).
+    finishing a plan may still use when there is none in hand — the greedy plan of a short
+    limit, the rounding's floor lift when no greedy plan was made (or it found none), and the
+    greedy plan of last resort when the clock stopped everything else (the caller's own
+    reserve, for writing the result).
     """
     start = time.perf_counter()
     deadline = start + float(time_limit)
@@ -478,8 +479,10 @@ def solve_model(
     if float(time_limit) < LP_FULL_S_PER_CELL * cells:
         # Less time than the LP is expected to need: a plan in hand first (the greedy, some
         # 60 ms at 10,000 × 150), then the LP with what is left; the better plan is kept.
-        if float(time_limit) >= GREEDY_S_PER_CELL * cells:
-            x_greedy = greedy_plan(model, deadline)
+        # With no plan in hand yet, the greedy may use the grace too (on a slow machine a
+        # 1-s plan() at 10,000 × 150 left it too little and had no distribution).
+        if float(time_limit) + grace >= GREEDY_S_PER_CELL * cells:
+            x_greedy = greedy_plan(model, deadline + grace)
         stats["greedy"] = "plan" if x_greedy is not None else "no plan"
     lp_limit = LP_TIME_SHARE * (deadline - time.perf_counter())
     if x_greedy is not None and lp_limit < LP_MIN_S_PER_CELL * cells:
