@@ -11,7 +11,12 @@ import time
 
 import numpy as np
 import pytest
-from gap_reference import needs_office_instance, office_instance, within_time_limit
+from gap_reference import (
+    machine_slowness,
+    needs_office_instance,
+    office_instance,
+    within_time_limit,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,7 +144,10 @@ def test_highs_mip_stops_at_the_deadline():
     # 2 s: HiGHS's presolve polls no callback and takes about 1 s on these 40,000 columns
     st_, x, _ = highs_mip(-p.ravel().astype(float), A, lo, up, 1.0, t + 2.0,
                           cutoff=-float(p.max(axis=1).sum()) * 0.5)
-    assert within_time_limit(time.perf_counter() - t, time.process_time() - cpu, 2.0)
+    # the documented start-up of a MIP stage is its presolve (about 1 s there, polling no
+    # callback), seconds of the machine the constants were measured on
+    took = min(time.perf_counter() - t, time.process_time() - cpu)
+    assert took <= 1.1 * 2.0 + 1.0 * machine_slowness(), took
     assert st_ in ("limit", "optimal")
 
 
